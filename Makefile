@@ -1,0 +1,60 @@
+# Two commands: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test setup system-deps test-system-deps translations migrate demo test-sqlite test-postgres benchmarks clean
+
+run: setup migrate
+	@$(FLASK) forum demo --if-empty
+	@echo
+	@echo "Demo sign-ins (password for all of them shown at the end of each line):"
+	@$(FLASK) forum logins
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+test: setup test-system-deps
+	$(MAKE) test-sqlite
+ifeq ($(CI),true)
+	$(MAKE) test-postgres
+endif
+
+test-sqlite:
+	$(BIN)/python -m pytest
+
+test-postgres:
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+
+setup: system-deps $(VENV)/.installed translations
+
+system-deps:
+	@sh scripts/system-deps.sh run
+
+test-system-deps:
+	@sh scripts/system-deps.sh test
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/python -c "from forum.i18n import compile_catalogs; compile_catalogs()"
+
+migrate: setup
+	@$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) forum demo
+
+benchmarks: setup migrate
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,75 @@
+"""HKSTP x HA Innovation Forum: the app factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FORUM_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from .config import Config
+
+    env = dict(os.environ)
+    if config and "FORUM_ENV" in config:
+        env["FORUM_ENV"] = config["FORUM_ENV"]
+    app.config.from_mapping(Config(app.instance_path, env).as_dict())
+    if config:
+        app.config.from_mapping(config)
+        if "REDIS_URL" in config and "RATELIMIT_STORAGE_URI" not in config:
+            app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    from .errors import register_errorhandlers
+
+    register_errorhandlers(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    from .i18n import register_template_helpers
+
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .accounts.auth import init_login
+    from .db import configure_sqlite
+    from .extensions import babel, csrf, db, limiter, migrate
+    from .i18n import select_locale, select_timezone, translation_dirs
+    from .mail import init_mail
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=";".join(str(p) for p in translation_dirs()))
+    limiter.init_app(app)
+    init_login(app)
+    init_mail(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .api import bp as api_bp
+    from .api.health import health_bp
+    from .audit.views import bp as audit_bp
+    from .forums.views import bp as forums_bp
+    from .home.views import bp as home_bp
+    from .sites.views import bp as sites_bp
+
+    for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, api_bp, health_bp):
+        app.register_blueprint(bp)

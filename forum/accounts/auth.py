@@ -1,0 +1,47 @@
+"""Flask-Login wiring: sessions for browsers, Bearer tokens for scripts and scanners."""
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db, login_manager
+from .models import User
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(user_key: str):
+        try:
+            user_id, version = (int(part) for part in user_key.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+    @login_manager.request_loader
+    def _load_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.lower().startswith("bearer "):
+            return None
+        from .services import user_for_token
+
+        return user_for_token(header[7:].strip())
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from ..errors import Unauthorized
+
+        if request.path.startswith("/api/"):
+            raise Unauthorized()
+        from flask import flash
+
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

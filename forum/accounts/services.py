@@ -1,0 +1,263 @@
+"""Accounts: sign-in, users, personal API tokens, password resets and invitations."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from .. import mail
+from ..audit.services import record
+from ..db import utcnow
+from ..errors import Conflict, NotFound, ValidationError
+from ..extensions import db
+from ..permissions import ROLES, ensure
+from ..text import clean, normalise_email
+from .models import ApiToken, Invitation, User
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None; the same work is done either way."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        # Hash anyway so a missing account takes as long as a wrong password.
+        _dummy_check(password)
+        return None
+    if not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_check(password: str) -> None:
+    global _DUMMY_HASH
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+    check_password_hash(_DUMMY_HASH, password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field="password")
+
+
+def create_user(email: str, role: str, *, password: str | None = None, name_en: str = "",
+                name_zh: str = "", company_id: int | None = None, actor=None) -> User:
+    email_key = normalise_email(email)
+    if "@" not in email_key or len(email_key) > 254:
+        raise ValidationError(_l("Enter a valid email address."), field="email")
+    if role not in ROLES:
+        raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
+    if find_by_email(email_key):
+        raise Conflict(_l("An account with this email already exists."), field="email")
+    user = User(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
+                company_id=company_id, session_version=1)
+    if password is not None:
+        check_password_strength(password)
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user.create", user, changes={"email": user.email, "role": role})
+    return user
+
+
+def update_profile(user: User, *, name_en: str, name_zh: str, locale: str | None) -> None:
+    from ..audit.services import diff
+
+    changes = diff(user, {"name_en": clean(name_en), "name_zh": clean(name_zh), "locale": locale})
+    if changes:
+        record(user, "user.update", user, changes=changes)
+
+
+def set_locale(user: User | None, locale: str) -> None:
+    from ..i18n import LOCALES
+
+    if locale not in LOCALES:
+        raise ValidationError(_l("Unknown language."), field="locale")
+    if user is not None and getattr(user, "is_authenticated", False):
+        user.locale = locale
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise ValidationError(_l("The current password is not right."), field="current_password")
+    check_password_strength(new)
+    user.set_password(new)
+    record(user, "user.password_change", user)
+
+
+def set_role(actor, user: User, role: str) -> None:
+    ensure(actor, "user.manage")
+    if role not in ROLES:
+        raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
+    if user.role != role:
+        record(actor, "user.role", user, changes={"role": [user.role, role]})
+        user.role = role
+        user.session_version += 1
+
+
+def set_active(actor, user: User, active: bool) -> None:
+    ensure(actor, "user.manage")
+    if user.id == actor.id and not active:
+        raise ValidationError(_l("You cannot deactivate your own account."))
+    if user.active != active:
+        record(actor, "user.active", user, changes={"active": [user.active, active]})
+        user.active = active
+        user.session_version += 1
+
+
+def list_users(actor, *, role: str | None = None, query: str = ""):
+    ensure(actor, "user.manage")
+    stmt = sa.select(User).order_by(User.role, User.email)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(sa.or_(User.email.ilike(like), User.name_en.ilike(like), User.name_zh.like(like)))
+    return db.session.scalars(stmt).all()
+
+
+# --- personal API tokens -------------------------------------------------------------
+
+TOKEN_PREFIX = "hkf_"
+
+
+def issue_token(user: User, label: str = "", actor=None) -> str:
+    """Create a token and return it; only its hash is stored, so this is the one time it is seen."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:10],
+                            label=clean(label)[:80]))
+    record(actor or user, "token.issue", user, changes={"label": label})
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    # Write the last-used time at most once a minute: scanners send many requests a second.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return row.user
+
+
+def tokens_of(user: User):
+    return db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                              .order_by(ApiToken.created_at.desc())).all()
+
+
+def revoke_token(actor: User, token_id: int) -> None:
+    row = db.session.get(ApiToken, token_id)
+    if row is None or (row.user_id != actor.id and actor.role != "admin"):
+        raise NotFound()
+    row.revoked_at = utcnow()
+    record(actor, "token.revoke", row.user, changes={"token": row.prefix})
+
+
+# --- password reset ---------------------------------------------------------------------
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    token = _reset_serializer().dumps({"u": user.id, "v": user.session_version})
+    link = mail.external_url("accounts.reset_password", token=token)
+    mail.queue_template(db.session, user.email, "Reset your password / 重設密碼", "password_reset",
+                        user=user, link=link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError(_l("This link has expired. Ask for a new one."))
+    except BadSignature:
+        raise ValidationError(_l("This link is not valid."))
+    user = db.session.get(User, data.get("u"))
+    # A used link stops working: setting the password bumps the version.
+    if user is None or user.session_version != data.get("v") or not user.active:
+        raise ValidationError(_l("This link has already been used or is no longer valid."))
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_strength(password)
+    user.set_password(password)
+    record(user, "user.password_reset", user)
+    return user
+
+
+# --- invitations ------------------------------------------------------------------------
+
+def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = "",
+           company_id: int | None = None) -> Invitation:
+    ensure(actor, "user.invite")
+    if role not in ROLES:
+        raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
+    if role == "admin" and actor.role != "admin":
+        raise ValidationError(_l("Only an administrator can invite administrators."), field="role")
+    email_key = normalise_email(email)
+    if "@" not in email_key:
+        raise ValidationError(_l("Enter a valid email address."), field="email")
+    if find_by_email(email_key):
+        raise Conflict(_l("An account with this email already exists."), field="email")
+    if role == "exhibitor" and company_id is None:
+        raise ValidationError(_l("Choose the company this person joins."), field="company_id")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
+                            company_id=company_id if role == "exhibitor" else None,
+                            token_hash=Invitation.hash(token), invited_by_id=actor.id)
+    db.session.add(invitation)
+    db.session.flush()
+    record(actor, "invitation.create", invitation, changes={"email": email_key, "role": role})
+    link = mail.external_url("accounts.accept_invitation", token=token)
+    mail.queue_template(db.session, email_key, "You are invited / 誠邀加入", "invitation",
+                        invitation=invitation, link=link, inviter=actor)
+    invitation.link = link  # for the organiser's screen and tests; never stored
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    row = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == Invitation.hash(token)))
+    if row is None:
+        raise NotFound(_l("This invitation link is not valid."))
+    if row.accepted_at is not None:
+        raise ValidationError(_l("This invitation has already been used. Please sign in."))
+    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+    if utcnow() - row.created_at > max_age:
+        raise ValidationError(_l("This invitation has expired. Ask the organisers for a new one."))
+    return row
+
+
+def accept_invitation(token: str, *, password: str, name_en: str, name_zh: str) -> User:
+    invitation = invitation_for_token(token)
+    check_password_strength(password)
+    user = create_user(invitation.email, invitation.role, password=password,
+                       name_en=name_en or invitation.name_en, name_zh=name_zh or invitation.name_zh,
+                       company_id=invitation.company_id)
+    invitation.accepted_at = utcnow()
+    record(user, "invitation.accept", invitation)
+    return user

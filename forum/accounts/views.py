@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import DomainError, NotFound
+from ..extensions import db, limiter
+from ..forms_util import safe_next, show_domain_error
+from ..permissions import public, requires
+from . import services
+from .forms import (ROLE_LABELS, AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm,
+                    LanguageForm, LoginForm, ProfileForm, SetPasswordForm, TokenForm, UserAdminForm)
+from .models import User
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong email or password."))
+        else:
+            login_user(user, remember=form.remember.data)
+            if user.locale is None and session.get("locale"):
+                user.locale = session["locale"]
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("home.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account exists for that address, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    form = SetPasswordForm()
+    try:
+        services.user_for_reset_token(token)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.forgot_password"))
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is set."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    try:
+        invitation = services.invitation_for_token(token)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login"))
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.name_en.data, form.name_zh.data = invitation.name_en, invitation.name_zh
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, password=form.password.data,
+                                              name_en=form.name_en.data, name_zh=form.name_zh.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            user.locale = session.get("locale")
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
+                           role_label=ROLE_LABELS[invitation.role])
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            services.set_locale(current_user, form.locale.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            session["locale"] = form.locale.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data or request.referrer and _path_of(request.referrer),
+                              url_for("home.index")))
+
+
+def _path_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.netloc == request.host else "/"
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires("account.edit_own")
+def profile():
+    form = ProfileForm(obj=current_user)
+    password_form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit() and "save-profile" in request.form:
+        services.update_profile(current_user, name_en=form.name_en.data, name_zh=form.name_zh.data,
+                                locale=form.locale.data)
+        session["locale"] = form.locale.data
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           tokens=services.tokens_of(current_user), token_form=TokenForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@requires("account.edit_own")
+def change_password():
+    password_form = ChangePasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(current_user, password_form.current_password.data,
+                                     password_form.password.data)
+        except DomainError as error:
+            show_domain_error(password_form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session carries the new version
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+                           password_form=password_form, tokens=services.tokens_of(current_user),
+                           token_form=TokenForm()), 400
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@requires("token.manage_own")
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash(_("The label is too long."), "error")
+        return redirect(url_for("accounts.profile"))
+    token = services.issue_token(current_user, form.label.data or "")
+    db.session.commit()
+    return render_template("accounts/token_created.html", token=token)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires("token.manage_own")
+def revoke_token(token_id: int):
+    services.revoke_token(current_user, token_id)
+    db.session.commit()
+    flash(_("The token no longer works."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/admin/users")
+@requires("user.manage")
+def users():
+    role = request.args.get("role") or None
+    query = request.args.get("q", "")
+    rows = services.list_users(current_user, role=role if role in ROLE_LABELS else None, query=query)
+    return render_template("accounts/users.html", users=rows, role=role, q=query, role_labels=ROLE_LABELS,
+                           admin_form=UserAdminForm())
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["POST"])
+@requires("user.manage")
+def update_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    form = UserAdminForm()
+    if form.validate_on_submit():
+        try:
+            services.set_role(current_user, user, form.role.data)
+            services.set_active(current_user, user, form.active.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/invitations/new", methods=["GET", "POST"])
+@requires("user.invite")
+def invite():
+    from ..exhibitors.models import Company
+
+    form = InviteForm()
+    companies = db.session.scalars(sa.select(Company).order_by(Company.name_en)).all()
+    form.company_id.choices = [("", "—")] + [(str(c.id), c.display_name) for c in companies]
+    if current_user.role != "admin":
+        form.role.choices = [c for c in form.role.choices if c[0] != "admin"]
+    link = None
+    if form.validate_on_submit():
+        try:
+            invitation = services.invite(current_user, form.email.data, form.role.data,
+                                         name_en=form.name_en.data, name_zh=form.name_zh.data,
+                                         company_id=form.company_id.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            link = invitation.link
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            form = InviteForm(formdata=None)
+            form.company_id.choices = [("", "—")] + [(str(c.id), c.display_name) for c in companies]
+    return render_template("accounts/invite.html", form=form, link=link)

@@ -1,0 +1,4 @@
+"""The JSON API under /api/v1. Feature modules add their endpoints to the one blueprint."""
+from .core import bp  # noqa: F401
+from . import health, openapi  # noqa: F401,E402
+from ..forums import api as _forums_api  # noqa: F401,E402

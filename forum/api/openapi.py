@@ -1,0 +1,80 @@
+"""The OpenAPI 3 document, generated from the registered routes so it cannot drift."""
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from flask import current_app, jsonify
+
+from .core import api_route
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+}
+
+_CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+
+
+def _path_and_params(rule: str):
+    params = []
+
+    def repl(match):
+        kind = {"int": "integer"}.get(match.group("conv") or "", "string")
+        params.append({"name": match.group("name"), "in": "path", "required": True, "schema": {"type": kind}})
+        return "{" + match.group("name") + "}"
+
+    return _CONVERTER.sub(repl, rule), params
+
+
+def build_spec(app) -> dict:
+    spec = APISpec(title="HKSTP x HA Innovation Forum API", version="1.0.0", openapi_version="3.0.3",
+                   info={"description": "Authentication: `Authorization: Bearer <token>` from "
+                                        "`flask users token EMAIL`, or the browser session."})
+    spec.components.schema("Error", ERROR_SCHEMA)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths: dict[str, dict] = {}
+    for rule in app.url_map.iter_rules():
+        if not (rule.rule.startswith("/api/") or rule.rule == "/healthz"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        doc = getattr(view, "api_doc", None)
+        if doc is None:
+            raise RuntimeError(f"API endpoint {rule.endpoint} has no description; declare it with api_route()")
+        path, params = _path_and_params(rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            operation = {
+                "summary": doc["summary"],
+                "tags": [doc["tag"]],
+                "operationId": f"{rule.endpoint}.{method.lower()}",
+                "responses": {"200": {"description": "OK", "content": {
+                    "application/json": {"schema": doc["response"] or {"type": "object"}}}}},
+            }
+            if params:
+                operation["parameters"] = params
+            if doc["permission"] != "public":
+                operation["security"] = [{"bearer": []}]
+                operation["responses"]["401"] = _error("Not signed in or the token is not valid.")
+                operation["responses"]["403"] = _error("The token's user may not do this.")
+            if doc["body"]:
+                operation["requestBody"] = {"required": True,
+                                            "content": {"application/json": {"schema": doc["body"]}}}
+                operation["responses"]["400"] = _error("The body is not JSON or misses fields.")
+            for status, text in doc["responses"].items():
+                operation["responses"][str(status)] = _error(text)
+            paths.setdefault(path, {})[method.lower()] = operation
+    for path in sorted(paths):
+        spec.path(path=path, operations=paths[path])
+    return spec.to_dict()
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+@api_route("/openapi.json", permission="public", summary="This document.", tag="meta")
+def openapi():
+    return jsonify(build_spec(current_app))

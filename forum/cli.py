@@ -1,0 +1,130 @@
+"""`flask --app wsgi ...` commands. They parse arguments and call services only."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+forum_cli = AppGroup("forum", help="Forums and demo data.")
+users_cli = AppGroup("users", help="Accounts and API tokens.")
+sites_cli = AppGroup("sites", help="Reference sites (HA hospitals, clinics, labs).")
+
+
+class SystemActor:
+    """The acting user for commands run on the server itself: an administrator."""
+
+    id = None
+    role = "admin"
+    is_authenticated = True
+    is_active = True
+    email = "cli"
+
+
+@forum_cli.command("demo")
+@click.option("--attendees", type=click.IntRange(0, 200000), default=None,
+              help="Scale the invitation list (default: the demo's own size).")
+@click.option("--exhibitors", type=click.IntRange(0, 20000), default=None,
+              help="Scale the number of park companies (default: the demo's own size).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds a forum.")
+def demo_command(attendees, exhibitors, if_empty):
+    """Load the demo forum (idempotent)."""
+    from .demo import load_demo
+    from .forums.services import list_forums
+
+    if if_empty and list_forums():
+        click.echo("The database already holds forums; the demo was not loaded again.")
+        return
+
+    summary = load_demo(attendees=attendees, exhibitors=exhibitors, echo=click.echo)
+    db.session.commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@forum_cli.command("list")
+def list_command():
+    """Forums, one a line: id, slug, dates, title."""
+    from .db import HK
+    from .forums.services import list_forums
+
+    for forum in list_forums():
+        starts = forum.starts_at.astimezone(HK).strftime("%Y-%m-%d %H:%M")
+        ends = forum.ends_at.astimezone(HK).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{forum.id}\t{forum.slug}\t{starts}\t{ends}\t{forum.display_title}")
+
+
+@forum_cli.command("logins")
+def logins_command():
+    """Print the demo sign-ins."""
+    from .demo import DEMO_PASSWORD, demo_logins
+
+    for role, email in demo_logins():
+        click.echo(f"  {role:<12} {email:<36} {DEMO_PASSWORD}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(
+    ["admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership"]))
+@click.option("--name", default="", help="Name in English.")
+@click.option("--name-zh", default="", help="Name in Chinese.")
+def create_user_command(email, role, name, name_zh):
+    """Create a user; the password is read from stdin when piped, else prompted."""
+    from .accounts.services import create_user
+    from .errors import DomainError
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(email, role, password=password, name_en=name, name_zh=name_zh, actor=SystemActor())
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="cli", help="What the token is for.")
+def token_command(email, label):
+    """Print a new personal API token for that user (shown once, stored hashed)."""
+    from .accounts.services import find_by_email, issue_token
+
+    user = find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    token = issue_token(user, label, actor=SystemActor())
+    db.session.commit()
+    click.echo(token)
+
+
+@sites_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Only check the file.")
+def sites_import_command(file, dry_run):
+    """Add sites from a CSV (cluster_code, name_en, name_zh, kind, source)."""
+    from .sites.services import import_sites
+
+    report = import_sites(SystemActor(), file.read(), dry_run=dry_run)
+    for line, message in report.errors:
+        click.echo(f"line {line}: {message}", err=True)
+    if not report.ok:
+        db.session.rollback()
+        raise click.ClickException(f"{len(report.errors)} bad row(s); nothing imported")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"would add {len(report.created)}, {len(report.unchanged)} already known")
+    else:
+        db.session.commit()
+        click.echo(f"added {len(report.created)}, {len(report.unchanged)} already known")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (forum_cli, users_cli, sites_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,78 @@
+"""The only place the environment is read."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for a running app; every value may be overridden by create_app(config)."""
+
+    def __init__(self, instance_path: str, environ: dict[str, str] | None = None):
+        env = os.environ if environ is None else environ
+        self.ENV_NAME = env.get("FORUM_ENV", "development")
+        self.INSTANCE_PATH = instance_path
+
+        secret = env.get("SECRET_KEY")
+        if not secret:
+            if self.ENV_NAME not in {"development", "testing"}:
+                raise RuntimeError("SECRET_KEY must be set outside development")
+            secret = _dev_secret(instance_path)
+        self.SECRET_KEY = secret
+
+        self.SQLALCHEMY_DATABASE_URI = env.get(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'forum.db'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+        self.RATELIMIT_SCAN = env.get("RATELIMIT_SCAN", "60 per 10 seconds;1200 per minute")
+
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = int(env.get("MAIL_PORT") or 25)
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"))
+        self.MAIL_SENDER = env.get("MAIL_SENDER", "HKSTP x HA Innovation Forum <forum@hkstp.example>")
+        self.MAIL_OUTBOX = str(Path(instance_path) / "outbox")
+
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Hong_Kong"
+        self.LANGUAGES = {"en": "English", "zh_Hant_HK": "繁體中文"}
+
+        self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"))
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.PASSWORD_RESET_MAX_AGE = 2 * 3600
+        self.INVITATION_MAX_AGE = 14 * 24 * 3600
+        self.MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
+        self.SQLALCHEMY_RECORD_QUERIES = False
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def _dev_secret(instance_path: str) -> str:
+    """A random key per development instance, kept so logins survive restarts."""
+    path = Path(instance_path) / "dev-secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,76 @@
+"""Column types and engine settings shared by every feature."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+HK = ZoneInfo("Asia/Hong_Kong")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Timezone-aware datetimes stored as UTC on every database.
+
+    SQLite has no timezone type, so values are stored naive-in-UTC there and made
+    aware again on the way out; PostgreSQL uses timestamptz.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and a busy timeout; and let SQLAlchemy, not pysqlite, issue BEGIN.
+
+    pysqlite's own transaction handling breaks SAVEPOINT (used by the test
+    fixtures and by services that try-and-roll-back), see the SQLAlchemy docs
+    "Serializable isolation / Savepoints / Transactional DDL".
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A request that changes things takes the write lock up front (IMMEDIATE),
+        # so concurrent writers queue on the busy timeout instead of one failing
+        # with "database is locked" when it upgrades a read snapshot. Page reads
+        # and code outside requests use a deferred BEGIN and stay concurrent.
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

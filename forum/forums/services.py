@@ -1,0 +1,156 @@
+"""Forums: create, change and find them. Every forum-scoped record hangs off one of these."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import diff, record
+from ..db import HK
+from ..errors import Conflict, NotFound, ValidationError
+from ..extensions import db
+from ..permissions import ensure
+from ..text import clean, slugify
+from .models import Forum, ForumStatus
+
+FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "venue_en", "venue_zh", "starts_at",
+          "ends_at", "status", "attendee_capacity", "booth_capacity", "staff_per_booth", "demo_slot_count",
+          "exhibitor_deadline", "registration_deadline")
+
+
+def get_forum(ref: str | int) -> Forum:
+    """A forum by numeric id or slug; NotFound otherwise."""
+    ref = str(ref).strip()
+    forum = None
+    if ref.isdigit():
+        forum = db.session.get(Forum, int(ref))
+    if forum is None:
+        forum = db.session.scalar(sa.select(Forum).where(Forum.slug == ref.lower()))
+    if forum is None:
+        raise NotFound(_l("No such forum."))
+    return forum
+
+
+def list_forums(*, include_drafts: bool = True) -> list[Forum]:
+    stmt = sa.select(Forum).order_by(Forum.starts_at.desc())
+    if not include_drafts:
+        stmt = stmt.where(Forum.status != ForumStatus.draft)
+    return db.session.scalars(stmt).all()
+
+
+def current_forum() -> Forum | None:
+    """The forum people are most likely to mean now: live, else the next one, else the latest."""
+    forums = [f for f in list_forums(include_drafts=False)]
+    for status in (ForumStatus.live, ForumStatus.open_for_registration, ForumStatus.open_for_exhibitors):
+        matches = [f for f in forums if f.status == status]
+        if matches:
+            return min(matches, key=lambda f: f.starts_at)
+    return forums[0] if forums else None
+
+
+def as_hk(value: datetime | None) -> datetime | None:
+    """Naive form input is Hong Kong wall-clock time."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=HK) if value.tzinfo is None else value
+
+
+def _clean_values(data: dict) -> dict:
+    values = {k: data.get(k) for k in FIELDS if k in data}
+    for key in ("title_en", "title_zh", "venue_en", "venue_zh"):
+        if key in values:
+            values[key] = clean(values[key])
+    for key in ("description_en", "description_zh"):
+        if key in values:
+            values[key] = (values[key] or "").strip()
+    for key in ("starts_at", "ends_at", "exhibitor_deadline", "registration_deadline"):
+        if key in values:
+            values[key] = as_hk(values[key])
+    if "status" in values and values["status"] is not None:
+        try:
+            values["status"] = ForumStatus(values["status"])
+        except ValueError:
+            raise ValidationError(_l("Unknown status."), field="status")
+    return values
+
+
+def _check(values: dict, forum: Forum | None = None) -> None:
+    get = lambda k: values.get(k, getattr(forum, k, None) if forum else None)  # noqa: E731
+    if not (get("title_en") or get("title_zh")):
+        raise ValidationError(_l("Give a title in English or Chinese."), field="title_en")
+    starts, ends = get("starts_at"), get("ends_at")
+    if not starts or not ends:
+        raise ValidationError(_l("Give the start and end."), field="starts_at")
+    if ends <= starts:
+        raise ValidationError(_l("The forum must end after it starts."), field="ends_at")
+    for key in ("exhibitor_deadline", "registration_deadline"):
+        deadline = get(key)
+        if deadline and deadline > ends:
+            raise ValidationError(_l("A deadline cannot be after the forum ends."), field=key)
+    for key in ("attendee_capacity", "booth_capacity", "staff_per_booth"):
+        value = get(key)
+        if value is not None and value < 1:
+            raise ValidationError(_l("Must be at least 1."), field=key)
+
+
+def _unique_slug(wanted: str, forum_id: int | None = None) -> str:
+    slug = slugify(wanted)
+    taken = set(db.session.scalars(sa.select(Forum.slug).where(Forum.slug.like(f"{slug}%"),
+                                                               Forum.id != (forum_id or 0))))
+    if slug not in taken:
+        return slug
+    n = 2
+    while f"{slug}-{n}" in taken:
+        n += 1
+    return f"{slug}-{n}"
+
+
+def create_forum(actor, data: dict) -> Forum:
+    ensure(actor, "forum.manage")
+    values = _clean_values(data)
+    _check(values)
+    values.setdefault("status", ForumStatus.draft)
+    slug_wanted = (data.get("slug") or "").strip().lower()
+    if slug_wanted:
+        if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted)):
+            raise Conflict(_l("Another forum already uses this short name."), field="slug")
+        slug = slug_wanted
+    else:
+        year = values["starts_at"].astimezone(HK).strftime("%Y-%m")
+        slug = _unique_slug(f"{values.get('title_en') or 'forum'} {year}")
+    forum = Forum(slug=slug, **{k: v for k, v in values.items() if v is not None or k.endswith("deadline")})
+    db.session.add(forum)
+    db.session.flush()
+    record(actor, "forum.create", forum, forum_id=forum.id, changes={"slug": slug, "title_en": forum.title_en})
+    return forum
+
+
+def update_forum(actor, forum: Forum, data: dict) -> dict:
+    ensure(actor, "forum.manage", forum)
+    values = _clean_values(data)
+    _check(values, forum)
+    slug_wanted = (data.get("slug") or "").strip().lower()
+    if slug_wanted and slug_wanted != forum.slug:
+        if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted, Forum.id != forum.id)):
+            raise Conflict(_l("Another forum already uses this short name."), field="slug")
+        values["slug"] = slug_wanted
+    changes = diff(forum, values)
+    if changes:
+        record(actor, "forum.update", forum, forum_id=forum.id, changes=changes)
+    return changes
+
+
+def forum_as_json(forum: Forum) -> dict:
+    return {
+        "id": forum.id,
+        "slug": forum.slug,
+        "title_en": forum.title_en,
+        "title_zh": forum.title_zh,
+        "starts_at": forum.starts_at.astimezone(HK).isoformat(),
+        "ends_at": forum.ends_at.astimezone(HK).isoformat(),
+        "venue": forum.venue_en or forum.venue_zh,
+        "venue_en": forum.venue_en,
+        "venue_zh": forum.venue_zh,
+        "status": forum.status.value,
+    }

@@ -1,0 +1,104 @@
+"""What each person should do next, shown on their home page.
+
+Feature packages add their own suggestions with @step(role); the home page
+asks each in turn. Steps are (title, url, note) built from what exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from ..forums.models import ForumStatus
+
+
+@dataclass
+class Step:
+    title: str
+    url: str
+    note: str = ""
+
+
+_PROVIDERS: list[tuple[set[str], Callable]] = []
+
+
+def step(*roles: str):
+    def decorator(fn):
+        _PROVIDERS.append((set(roles), fn))
+        return fn
+
+    return decorator
+
+
+def next_steps_for(user, forum) -> list[Step]:
+    steps: list[Step] = []
+    for roles, provider in _PROVIDERS:
+        if user.role in roles:
+            steps.extend(provider(user, forum) or [])
+    return steps
+
+
+@step("admin", "organiser")
+def _organiser_steps(user, forum):
+    out = []
+    if forum is None:
+        out.append(Step(_l("Create the first forum"), url_for("forums.create"),
+                        _l("Set its dates, venue and capacities.")))
+        return out
+    if forum.status == ForumStatus.draft:
+        out.append(Step(_l("Open the forum for exhibitors"), url_for("forums.edit", ref=forum.slug),
+                        _l("It is still a draft: park companies cannot apply yet.")))
+    out.append(Step(_l("Review the forum's details"), url_for("forums.show", ref=forum.slug)))
+    out.append(Step(_l("Invite colleagues"), url_for("accounts.invite"),
+                    _l("Organisers, door scanners, partnership teams and company staff.")))
+    out.append(Step(_l("Check the reference sites"), url_for("sites.index"),
+                    _l("Hospitals, clinics and labs where pilots happen.")))
+    return out
+
+
+@step("admin")
+def _admin_steps(user, forum):
+    return [Step(_l("Manage users and roles"), url_for("accounts.users")),
+            Step(_l("Read the audit trail"), url_for("audit.index"))]
+
+
+@step("scanner")
+def _scanner_steps(user, forum):
+    if forum is None:
+        return [Step(_l("No forum is open yet"), url_for("forums.index"))]
+    return [Step(_l("Check the forum's day and venue"), url_for("forums.show", ref=forum.slug),
+                 _l("Scanning opens on the day of the forum."))]
+
+
+@step("exhibitor")
+def _exhibitor_steps(user, forum):
+    out = []
+    if user.company is None:
+        out.append(Step(_l("Ask your company admin to add you"), url_for("accounts.profile"),
+                        _l("Your account is not linked to a park company yet.")))
+    if forum is not None:
+        out.append(Step(_l("See the forum"), url_for("forums.show", ref=forum.slug)))
+    return out
+
+
+@step("ha_staff")
+def _ha_steps(user, forum):
+    if forum is None:
+        return [Step(_l("No forum is open yet"), url_for("forums.index"))]
+    return [Step(_l("See the forum's date and venue"), url_for("forums.show", ref=forum.slug))]
+
+
+@step("partnership")
+def _partnership_steps(user, forum):
+    return [Step(_l("Browse the sites where pilots happen"), url_for("sites.index"),
+                 _l("Hospitals, clinics and HA's labs."))]
+
+
+@step("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership")
+def _everyone(user, forum):
+    if not (user.name_en or user.name_zh):
+        return [Step(_l("Add your name in English and Chinese"), url_for("accounts.profile"),
+                     _l("It appears on badges and messages."))]
+    return []

@@ -1,0 +1,131 @@
+"""The one mail service.
+
+Services call queue_mail(); the message leaves only after the surrounding
+database commit succeeds (a rolled-back change never mails anyone). With no
+MAIL_SERVER the message is written as an .eml file under <instance>/outbox/.
+"""
+from __future__ import annotations
+
+import smtplib
+import uuid
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mail and QR codes, also outside a request (CLI, jobs)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def render_bilingual(template: str, **context) -> tuple[str, str]:
+    """Render templates/mail/<template>.txt and .html once per language, English first."""
+    texts, htmls = [], []
+    for locale in ("en", "zh_Hant_HK"):
+        with force_locale(locale):
+            texts.append(render_template(f"mail/{template}.txt", locale=locale, **context).strip())
+            htmls.append(render_template(f"mail/{template}.html", locale=locale, **context))
+    text = f"{texts[0]}\n\n----------------------------------------\n\n{texts[1]}\n"
+    html = render_template("mail/_bilingual.html", parts=htmls)
+    return text, html
+
+
+def queue_mail(session: Session, mail: Mail) -> None:
+    session.info.setdefault("outbox", []).append(mail)
+
+
+def queue_template(session: Session, to: str, subject: str, template: str,
+                   attachments: list[Attachment] | None = None, **context) -> Mail:
+    text, html = render_bilingual(template, **context)
+    mail = Mail(to=to, subject=subject, text=text, html=html, attachments=list(attachments or []))
+    queue_mail(session, mail)
+    return mail
+
+
+def build_message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="forum.hkstp.example")
+    message.set_content(mail.text)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+    for item in mail.attachments:
+        message.add_attachment(item.content, maintype=item.maintype, subtype=item.subtype,
+                               filename=item.filename)
+    return message
+
+
+def deliver(app, mails: list[Mail]) -> None:
+    config = app.config
+    messages = [build_message(m, config["MAIL_SENDER"]) for m in mails]
+    if not config.get("MAIL_SERVER"):
+        outbox = Path(config["MAIL_OUTBOX"])
+        outbox.mkdir(parents=True, exist_ok=True)
+        for message in messages:
+            (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        for message in messages:
+            smtp.send_message(message)
+
+
+def _send_after_commit(session):
+    mails = session.info.pop("outbox", None)
+    if not mails:
+        return
+    app = current_app._get_current_object()
+    try:
+        deliver(app, mails)
+    except (OSError, smtplib.SMTPException):
+        # The change is committed; a mail server hiccup must not turn it into an error page.
+        app.logger.exception("mail delivery failed for %d message(s)", len(mails))
+
+
+def _drop_on_rollback(session):
+    session.info.pop("outbox", None)
+
+
+def init_mail(app) -> None:
+    # Session-class listeners are process-wide: register them once, however many apps exist.
+    if not event.contains(Session, "after_commit", _send_after_commit):
+        event.listen(Session, "after_commit", _send_after_commit)
+        event.listen(Session, "after_rollback", _drop_on_rollback)
+
+
+def outbox_files(app) -> list[Path]:
+    return sorted(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"), key=lambda p: p.stat().st_mtime)

@@ -1,0 +1,108 @@
+"""The one permission mechanism.
+
+Every action has a name and a rule. Roles grant actions; some rules then also
+look at the object (an exhibitor may edit only its own company). Views use
+@requires, the API uses @requires too, services call ensure(), templates call
+can(). Nothing else decides who may do what.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import request
+from flask_login import current_user
+
+from .errors import PermissionDenied, Unauthorized
+
+ROLES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership")
+STAFF = {"admin", "organiser"}
+SIGNED_IN = set(ROLES)
+
+# action -> roles that may attempt it. Admin may do everything.
+ROLE_GRANTS: dict[str, set[str]] = {
+    "home.view": SIGNED_IN,
+    "account.edit_own": SIGNED_IN,
+    "token.manage_own": SIGNED_IN,
+    "forum.view": SIGNED_IN,
+    "forum.manage": STAFF,
+    "site.view": SIGNED_IN,
+    "site.manage": STAFF,
+    "user.manage": {"admin"},
+    "user.invite": STAFF,
+    "audit.view": STAFF,
+}
+
+# action -> extra rule on (user, obj), applied after the role grant.
+OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {}
+
+PUBLIC = "public"
+
+
+def grant(action: str, roles: set[str], rule: Callable[[Any, Any], bool] | None = None) -> None:
+    """Declare an action; feature packages call this at import time."""
+    ROLE_GRANTS[action] = set(roles)
+    if rule is not None:
+        OBJECT_RULES[action] = rule
+
+
+def role_allows(role: str | None, action: str) -> bool:
+    if action not in ROLE_GRANTS:
+        raise KeyError(f"unknown permission action {action!r}")
+    if role is None:
+        return False
+    return role == "admin" or role in ROLE_GRANTS[action]
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return False
+    if not role_allows(user.role, action):
+        return False
+    rule = OBJECT_RULES.get(action)
+    if rule is None or obj is None or user.role == "admin":
+        return True
+    return bool(rule(user, obj))
+
+
+def ensure(user, action: str, obj: Any = None) -> None:
+    """For services: raise unless the user may do this."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Unauthorized()
+    if not can(user, action, obj):
+        raise PermissionDenied()
+
+
+def requires(action: str):
+    """Guard a view or API function by a role-level grant.
+
+    Anonymous visitors get 401 (API) or a redirect to the sign-in page (HTML);
+    signed-in users without the grant get 403. Object-level rules are applied by
+    the service or view once the object is loaded, through ensure().
+    """
+    if action != PUBLIC and action not in ROLE_GRANTS:
+        raise KeyError(f"unknown permission action {action!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if action != PUBLIC:
+                if not current_user.is_authenticated:
+                    if request.path.startswith("/api/"):
+                        raise Unauthorized()
+                    from .extensions import login_manager
+
+                    return login_manager.unauthorized()
+                if not can(current_user, action):
+                    raise PermissionDenied()
+            return view(*args, **kwargs)
+
+        wrapper.permission = action
+        return wrapper
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to everyone; being explicit lets the route audit find unguarded views."""
+    return requires(PUBLIC)(view)

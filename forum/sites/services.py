@@ -1,0 +1,206 @@
+"""Reference sites: HA clusters, hospitals, institutions, clinics, labs and offices."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import diff, record
+from ..errors import Conflict, NotFound, ValidationError
+from ..extensions import db
+from ..permissions import ensure
+from ..text import clean, normalise
+from .models import SITE_KINDS, Cluster, Site
+
+REFERENCE_CSV = Path(__file__).parent / "data" / "ha_sites.csv"
+CSV_COLUMNS = ("cluster_code", "name_en", "name_zh", "kind")
+
+_PUNCT = re.compile(r"[\s.,'’()\-&/]+")
+
+
+def site_key(name: str) -> str:
+    """Folded name for matching spellings: case, full-width, dots and spaces ignored."""
+    key = _PUNCT.sub(" ", normalise(name)).strip()
+    key = re.sub(r"^the ", "", key)
+    return key
+
+
+def list_sites(*, kind: str | None = None, cluster_code: str | None = None, query: str = "",
+               include_inactive: bool = False) -> list[Site]:
+    stmt = sa.select(Site).outerjoin(Cluster).order_by(Cluster.code.nulls_last(), Site.kind, Site.name_en)
+    if kind:
+        stmt = stmt.where(Site.kind == kind)
+    if cluster_code:
+        stmt = stmt.where(Cluster.code == cluster_code)
+    if not include_inactive:
+        stmt = stmt.where(Site.active.is_(True))
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(sa.or_(Site.name_en.ilike(like), Site.name_zh.like(like)))
+    return db.session.scalars(stmt).all()
+
+
+def list_clusters() -> list[Cluster]:
+    return db.session.scalars(sa.select(Cluster).order_by(Cluster.code)).all()
+
+
+def get_site(site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise NotFound(_l("No such site."))
+    return site
+
+
+def find_site(text: str) -> Site | None:
+    """The site a person meant by an English or Chinese name, as typed in a spreadsheet."""
+    text = clean(text)
+    if not text:
+        return None
+    wanted = site_key(text)
+    for site in _all_sites_cached():
+        if site_key(site.name_en) == wanted or (site.name_zh and normalise(site.name_zh) == normalise(text)):
+            return site
+    return None
+
+
+def _all_sites_cached() -> list[Site]:
+    return db.session.scalars(sa.select(Site)).all()
+
+
+def _cluster_for(code: str | None) -> Cluster | None:
+    if not code:
+        return None
+    cluster = db.session.scalar(sa.select(Cluster).where(Cluster.code == code.strip().upper()))
+    if cluster is None:
+        raise ValidationError(_l("Unknown cluster %(code)s.", code=code), field="cluster_code")
+    return cluster
+
+
+def _validate(values: dict, site_id: int | None = None) -> dict:
+    name_en = clean(values.get("name_en"))
+    name_zh = clean(values.get("name_zh"))
+    kind = clean(values.get("kind")).lower()
+    if not name_en:
+        raise ValidationError(_l("Give the English name."), field="name_en")
+    if kind not in SITE_KINDS:
+        raise ValidationError(_l("Kind must be one of: %(kinds)s.", kinds=", ".join(SITE_KINDS)), field="kind")
+    key = normalise(name_en)
+    clash = db.session.scalar(sa.select(Site.id).where(Site.name_key == key, Site.id != (site_id or 0)))
+    if clash:
+        raise Conflict(_l("A site with this name already exists."), field="name_en")
+    cluster = _cluster_for(values.get("cluster_code"))
+    return {"name_en": name_en, "name_zh": name_zh, "kind": kind, "name_key": key,
+            "cluster_id": cluster.id if cluster else None, "source": clean(values.get("source"))}
+
+
+def create_site(actor, values: dict) -> Site:
+    ensure(actor, "site.manage")
+    site = Site(**_validate(values))
+    db.session.add(site)
+    db.session.flush()
+    record(actor, "site.create", site, changes={"name_en": site.name_en, "kind": site.kind})
+    return site
+
+
+def update_site(actor, site: Site, values: dict) -> dict:
+    ensure(actor, "site.manage")
+    cleaned = _validate(values, site.id)
+    if "source" not in values:
+        cleaned.pop("source")
+    cleaned["active"] = bool(values.get("active", site.active))
+    changes = diff(site, cleaned)
+    if changes:
+        record(actor, "site.update", site, changes=changes)
+    return changes
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_sites(actor, content: bytes | str, *, dry_run: bool = False) -> ImportReport:
+    """Add sites from CSV (cluster_code, name_en, name_zh, kind[, source]).
+
+    Every bad row is reported with its line number; nothing is written unless all rows are good.
+    """
+    ensure(actor, "site.manage")
+    report = ImportReport()
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            report.errors.append((1, str(_l("The file is not UTF-8 text (save it as CSV UTF-8)."))))
+            return report
+    reader = csv.DictReader(io.StringIO(content))
+    headers = [normalise(h) for h in (reader.fieldnames or [])]
+    missing = [c for c in ("name_en", "kind") if c not in headers]
+    if missing:
+        report.errors.append((1, str(_l("Missing columns: %(cols)s.", cols=", ".join(missing)))))
+        return report
+    reader.fieldnames = headers
+    seen: dict[str, int] = {}
+    savepoint = db.session.begin_nested()
+    for line, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values()):
+            continue
+        key = normalise(row.get("name_en"))
+        if key and key in seen:
+            report.errors.append((line, str(_l("Same site as line %(line)d.", line=seen[key]))))
+            continue
+        seen[key] = line
+        existing = db.session.scalar(sa.select(Site).where(Site.name_key == key)) if key else None
+        if existing is not None:
+            report.unchanged.append(existing.name_en)
+            continue
+        try:
+            create_site(actor, row)
+        except ValidationError as error:
+            report.errors.append((line, error.message))
+        except Conflict as error:
+            report.errors.append((line, error.message))
+        else:
+            report.created.append(clean(row.get("name_en")))
+    if report.errors or dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    return report
+
+
+def load_reference_sites(path: Path = REFERENCE_CSV) -> int:
+    """Clusters and sites from the shipped CSV; existing rows are kept. Returns the number added."""
+    added = 0
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    clusters = {c.code: c for c in db.session.scalars(sa.select(Cluster))}
+    known = set(db.session.scalars(sa.select(Site.name_key)))
+    for row in rows:
+        code = (row["cluster_code"] or "").strip()
+        cluster = None
+        if code:
+            cluster = clusters.get(code)
+            if cluster is None:
+                cluster = Cluster(code=code, name_en=row["cluster_en"].strip(), name_zh=row["cluster_zh"].strip())
+                db.session.add(cluster)
+                clusters[code] = cluster
+        key = normalise(row["name_en"])
+        if key in known:
+            continue
+        db.session.add(Site(name_en=clean(row["name_en"]), name_zh=clean(row["name_zh"]), name_key=key,
+                            kind=row["kind"].strip(), source=row["source"].strip(), cluster=cluster))
+        known.add(key)
+        added += 1
+    db.session.flush()
+    return added

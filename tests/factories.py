@@ -1,0 +1,67 @@
+"""factory_boy factories bound to the test session (rows are flushed, never committed by the factory)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import factory
+
+from forum.accounts.models import User
+from forum.db import HK
+from forum.exhibitors.models import Company
+from forum.extensions import db
+from forum.forums.models import Forum, ForumStatus
+from forum.text import normalise
+
+PASSWORD = "correct horse battery"
+
+
+class Base(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "flush"
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Post-generation hooks (like setting a password) change the row after its first flush.
+        if create:
+            db.session.flush()
+
+
+class CompanyFactory(Base):
+    class Meta:
+        model = Company
+
+    name_en = factory.Sequence(lambda n: f"Park Company {n} Limited")
+    name_zh = factory.Sequence(lambda n: f"園區公司{n}有限公司")
+    name_key = factory.LazyAttribute(lambda o: normalise(o.name_en))
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name_en = factory.Sequence(lambda n: f"Person {n}")
+    name_zh = factory.Sequence(lambda n: f"測試{n}")
+    role = "ha_staff"
+    session_version = 1
+    active = True
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+
+
+class ForumFactory(Base):
+    class Meta:
+        model = Forum
+
+    slug = factory.Sequence(lambda n: f"forum-{n}")
+    title_en = factory.Sequence(lambda n: f"Innovation Forum {n}")
+    title_zh = factory.Sequence(lambda n: f"創新論壇{n}")
+    venue_en = "HA Building"
+    venue_zh = "醫院管理局大樓"
+    starts_at = factory.LazyFunction(lambda: datetime(2026, 12, 8, 9, 0, tzinfo=HK))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=4))
+    status = ForumStatus.open_for_registration
