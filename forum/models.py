@@ -4,3 +4,4 @@ from .audit.models import AuditEvent  # noqa: F401
 from .exhibitors.models import Company  # noqa: F401
 from .forums.models import Forum  # noqa: F401
 from .sites.models import Cluster, Site  # noqa: F401
+from .attendees.models import Attendee, Ticket  # noqa: F401

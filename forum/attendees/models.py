@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class AttendeeStatus(str, enum.Enum):
+    invited = "invited"
+    registered = "registered"
+    declined = "declined"
+    cancelled = "cancelled"
+
+
+class AttendeeKind(str, enum.Enum):
+    """What the badge says the person is; it picks the badge colour."""
+
+    ha = "ha"
+    exhibitor = "exhibitor"
+    organiser = "organiser"
+    speaker = "speaker"
+    guest = "guest"
+
+
+class Attendee(db.Model):
+    """A person invited to one forum: an HA executive, exhibitor staff, an organiser or a speaker."""
+
+    __tablename__ = "attendee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[AttendeeKind] = mapped_column(
+        sa.Enum(AttendeeKind, native_enum=False, length=16, validate_strings=True), default=AttendeeKind.ha)
+    status: Mapped[AttendeeStatus] = mapped_column(
+        sa.Enum(AttendeeStatus, native_enum=False, length=16, validate_strings=True),
+        default=AttendeeStatus.invited, index=True)
+    name_en: Mapped[str] = mapped_column(sa.String(160), default="")
+    name_zh: Mapped[str] = mapped_column(sa.String(160), default="")
+    email: Mapped[str] = mapped_column(sa.String(254))
+    # normalise_email(email): the duplicate key within a forum (case, spaces, full-width folded).
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    title: Mapped[str] = mapped_column(sa.String(160), default="")  # rank or job title
+    department: Mapped[str] = mapped_column(sa.String(160), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")  # as shown on the badge
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    access_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    # PDPO: sharing contact details with exhibitors needs an explicit yes; the default is no.
+    share_contact: Mapped[bool] = mapped_column(default=False)
+    themes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    invitation_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    forum = relationship("Forum")
+    site = relationship("Site")
+    company = relationship("Company")
+    user = relationship("User")
+    tickets = relationship("Ticket", back_populates="attendee", order_by="Ticket.id")
+
+    __table_args__ = (sa.UniqueConstraint("forum_id", "email_key", name="uq_attendee_forum_email"),)
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en or self.name_zh or self.email
+
+
+class Ticket(db.Model):
+    """One issued QR ticket. Reissuing revokes the old row and adds a new one.
+
+    The QR text is built from `key` and an HMAC over it (see tickets.py): no personal data.
+    """
+
+    __tablename__ = "ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attendee_id: Mapped[int] = mapped_column(sa.ForeignKey("attendee.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    key: Mapped[bytes] = mapped_column(sa.LargeBinary(10), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    attendee = relationship(Attendee, back_populates="tickets")
