@@ -1,0 +1,149 @@
+"""Browser journeys: a real server process, Debian's Chromium driven by Playwright.
+
+`live_server` starts the app in its own process on a free port, with its own
+fresh database (SQLite, or PostgreSQL when TEST_DATABASE_URL names one), migrated
+and loaded with the demo forum. `page` is a fresh Chromium tab; `shot(page, name)`
+saves a screenshot under tests/browser/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from forum.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    def flask(self, *args: str, input: str | None = None) -> str:
+        """Run `flask --app wsgi ARGS` against the server's database; returns stdout."""
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
+                                input=input, capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("live-instance")
+    env = dict(os.environ)
+    env.update({
+        "FORUM_ENV": "testing",
+        "FORUM_INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "browser-tests-" + os.urandom(8).hex(),
+        "BASE_URL": "",
+        "RATELIMIT_LOGIN": "1000 per minute",
+    })
+    dropper = None
+    wanted = os.environ.get("TEST_DATABASE_URL", "")
+    if wanted.startswith("postgresql"):
+        from tests.conftest import _fresh_postgres
+
+        env["DATABASE_URL"], dropper = _fresh_postgres(wanted)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{instance / 'live.db'}"
+    port = _free_port()
+    env["BASE_URL"] = f"http://127.0.0.1:{port}"
+    server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
+    server.flask("db", "upgrade")
+    server.flask("forum", "demo")
+    server.log = instance / "server.log"
+    log_handle = server.log.open("w")
+    server.process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
+         "wsgi:app"], cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(server.url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline or server.process.poll() is not None:
+            server.process.kill()
+            raise RuntimeError("the test server did not start:\n" + server.log.read_text())
+        time.sleep(0.2)
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+    log_handle.close()
+    if dropper:
+        dropper()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium):
+    """A fresh browser profile (no cookies) per test; phone-sized when the test asks for `phone`."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
+    context.set_default_timeout(10000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    page = browser_context.new_page()
+    yield page
+    page.close()
+
+
+def shot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(server.url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]:not(.link)")
+    page.wait_for_load_state()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
