@@ -59,6 +59,8 @@ def render_bilingual(template: str, **context) -> tuple[str, str]:
 
 
 def queue_mail(session: Session, mail: Mail) -> None:
+    # Tie the mail to a transaction, so that a rollback (even of a change with no SQL yet) drops it.
+    session.connection()
     session.info.setdefault("outbox", []).append(mail)
 
 
@@ -116,15 +118,16 @@ def _send_after_commit(session):
         app.logger.exception("mail delivery failed for %d message(s)", len(mails))
 
 
-def _drop_on_rollback(session):
-    session.info.pop("outbox", None)
+def _drop_on_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:  # the whole transaction, not a SAVEPOINT inside it
+        session.info.pop("outbox", None)
 
 
 def init_mail(app) -> None:
     # Session-class listeners are process-wide: register them once, however many apps exist.
     if not event.contains(Session, "after_commit", _send_after_commit):
         event.listen(Session, "after_commit", _send_after_commit)
-        event.listen(Session, "after_rollback", _drop_on_rollback)
+        event.listen(Session, "after_soft_rollback", _drop_on_rollback)
 
 
 def outbox_files(app) -> list[Path]:

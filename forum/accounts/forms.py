@@ -5,6 +5,11 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..permissions import ROLES
 
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "organiser": _l("Organiser (HKSTP)"),
@@ -16,14 +21,14 @@ ROLE_LABELS = {
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
     next = HiddenField()
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class SetPasswordForm(FlaskForm):
@@ -55,7 +60,7 @@ class TokenForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=120)])
     name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=120)])

@@ -142,6 +142,7 @@ def issue_token(user: User, label: str = "", actor=None) -> str:
     db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:10],
                             label=clean(label)[:80]))
     record(actor or user, "token.issue", user, changes={"label": label})
+    db.session.flush()
     return token
 
 
