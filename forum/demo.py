@@ -89,7 +89,9 @@ def _user(role: str, email: str, name_en: str, name_zh: str, company: Company | 
 
 def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, echo=print) -> DemoSummary:
     summary = DemoSummary()
-    summary.counts["reference sites added"] = load_reference_sites()
+    added_sites = load_reference_sites()
+    if added_sites:
+        summary.counts["reference sites added"] = added_sites
 
     _forum(
         "innovation-forum-2023-11",
