@@ -37,6 +37,16 @@ def _company_data(form) -> dict:
     return {name: form[name].data for name in services.COMPANY_FIELDS}
 
 
+def _visible_forum(ref: str):
+    """A forum by id or slug; drafts only for those who manage forums."""
+    from ..forums.models import ForumStatus
+
+    forum = get_forum(ref)
+    if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
+        raise NotFound()
+    return forum
+
+
 def _forum_or_404():
     forum = current_forum()
     if forum is None:
@@ -136,6 +146,26 @@ def remove_member(user_id: int):
     services.remove_colleague(current_user, company, user)
     db.session.commit()
     flash(_("%(name)s no longer belongs to the company.", name=user.display_name), "success")
+    return redirect(url_for("exhibitors.company"))
+
+
+@bp.route("/company/members/<int:user_id>/admin", methods=["POST"])
+@requires("company.members")
+def make_admin(user_id: int):
+    from ..accounts.models import User
+
+    company = services.own_company(current_user)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    try:
+        services.make_company_admin(current_user, company, user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is now a company admin.", name=user.display_name), "success")
     return redirect(url_for("exhibitors.company"))
 
 
@@ -490,7 +520,7 @@ def directory_current():
 @bp.route("/forums/<forum>/directory")
 @requires("directory.view")
 def directory(forum: str):
-    forum = get_forum(forum)
+    forum = _visible_forum(forum)
     try:
         trl = int(request.args.get("trl") or 0) or None
     except ValueError:
@@ -510,7 +540,7 @@ def directory(forum: str):
 @bp.route("/forums/<forum>/exhibitors/<int:company_id>")
 @requires("directory.view")
 def exhibitor(forum: str, company_id: int):
-    forum = get_forum(forum)
+    forum = _visible_forum(forum)
     application = services.application_of(forum, company_id)
     if application is None or application.status != ApplicationStatus.approved:
         raise NotFound()
@@ -521,7 +551,7 @@ def exhibitor(forum: str, company_id: int):
 @bp.route("/forums/<forum>/booths/<code>")
 @requires("directory.view")
 def booth(forum: str, code: str):
-    forum = get_forum(forum)
+    forum = _visible_forum(forum)
     application = services.application_by_booth(forum, code)
     return render_template("exhibitors/exhibitor.html", forum=forum, application=application,
                            company=application.company, sector_labels=SECTOR_LABELS)
@@ -530,7 +560,7 @@ def booth(forum: str, code: str):
 @bp.route("/forums/<forum>/catalogue.pdf")
 @requires("directory.view")
 def catalogue(forum: str):
-    forum = get_forum(forum)
+    forum = _visible_forum(forum)
     pdf = documents.catalogue(forum)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{forum.slug}-catalogue.pdf"'})

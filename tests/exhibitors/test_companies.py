@@ -84,3 +84,29 @@ def test_invite_page_for_company_admin(client, make_company, outbox):
     response = client.post("/exhibitors/company/members", data={"email": "third@acme.example"})
     assert response.status_code == 302
     assert any(m["To"] == "third@acme.example" for m in outbox())
+
+
+def test_company_admin_names_another_admin_from_the_company_page(client, make_company):
+    company, admin = make_company()
+    colleague = User(email="second@acme.example", role="exhibitor", company_id=company.id, session_version=1)
+    db.session.add(colleague)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = admin.get_id()
+    assert "Make company admin" in client.get("/exhibitors/company").get_data(as_text=True)
+    client.post(f"/exhibitors/company/members/{colleague.id}/admin")
+    assert services.is_company_admin(colleague, company.id)
+    outsider = User(email="outsider@else.example", role="exhibitor", session_version=1)
+    db.session.add(outsider)
+    db.session.commit()
+    client.post(f"/exhibitors/company/members/{outsider.id}/admin")
+    assert not services.is_company_admin(outsider, company.id)
+
+
+def test_draft_forums_have_no_directory_for_exhibitors(client, login_as):
+    from forum.forums.models import ForumStatus
+    from tests.factories import ForumFactory
+
+    forum = ForumFactory(status=ForumStatus.draft)
+    login_as("exhibitor")
+    assert client.get(f"/exhibitors/forums/{forum.slug}/directory").status_code == 404
