@@ -218,7 +218,7 @@ def test_api_lists_approved_exhibitors_with_their_solutions(client, open_forum, 
                       headers={"Authorization": f"Bearer {token}"}).status_code == 404
     assert client.get(f"/api/v1/forums/{open_forum.slug}/exhibitors").status_code == 401
     spec = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"}).json
-    assert "/api/v1/forums/{forum}/exhibitors" in spec["paths"] or "/forums/{forum}/exhibitors" in str(spec)
+    assert "get" in spec["paths"]["/api/v1/forums/{forum}/exhibitors"]
 
 
 def test_staff_for_badges_lists_people_of_approved_applications_only(open_forum):
