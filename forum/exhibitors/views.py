@@ -379,7 +379,8 @@ def decide_many(forum: str):
             if done:
                 flash(_("%(n)d application(s) updated.", n=len(done)), "success")
             for application, message in refused:
-                flash(f"{application.company.display_name}: {message}", "error")
+                name = application.company.display_name
+                flash(message if name in message else f"{name}: {message}", "error")
     return redirect(url_for("exhibitors.review", forum=forum.slug, **{k: v for k, v in request.args.items()}))
 
 
