@@ -86,8 +86,14 @@ def sign_up(data: dict, *, password: str, logo: tuple[bytes, str] | None = None)
     check_password_strength(password)
     company = Company(name_key=key_en, name_zh_key=key_zh, **values)
     refresh_company_search(company)
-    db.session.add(company)
-    db.session.flush()
+    try:
+        # The unique keys settle a race between two sign-ups with the same name.
+        with db.session.begin_nested():
+            db.session.add(company)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(_l("A company with this name is already registered. Ask its admin to invite you."),
+                       field="name_en")
     user = create_user(data.get("contact_email") or "", "exhibitor", password=password,
                        name_en=data.get("contact_name", ""), name_zh=data.get("contact_name_zh", ""),
                        company_id=company.id)
@@ -252,6 +258,11 @@ def save_solution(actor, company: Company, solution: Solution | None, data: dict
         themes = db.session.scalars(sa.select(Theme).where(Theme.id.in_(wanted), Theme.active.is_(True))).all()
         if len(themes) != len(wanted):
             raise ValidationError(_l("Choose themes from the list."), field="theme_ids")
+    # Check every upload before writing any, so a refused one leaves nothing behind.
+    if brochure:
+        uploads.checked_pdf(brochure[0], "brochure")
+    if image:
+        uploads.checked_image(image[0], "image")
     created = solution is None
     if created:
         solution = Solution(company_id=company.id)

@@ -103,3 +103,34 @@ def test_another_company_cannot_see_files_until_the_owner_is_approved(client, ma
     db.session.commit()
     # Approved exhibitors' logos and images are public to signed-in users (the directory shows them).
     assert client.get(f"/exhibitors/files/{stored.id}").status_code == 200
+
+
+def test_solution_form_refuses_a_fake_brochure_and_stores_nothing(client, make_company, app):
+    company, admin = make_company()
+    db.session.commit()
+    _sign_in(client, admin)
+    before = _count_files()
+    folder = Path(app.instance_path) / "uploads"
+    files_before = set(folder.glob("*")) if folder.exists() else set()
+    response = client.post("/exhibitors/solutions/new", data={
+        "title_en": "Robot", "trl": "5", "image": (io.BytesIO(png_bytes()), "photo.png"),
+        "brochure": (io.BytesIO(b"MZ\x90\x00 an executable renamed"), "brochure.pdf")},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This file is not a PDF." in html
+    assert 'value="Robot"' in html  # what was typed is kept
+    assert _count_files() == before and not company.solutions
+    assert (set(folder.glob("*")) if folder.exists() else set()) == files_before
+    # A good brochure with a bad image: the brochure is not written either.
+    response = client.post("/exhibitors/solutions/new", data={
+        "title_en": "Robot", "trl": "5", "image": (io.BytesIO(b"not an image"), "photo.png"),
+        "brochure": (io.BytesIO(pdf_bytes()), "brochure.pdf")}, content_type="multipart/form-data")
+    assert "not a PNG, JPEG or WebP image" in response.get_data(as_text=True)
+    assert (set(folder.glob("*")) if folder.exists() else set()) == files_before
+    response = client.post("/exhibitors/solutions/new", data={
+        "title_en": "Robot", "trl": "5", "image": (io.BytesIO(png_bytes()), "photo.png"),
+        "brochure": (io.BytesIO(pdf_bytes()), "brochure.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.refresh(company)
+    solution = company.solutions[0]
+    assert solution.brochure_id and len(solution.images) == 1 and _count_files() == before + 2
