@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .. import mail
 from ..audit.services import diff, record
 from ..db import utcnow
-from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..forums.models import Forum, ForumStatus
 from ..permissions import STAFF, ensure

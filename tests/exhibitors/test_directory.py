@@ -6,7 +6,7 @@ import pytest
 from forum.exhibitors import services
 from forum.exhibitors.models import ApplicationStatus
 from forum.extensions import db
-from tests.factories import ApplicationFactory, CompanyFactory, SolutionFactory, ThemeFactory, UserFactory
+from tests.factories import ApplicationFactory, CompanyFactory, SolutionFactory, ThemeFactory
 
 
 def _exhibitor(forum, name_en, name_zh, *, title_en="", title_zh="", summary_zh="", themes=(), trl=5,

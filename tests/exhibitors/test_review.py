@@ -3,7 +3,6 @@ import csv
 import io
 
 import pytest
-import sqlalchemy as sa
 
 from forum.errors import Conflict, ValidationError
 from forum.exhibitors import services
