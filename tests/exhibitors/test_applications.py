@@ -136,3 +136,22 @@ def test_apply_page_saves_a_draft_and_submits(client, open_forum, make_company):
     assert application.status == ApplicationStatus.submitted
     history = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "application.create" in history and "application.update" in history
+
+
+def test_home_page_tells_a_new_exhibitor_what_to_do_next(client, make_company, open_forum, monkeypatch):
+    from forum.home import views as home_views
+
+    from forum.forums.services import get_forum
+
+    slug = open_forum.slug  # loaded in the request's own session, not the test's
+    monkeypatch.setattr(home_views, "current_forum", lambda: get_forum(slug))
+    company, admin = make_company()
+    db.session.commit()
+    _sign_in(client, admin)
+    html = client.get("/").get_data(as_text=True)
+    assert "Add your first solution" in html and "Apply to exhibit at the forum" in html
+    SolutionFactory(company=company)
+    services.save_application(admin, open_forum, company, {})
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Add your first solution" not in html and "Follow your application" in html
