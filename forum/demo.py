@@ -136,3 +136,4 @@ def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, ec
         part(forum, summary, attendees=attendees, exhibitors=exhibitors, echo=echo)
     db.session.flush()
     return summary
+from .exhibitors import demo as _exhibitors_demo  # noqa: E402,F401

@@ -65,3 +65,45 @@ class ForumFactory(Base):
     starts_at = factory.LazyFunction(lambda: datetime(2026, 12, 8, 9, 0, tzinfo=HK))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=4))
     status = ForumStatus.open_for_registration
+
+
+# --- exhibitors ---
+from forum.exhibitors.models import Application, ApplicationStatus, Solution, Theme  # noqa: E402
+
+
+class ThemeFactory(Base):
+    class Meta:
+        model = Theme
+
+    key = factory.Sequence(lambda n: f"test_theme_{n}")
+    name_en = factory.Sequence(lambda n: f"Test theme {n}")
+    name_zh = factory.Sequence(lambda n: f"測試主題{n}")
+    position = factory.Sequence(lambda n: 100 + n)
+
+
+class SolutionFactory(Base):
+    class Meta:
+        model = Solution
+
+    company = factory.SubFactory(CompanyFactory)
+    title_en = factory.Sequence(lambda n: f"Solution {n}")
+    title_zh = factory.Sequence(lambda n: f"方案{n}")
+    summary_en = "Helps nurses on the ward."
+    summary_zh = "協助病房護士。"
+    trl = 6
+
+    @factory.post_generation
+    def search(obj, create, extracted, **kwargs):
+        from forum.exhibitors.services import refresh_solution_search
+
+        refresh_solution_search(obj)
+
+
+class ApplicationFactory(Base):
+    class Meta:
+        model = Application
+
+    forum = factory.SubFactory(ForumFactory)
+    company = factory.SubFactory(CompanyFactory)
+    status = ApplicationStatus.submitted
+    submitted_at = factory.LazyFunction(lambda: datetime.now(HK))
