@@ -134,3 +134,6 @@ def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, ec
         part(forum, summary, attendees=attendees, exhibitors=exhibitors, echo=echo)
     db.session.flush()
     return summary
+
+
+from .attendees import demo as _attendees_demo  # noqa: E402,F401  (registers its @demo_part)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ LOCALES = ("en", "zh_Hant_HK")
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands, jobs, service tests: English
+        return "en"
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

@@ -110,6 +110,7 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
         raise SpreadsheetError(_l("The workbook is empty."))
     sheet = workbook.active if workbook.active in sheets else sheets[0]
     grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    blank = {r for r, row in enumerate(grid) if not any(row)}
     # A merged cell holds its value in its top-left cell only; every cell it covers means that value.
     for merged in sheet.merged_cells.ranges:
         value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else ""
@@ -118,7 +119,8 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
                 while len(grid[r]) <= c:
                     grid[r].append("")
                 grid[r][c] = value
-    return grid
+    # A row left blank stays blank, even where a merged cell runs across it.
+    return [[] if r in blank else row for r, row in enumerate(grid)]
 
 
 def sniff_kind(content: bytes, filename: str = "") -> str:
