@@ -42,7 +42,8 @@ class ConfirmImportForm(FlaskForm):
 class AttendeeForm(FlaskForm):
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=160)])
     name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=160)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[lambda v: v.strip() if isinstance(v, str) else v])
     title = StringField(_l("Rank or title"), validators=[Optional(), Length(max=160)])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=160)])
     site_id = SelectField(_l("Hospital or HA office"), choices=[], validate_choice=False)
@@ -53,7 +54,9 @@ class AttendeeForm(FlaskForm):
 
 
 class RegistrationForm(FlaskForm):
-    themes = MultiCheckboxField(_l("Smart Hospital themes you care about"), choices=list(THEMES.items()))
+    # Unknown keys are dropped by the service rather than refused (an old form after the list changes).
+    themes = MultiCheckboxField(_l("Smart Hospital themes you care about"), choices=list(THEMES.items()),
+                                validate_choice=False)
     access_needs = TextAreaField(_l("Access needs"), validators=[Optional(), Length(max=2000)])
     dietary_needs = TextAreaField(_l("Dietary needs"), validators=[Optional(), Length(max=2000)])
     share_contact = BooleanField(PDPO_PURPOSE, default=False)
