@@ -1,5 +1,5 @@
 """Who may do what with attendees. Imported by views, API and services before @requires runs."""
-from ..permissions import SIGNED_IN, STAFF, grant
+from ..permissions import STAFF, grant
 
 
 def _own_attendee(user, attendee) -> bool:
@@ -10,5 +10,5 @@ def _own_attendee(user, attendee) -> bool:
 grant("attendee.manage", STAFF)
 # A single badge: organisers, and door staff at the check-in kiosk (reprints).
 grant("attendee.badge", STAFF | {"scanner"})
-# A signed-in person's own invitation and ticket.
-grant("attendee.respond_own", SIGNED_IN, rule=_own_attendee)
+# A signed-in person's own invitation and ticket: the people who attend rather than run the forum.
+grant("attendee.respond_own", {"ha_staff", "exhibitor", "partnership"}, rule=_own_attendee)

@@ -228,7 +228,9 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
         "dietary_needs": clean(values.get("dietary_needs"))[:2000],
         "share_contact": bool(values.get("share_contact")),
     })
-    if actor is not None and getattr(actor, "id", None) and attendee.user_id is None:
+    # A signed-in person answering their own invitation gets it linked to their account ("My ticket").
+    if (actor is not None and getattr(actor, "id", None) and attendee.user_id is None
+            and normalise_email(getattr(actor, "email", "")) == attendee.email_key):
         attendee.user_id = actor.id
     attendee.responded_at = utcnow()
     record(actor, "attendee.register", attendee, forum_id=forum.id, changes=changes)

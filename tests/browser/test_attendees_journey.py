@@ -67,3 +67,26 @@ def test_demo_ha_staff_sees_my_ticket_on_a_phone(live_server, chromium):
     assert decode_qr(page.locator(".ticket-qr").screenshot()) == [code]
     shot(page, "attendee-my-ticket-phone")
     context.close()
+
+
+def test_organiser_imports_a_list_with_a_preview_then_finds_people(live_server, page, tmp_path):
+    sheet = tmp_path / "list.csv"
+    sheet.write_text("\ufeff電郵,英文姓名,中文姓名,職位,醫院\n"
+                     "au.kaho@ha.example.org.hk,AU Ka Ho,區家豪,Senior Manager,QEH\n"
+                     "nobody@ha.example.org.hk,NO Site,無醫院,Manager,Atlantis\n", encoding="utf-8")
+    login(page, live_server, "organiser@forum.example")
+    page.click("nav a:has-text('Attendees')")
+    page.click("text=Import a list")
+    page.set_input_files("input[name=file]", str(sheet))
+    page.click("button:has-text('Check the file')")
+    preview = page.locator("#preview").inner_text()
+    assert "1 to create" in preview and "Line 3" in preview and "Atlantis" in preview
+    shot(page, "attendees-import-preview")
+    page.check("input[name=only_valid]")
+    page.click("#preview button:has-text('Import')")
+    assert "1 new" in page.locator(".flash").first.inner_text()
+    page.fill("input[name=q]", "區家豪")
+    page.click("button:has-text('Filter')")
+    rows = page.locator("table.table tbody tr")
+    assert rows.count() == 1 and "AU Ka Ho" in rows.first.inner_text()
+    shot(page, "attendees-list")
