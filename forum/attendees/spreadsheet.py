@@ -97,7 +97,8 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise SpreadsheetError(_l("The CSV file is malformed: %(why)s", why=str(error)))
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _xlsx_sheets(content: bytes) -> list[list[list[str]]]:
+    """Every non-empty sheet as a grid of text, the active sheet first."""
     import openpyxl
 
     try:
@@ -108,7 +109,13 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
     sheets = [ws for ws in workbook.worksheets if ws.max_row > 1 or ws.max_column > 1 or ws.cell(1, 1).value]
     if not sheets:
         raise SpreadsheetError(_l("The workbook is empty."))
-    sheet = workbook.active if workbook.active in sheets else sheets[0]
+    if workbook.active in sheets:
+        sheets.remove(workbook.active)
+        sheets.insert(0, workbook.active)
+    return [_sheet_grid(sheet) for sheet in sheets]
+
+
+def _sheet_grid(sheet) -> list[list[str]]:
     grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     blank = {r for r, row in enumerate(grid) if not any(row)}
     # A merged cell holds its value in its top-left cell only; every cell it covers means that value.
@@ -146,7 +153,17 @@ def read_table(content: bytes, filename: str = "") -> Table:
     if len(content) > MAX_BYTES:
         raise SpreadsheetError(_l("The file is larger than 20 MB."))
     kind = sniff_kind(content, filename)
-    grid = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    grids = _xlsx_sheets(content) if kind == "xlsx" else [_csv_rows(content)]
+    first_error = None
+    for grid in grids:  # the list may sit on another sheet than the first (instructions, a cover page)
+        try:
+            return _table(grid)
+        except SpreadsheetError as error:
+            first_error = first_error or error
+    raise first_error
+
+
+def _table(grid: list[list[str]]) -> Table:
     numbered = [(i, row) for i, row in enumerate(grid, start=1) if any(row)]
     if not numbered:
         raise SpreadsheetError(_l("The file has no rows."))

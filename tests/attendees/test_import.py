@@ -270,3 +270,17 @@ def test_ten_thousand_rows_import_quickly(organiser, forum):
     elapsed = time.perf_counter() - started
     assert plan.created == 10000
     assert elapsed < 30, elapsed
+
+
+def test_xlsx_with_instructions_on_the_first_sheet(organiser, forum):
+    workbook = Workbook()
+    workbook.active.title = "Instructions"
+    workbook.active.append(["Please fill in the list on the next sheet."])
+    sheet = workbook.create_sheet("List")
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = _import(organiser, forum, buffer.getvalue(), "list.xlsx")
+    assert plan.ok and plan.created == 3
