@@ -1,6 +1,7 @@
 """Attendees: invitations, registration, walk-ins, tickets and their delivery, exhibitor staff, exports."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -301,11 +302,14 @@ def queue_ticket_mail(attendee: Attendee, ticket: Ticket, *, token: str | None =
         token = _new_link_token(attendee)
     code = code_for(ticket)
     forum = attendee.forum
+    png = qr_png(code, box_size=8)
     mail.queue_template(
         db.session, attendee.email, f"Your ticket: {forum.title_en} | 您的門票：{forum.title_zh}", "attendee_ticket",
-        attachments=[mail.Attachment("ticket-qr.png", qr_png(code), "image", "png"),
+        attachments=[mail.Attachment("ticket-qr.png", png, "image", "png"),
                      mail.Attachment("forum.ics", calendar_invite(forum, attendee), "text", "calendar")],
         attendee=attendee, forum=forum, code=code,
+        # Also shown in the message itself, for mail apps that display data: images; the attachment is the sure way.
+        qr_inline="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
         ticket_link=mail.external_url("attendees.token_ticket", token=token),
         respond_link=mail.external_url("attendees.respond", token=token))
 

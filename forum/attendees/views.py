@@ -26,6 +26,7 @@ from .themes import THEMES
 from .tickets import code_for, current_ticket
 
 bp = Blueprint("attendees", __name__)
+WEB_BADGE_LIMIT = 1000
 
 
 @bp.record_once
@@ -179,6 +180,12 @@ def invite_pending(forum: str):
 def forum_badges(forum: str):
     forum = get_forum(forum)
     layout = request.args.get("layout", "a4")
+    count = badges.forum_badge_count(forum)
+    if count > WEB_BADGE_LIMIT:
+        # About 20 s per 1,000 badges: more would outlast a web request. The command streams to a file.
+        flash(_("%(n)d badges are too many for one download: run `flask badges %(forum)s -o badges.pdf` on the server.",
+                n=count, forum=forum.slug), "error")
+        return redirect(url_for("attendees.index", forum=forum.slug))
     pdf = badges.forum_badges_pdf(current_user, forum, layout=layout)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={forum.slug}-badges-{layout}.pdf"})

@@ -89,3 +89,16 @@ def test_badge_endpoint_url_and_permissions(app, client, login_as, forum):
     assert decode_qr(pdf_pages_png(response.data)[0]) == [code]
     login_as("organiser")
     assert client.get(f"/forums/{forum.slug}/attendees/999999/badge.pdf").status_code == 404
+
+
+def test_forum_badges_from_the_organiser_ui(client, login_as, forum, monkeypatch):
+    from forum.attendees import views
+
+    login_as("organiser")
+    codes = {_registered(forum)[1] for _ in range(2)}
+    response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf?layout=a4")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert set(decode_qr(pdf_pages_png(response.data)[0])) == codes
+    monkeypatch.setattr(views, "WEB_BADGE_LIMIT", 1)
+    response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf")
+    assert response.status_code == 302

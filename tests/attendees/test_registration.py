@@ -59,6 +59,8 @@ def test_register_with_themes_and_consent_issues_and_mails_a_ticket(client, orga
     assert "Your ticket" in ticket_mail["Subject"]
     parts = {p.get_filename(): p for p in ticket_mail.iter_attachments()}
     assert decode_qr(parts["ticket-qr.png"].get_content()) == [code]
+    html = ticket_mail.get_body(preferencelist=("html",)).get_content()
+    assert html.count("data:image/png;base64,") == 1
     ics = parts["forum.ics"].get_content()
     ics = ics.decode() if isinstance(ics, bytes) else ics
     assert "BEGIN:VEVENT" in ics and "DTSTART" in ics and forum.title_en[:20] in ics.replace("\r\n ", "")
