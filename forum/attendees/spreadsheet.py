@@ -68,7 +68,11 @@ def _cell_text(value) -> str:
         value = int(value)
     if isinstance(value, (datetime, date)):
         value = value.isoformat()
-    return clean(str(value))
+    # Copied from web pages and mail, cells often carry zero-width spaces and stray BOMs.
+    return clean(_INVISIBLE.sub("", str(value)))
+
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def _decode(content: bytes) -> str:

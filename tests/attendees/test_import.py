@@ -284,3 +284,12 @@ def test_xlsx_with_instructions_on_the_first_sheet(organiser, forum):
     workbook.save(buffer)
     plan = _import(organiser, forum, buffer.getvalue(), "list.xlsx")
     assert plan.ok and plan.created == 3
+
+
+def test_xlsx_errors_name_the_row_excel_shows(organiser, forum):
+    rows = [ROWS[0], [None] * 7, ["LOST", "", "lost\u200b@ha.example.org.hk", "", "", "Atlantis", ""]]
+    content = _xlsx(rows, before=[["HA invitation list"], [None]])
+    plan = plan_import(organiser, forum, content, "list.xlsx")
+    # Title on row 1, blank row 2, header row 3, CHAN row 4, blank row 5, LOST row 6.
+    assert [line for line, _m in plan.errors] == [6]
+    assert "Atlantis" in plan.errors[0][1] and "email" not in plan.errors[0][1]
