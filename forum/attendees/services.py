@@ -128,7 +128,7 @@ def _clean_person(values: dict) -> dict:
         if site is None:
             raise ValidationError(_l("No such site."), field="site_id")
         out["site_id"] = site.id
-        out["organisation"] = out["organisation"] or site.name_en
+        out["organisation"] = site.name_en  # an HA site names the organisation
     else:
         out["site_id"] = None
     kind = values.get("kind") or "ha"
@@ -161,6 +161,22 @@ def add_attendee(actor, forum, values: dict, *, walk_in: bool = False, invite: b
     elif invite:
         send_invitation(actor, attendee)
     return attendee
+
+
+def update_attendee(actor, attendee: Attendee, values: dict) -> dict:
+    """An organiser corrects a person's details; their answers, status and ticket stay as they are."""
+    ensure(actor, "attendee.manage")
+    cleaned = _clean_person(values)
+    clash = db.session.scalar(sa.select(Attendee.id).where(Attendee.forum_id == attendee.forum_id,
+                                                           Attendee.email_key == cleaned["email_key"],
+                                                           Attendee.id != attendee.id))
+    if clash:
+        raise Conflict(_l("This email is already on the forum's list."), field="email")
+    changes = diff(attendee, cleaned)
+    if changes:
+        record(actor, "attendee.update", attendee, forum_id=attendee.forum_id, changes=changes)
+        db.session.flush()
+    return changes
 
 
 # --- invitations -------------------------------------------------------------------------------------

@@ -203,6 +203,29 @@ def show(forum: str, attendee_id: int):
                            kind_labels=KIND_LABELS, themes=THEMES)
 
 
+@bp.route("/forums/<forum>/attendees/<int:attendee_id>/edit", methods=["GET", "POST"])
+@requires("attendee.manage")
+def edit(forum: str, attendee_id: int):
+    forum = get_forum(forum)
+    attendee = services.get_attendee(forum, attendee_id)
+    form = _site_choices(AttendeeForm(obj=attendee))
+    del form.walk_in, form.invite
+    if request.method == "GET":
+        form.site_id.data = str(attendee.site_id or "")
+        form.kind.data = attendee.kind.value
+    if form.validate_on_submit():
+        try:
+            services.update_attendee(current_user, attendee, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The details are saved."), "success")
+            return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
+    return render_template("attendees/form.html", forum=forum, form=form, attendee=attendee)
+
+
 @bp.route("/forums/<forum>/attendees/<int:attendee_id>/badge.pdf")
 @requires("attendee.badge")
 def badge(forum: str, attendee_id: int):

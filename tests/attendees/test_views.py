@@ -130,3 +130,24 @@ def test_sync_exhibitor_staff_is_idempotent(organiser, forum, outbox):
     assert {a.email: code_for(a.tickets[-1]) for a in again} == codes
     assert len(outbox()) == 2
     assert first[0].email == "joyce@park.example" and first[0].organisation == company.name_en
+
+
+def test_organiser_edits_details_without_touching_answers(client, login_as, forum):
+    login_as("organiser")
+    chan, wong, _lee = _people(forum)
+    chan.themes = ["data_ai"]
+    code = code_for(issue_ticket(chan))
+    db.session.flush()
+    url = f"/forums/{forum.slug}/attendees/{chan.id}/edit"
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="CHAN Tai Man"' in form and "walk_in" not in form
+    data = {"name_en": "CHAN Tai-man", "name_zh": "陳大文", "email": chan.email, "title": "Senior Manager",
+            "department": "", "site_id": str(find_site("PWH").id), "organisation": "", "kind": "speaker"}
+    assert client.post(url, data=data).status_code == 302
+    db.session.refresh(chan)
+    assert (chan.name_en, chan.title, chan.kind.value, chan.site.name_en) == (
+        "CHAN Tai-man", "Senior Manager", "speaker", "Prince of Wales Hospital")
+    assert chan.status == AttendeeStatus.registered and chan.themes == ["data_ai"]
+    assert code_for(chan.tickets[-1]) == code
+    html = client.post(url, data={**data, "email": wong.email}).get_data(as_text=True)
+    assert "already on the forum" in html
