@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 from .. import mail
 from ..audit.services import diff, record
 from ..db import utcnow
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..extensions import db
 from ..forums.models import ForumStatus
-from ..permissions import ensure
+from ..permissions import can, ensure
 from ..qr import qr_png
 from ..sites.models import Cluster, Site
 from ..text import clean, normalise_email
@@ -228,8 +228,9 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
     """The person confirms: themes, needs and PDPO consent recorded; a ticket is issued and mailed once."""
     forum = attendee.forum
     _check_open(forum)
-    if actor is not None and getattr(actor, "id", None) and attendee.user_id not in (None, actor.id):
-        ensure(actor, "attendee.respond_own", attendee)
+    if (actor is not None and getattr(actor, "id", None) and attendee.user_id not in (None, actor.id)
+            and not can(actor, "attendee.manage")):
+        raise PermissionDenied()  # someone else's invitation, and not an organiser
     first_time = attendee.status != AttendeeStatus.registered
     if first_time and forum.registration_deadline and utcnow() > forum.registration_deadline:
         raise ValidationError(_l("Registration for this forum has closed."))
@@ -280,6 +281,20 @@ def _withdraw(attendee: Attendee, status: AttendeeStatus, actor) -> Attendee:
     record(actor, f"attendee.{status.value}", attendee, forum_id=attendee.forum_id, changes=changes)
     db.session.flush()
     return attendee
+
+
+def answer_for(actor, attendee: Attendee, answer: str) -> Attendee:
+    """An organiser records an answer given by phone or in person: register, decline or cancel."""
+    ensure(actor, "attendee.manage")
+    if answer == "register":
+        return register(attendee, {"themes": attendee.themes, "access_needs": attendee.access_needs,
+                                   "dietary_needs": attendee.dietary_needs, "share_contact": attendee.share_contact},
+                        actor=actor)
+    if answer == "decline":
+        return decline(attendee, actor=actor)
+    if answer == "cancel":
+        return cancel(attendee, actor=actor)
+    raise ValidationError(_l("Unknown answer."))
 
 
 # --- tickets -----------------------------------------------------------------------------------------

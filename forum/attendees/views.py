@@ -264,6 +264,22 @@ def reissue(forum: str, attendee_id: int):
     return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
 
 
+@bp.route("/forums/<forum>/attendees/<int:attendee_id>/answer", methods=["POST"])
+@requires("attendee.manage")
+def answer(forum: str, attendee_id: int):
+    forum = get_forum(forum)
+    attendee = services.get_attendee(forum, attendee_id)
+    try:
+        services.answer_for(current_user, attendee, request.form.get("answer", ""))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The answer is recorded."), "success")
+    return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
+
+
 # --- the invited person ------------------------------------------------------------------------------
 
 def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url: str):

@@ -182,3 +182,14 @@ def test_send_pending_invitations_from_the_cli(app, forum, outbox):
     assert len(outbox()) == 2
     result = app.test_cli_runner().invoke(args=["attendees", "invite", forum.slug])
     assert "sent 0 invitation(s)" in result.output
+
+
+def test_a_linked_invitation_answered_by_someone_else(client, login_as, forum, outbox):
+    from forum.errors import PermissionDenied
+
+    owner = UserFactory(role="ha_staff")
+    attendee = AttendeeFactory(forum=forum, user_id=owner.id)
+    with pytest.raises(PermissionDenied):
+        services.register(attendee, {}, actor=UserFactory(role="ha_staff"))
+    services.answer_for(UserFactory(role="organiser"), attendee, "register")
+    assert attendee.status == AttendeeStatus.registered and attendee.user_id == owner.id

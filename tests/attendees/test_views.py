@@ -151,3 +151,21 @@ def test_organiser_edits_details_without_touching_answers(client, login_as, foru
     assert code_for(chan.tickets[-1]) == code
     html = client.post(url, data={**data, "email": wong.email}).get_data(as_text=True)
     assert "already on the forum" in html
+
+
+def test_organiser_records_answers_given_by_phone(client, login_as, forum, outbox):
+    from forum.attendees.tickets import current_ticket, lookup
+
+    login_as("organiser")
+    _chan, wong, lee = _people(forum)
+    base = f"/forums/{forum.slug}/attendees"
+    assert client.post(f"{base}/{wong.id}/answer", data={"answer": "register"}).status_code == 302
+    db.session.refresh(wong)
+    code = code_for(current_ticket(wong))
+    assert wong.status == AttendeeStatus.registered and "Your ticket" in outbox()[-1]["Subject"]
+    client.post(f"{base}/{wong.id}/answer", data={"answer": "cancel"})
+    db.session.refresh(wong)
+    assert wong.status == AttendeeStatus.cancelled and lookup(code, forum.id).status == "revoked"
+    client.post(f"{base}/{lee.id}/answer", data={"answer": "bogus"})
+    db.session.refresh(lee)
+    assert lee.status == AttendeeStatus.declined
