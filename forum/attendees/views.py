@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
@@ -88,8 +89,13 @@ _UPLOAD = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|txt)$")
 
 
 def _upload_dir() -> Path:
+    """Uploads wait here between the preview and the confirmation; those left for a day are removed."""
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 86400
+    for old in folder.glob("*"):
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     return folder
 
 
