@@ -90,3 +90,20 @@ def test_organiser_imports_a_list_with_a_preview_then_finds_people(live_server, 
     rows = page.locator("table.table tbody tr")
     assert rows.count() == 1 and "AU Ka Ho" in rows.first.inner_text()
     shot(page, "attendees-list")
+
+
+def test_invitation_page_in_chinese_and_decline(live_server, page, tmp_path):
+    address = "so.yeeman@ha.example.org.hk"
+    sheet = tmp_path / "invitees.csv"
+    sheet.write_text(f"電郵,英文姓名,中文姓名,醫院\n{address},SO Yee Man,蘇綺雯,威爾斯親王醫院\n", encoding="utf-8")
+    live_server.flask("attendees", "import", FORUM, str(sheet))
+    live_server.flask("attendees", "invite", FORUM, "--email", address)
+    body = _mail_to(live_server, address).get_body(preferencelist=("plain",)).get_content()
+    page.goto(re.search(r"(http://127\.0\.0\.1:\d+/rsvp/[\w-]+)", body).group(1))
+    page.click("button[name=locale][value=zh_Hant_HK]")
+    assert page.locator("button[name=answer][value=register]").inner_text().strip() == "會，我會出席"
+    assert "《個人資料（私隱）條例》" in page.inner_text("main")
+    shot(page, "attendee-register-zh")
+    page.click("button[name=answer][value=decline]")
+    assert "已儲存您的回覆" in page.inner_text("main")
+    assert "您已婉拒此邀請" in page.inner_text("main")
