@@ -63,7 +63,7 @@ def import_command(forum, file, dry_run, only_valid):
               help="File to write (default: standard output for CSV).")
 def export_command(forum, fmt, output):
     """One row per attendee, with `ticket_code` holding the exact text in their QR code."""
-    from .services import export_file
+    from .export import export_file
 
     forum = _forum(forum)
     content = export_file(_actor(), forum, fmt)

@@ -49,7 +49,7 @@ class AttendeeFilter:
     kind: str = ""
 
 
-def _filtered(forum, f: AttendeeFilter):
+def filtered_query(forum, f: AttendeeFilter):
     stmt = sa.select(Attendee).where(Attendee.forum_id == forum.id)
     if f.q:
         like = f"%{clean(f.q)}%"
@@ -70,7 +70,7 @@ def _filtered(forum, f: AttendeeFilter):
 
 def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[Attendee], int]:
     """One page of attendees and the total; two queries whatever the size (sites come joined)."""
-    stmt = _filtered(forum, f)
+    stmt = filtered_query(forum, f)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(stmt.options(selectinload(Attendee.site))
                               .order_by(Attendee.name_en, Attendee.id)
@@ -411,52 +411,3 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
         out.append(attendee)
     db.session.flush()
     return out
-
-
-# --- export ------------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("id", "kind", "status", "name_en", "name_zh", "email", "title", "department", "organisation",
-                  "site_en", "site_zh", "cluster", "themes", "access_needs", "dietary_needs", "share_contact",
-                  "invited_at", "responded_at", "ticket_code")
-
-
-def export_rows(actor, forum, f: AttendeeFilter | None = None):
-    """The header, then one list per attendee; `ticket_code` is the exact text in their QR code."""
-    ensure(actor, "attendee.manage")
-    codes = current_codes(forum)
-    sites = {s.id: s for s in db.session.scalars(sa.select(Site))}
-    yield list(EXPORT_COLUMNS)
-    stmt = _filtered(forum, f or AttendeeFilter()).order_by(Attendee.id)
-    for a in db.session.scalars(stmt).yield_per(1000):
-        site = sites.get(a.site_id)
-        yield [a.id, a.kind.value, a.status.value, a.name_en, a.name_zh, a.email, a.title, a.department,
-               a.organisation, site.name_en if site else "", site.name_zh if site else "",
-               site.cluster.code if site and site.cluster else "", ";".join(a.themes or []), a.access_needs,
-               a.dietary_needs, "yes" if a.share_contact else "no",
-               a.invited_at.isoformat() if a.invited_at else "",
-               a.responded_at.isoformat() if a.responded_at else "", codes.get(a.id, "")]
-
-
-def export_file(actor, forum, fmt: str, f: AttendeeFilter | None = None) -> bytes:
-    import csv
-    import io
-
-    rows = export_rows(actor, forum, f)
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("attendees")
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-    if fmt != "csv":
-        raise ValidationError(_l("Export as csv or xlsx."))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-    # With a BOM, Excel opens the Chinese names correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

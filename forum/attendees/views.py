@@ -21,6 +21,7 @@ from ..permissions import can, public, requires
 from ..qr import qr_svg
 from ..sites.services import list_clusters, list_sites
 from . import badges, importer, services
+from .export import export_file
 from .forms import KIND_LABELS, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm, RegistrationForm
 from .models import AttendeeStatus
 from .themes import THEMES
@@ -79,7 +80,7 @@ def export(forum: str, fmt: str):
     forum = get_forum(forum)
     if fmt not in ("csv", "xlsx"):
         raise NotFound()
-    content = services.export_file(current_user, forum, fmt, _filter_from_args())
+    content = export_file(current_user, forum, fmt, _filter_from_args())
     mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(content, mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename={forum.slug}-attendees.{fmt}"})
