@@ -137,3 +137,4 @@ def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, ec
     db.session.flush()
     return summary
 from .exhibitors import demo as _exhibitors_demo  # noqa: E402,F401
+from .attendees import demo as _attendees_demo  # noqa: E402,F401  (registers its @demo_part)

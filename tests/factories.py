@@ -107,3 +107,25 @@ class ApplicationFactory(Base):
     company = factory.SubFactory(CompanyFactory)
     status = ApplicationStatus.submitted
     submitted_at = factory.LazyFunction(lambda: datetime.now(HK))
+# --- attendees ---
+from forum.attendees.models import Attendee, AttendeeKind, AttendeeStatus  # noqa: E402
+
+
+class AttendeeFactory(Base):
+    class Meta:
+        model = Attendee
+
+    forum = factory.SubFactory(ForumFactory)
+    kind = AttendeeKind.ha
+    status = AttendeeStatus.invited
+    name_en = factory.Sequence(lambda n: f"CHAN Tai Man {n}")
+    name_zh = factory.Sequence(lambda n: f"陳大文{n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@ha.example.org.hk")
+    email_key = factory.LazyAttribute(lambda o: o.email)
+    title = "Chief Manager"
+    department = "Nursing Services"
+    organisation = "Queen Mary Hospital"
+    themes = factory.LazyFunction(list)
+    access_needs = ""
+    dietary_needs = ""
+    share_contact = False

@@ -3,3 +3,4 @@ from .core import bp  # noqa: F401
 from . import health, openapi  # noqa: F401,E402
 from ..forums import api as _forums_api  # noqa: F401,E402
 from ..exhibitors import api as _exhibitors_api  # noqa: F401,E402
+from ..attendees import api as _attendees_api  # noqa: F401,E402

@@ -1,0 +1,221 @@
+"""Attendees and badges: import speed, badge PDF time and peak memory, next to plain WeasyPrint.
+
+    .venv/bin/python benchmarks/attendees.py              # 10,000-row import, 1,000 badges, static baseline
+    .venv/bin/python benchmarks/attendees.py --badges 10000   # the big run (several minutes; not by default)
+
+Each measurement runs in its own child process on a fresh SQLite database, so the peak memory
+(ru_maxrss of that child) belongs to that measurement alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _app(folder: Path):
+    os.environ["FORUM_INSTANCE_PATH"] = str(folder)
+    from forum import create_app
+
+    app = create_app({"FORUM_ENV": "testing", "SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI":
+                      f"sqlite:///{folder / 'bench.db'}", "MAIL_OUTBOX": str(folder / "outbox")})
+    return app
+
+
+def _forum():
+    from datetime import datetime
+
+    from forum.db import HK
+    from forum.extensions import db
+    from forum.forums.models import Forum, ForumStatus
+
+    forum = Forum(slug="bench", title_en="HKSTP x HA Innovation Forum 2026: Smart Hospital in Practice",
+                  title_zh="香港科技園公司 x 醫院管理局 創新論壇 2026", starts_at=datetime(2026, 12, 8, 9, tzinfo=HK),
+                  ends_at=datetime(2026, 12, 8, 13, tzinfo=HK), status=ForumStatus.open_for_registration,
+                  attendee_capacity=100000)
+    db.session.add(forum)
+    db.session.flush()
+    return forum
+
+
+def _registered(forum, n: int) -> None:
+    """n registered HA attendees with tickets, bilingual names, spread over the hospitals."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    from forum.attendees.demo import GIVEN, SURNAMES
+    from forum.attendees.models import Attendee, AttendeeKind, AttendeeStatus, Ticket
+    from forum.extensions import db
+    from forum.sites.models import Site
+
+    sites = db.session.scalars(sa.select(Site).where(Site.kind == "hospital")).all()
+    rows = []
+    for i in range(n):
+        (se, sz), (ge, gz) = SURNAMES[i % len(SURNAMES)], GIVEN[(i // 7) % len(GIVEN)]
+        rows.append({"forum_id": forum.id, "kind": AttendeeKind.ha, "status": AttendeeStatus.registered,
+                     "name_en": f"Dr {se.upper()} {ge}", "name_zh": f"{sz}{gz}醫生", "email": f"p{i}@ha.example",
+                     "email_key": f"p{i}@ha.example", "title": "Chief Manager", "department": "Nursing",
+                     "organisation": sites[i % len(sites)].name_en, "site_id": sites[i % len(sites)].id,
+                     "themes": [], "access_needs": "", "dietary_needs": "", "share_contact": False})
+    db.session.execute(sa.insert(Attendee), rows)
+    ids = db.session.scalars(sa.select(Attendee.id).where(Attendee.forum_id == forum.id)).all()
+    db.session.execute(sa.insert(Ticket), [{"attendee_id": i, "forum_id": forum.id,
+                                            "key": secrets.token_bytes(10)} for i in ids])
+    db.session.commit()
+
+
+def child_import(folder: Path, n: int) -> dict:
+    from flask_migrate import upgrade
+
+    from forum.cli import SystemActor
+    from forum.extensions import db
+
+    app = _app(folder)
+    with app.app_context():
+        upgrade()
+        forum = _forum()
+        from forum.attendees.demo import GIVEN, SURNAMES
+        from forum.sites.models import Site
+
+        hospitals = [s.name_en for s in db.session.query(Site).filter(Site.kind == "hospital")]
+        lines = ["\ufeffName (English),Name (Chinese),Email,Rank/Title,Department,Hospital,Cluster"]
+        for i in range(n):
+            (se, sz), (ge, gz) = SURNAMES[i % len(SURNAMES)], GIVEN[(i // 7) % len(GIVEN)]
+            lines.append(f"{se.upper()} {ge},{sz}{gz},p{i}@ha.example.org.hk,Manager,Nursing,"
+                         f"\"{hospitals[i % len(hospitals)]}\",")
+        content = "\n".join(lines).encode("utf-8")
+        from forum.attendees.importer import apply_import, plan_import
+
+        started = time.perf_counter()
+        plan = plan_import(SystemActor(), forum, content, "list.csv")
+        checked = time.perf_counter() - started
+        apply_import(SystemActor(), forum, plan)
+        db.session.commit()
+        total = time.perf_counter() - started
+        assert plan.created == n, plan.errors[:3]
+        started = time.perf_counter()
+        again = plan_import(SystemActor(), forum, content, "list.csv")
+        apply_import(SystemActor(), forum, again)
+        db.session.commit()
+        reimport = time.perf_counter() - started
+        assert again.skipped == n
+    return {"rows": n, "check_s": round(checked, 2), "import_s": round(total, 2), "reimport_s": round(reimport, 2),
+            "peak_mb": round(_peak_mb())}
+
+
+def child_badges(folder: Path, n: int, layout: str) -> dict:
+    from flask_migrate import upgrade
+
+    from forum.attendees.badges import forum_badges_pdf
+    from forum.cli import SystemActor
+
+    app = _app(folder)
+    with app.app_context():
+        upgrade()
+        forum = _forum()
+        _registered(forum, n)
+        out = folder / f"badges-{n}.pdf"
+        started = time.perf_counter()
+        with out.open("wb") as handle:
+            forum_badges_pdf(SystemActor(), forum, handle, layout=layout)
+        elapsed = time.perf_counter() - started
+    return {"badges": n, "layout": layout, "seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()),
+            "pdf_mb": round(out.stat().st_size / 1e6, 1)}
+
+
+def make_static_html(folder: Path, n: int) -> Path:
+    """The same badges as one static HTML file (QR images inlined), rendered by the app's own template."""
+    from flask_migrate import upgrade
+
+    from forum.attendees.badges import _forum_badges
+    from forum.extensions import db
+
+    app = _app(folder)
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        forum = _forum()
+        _registered(forum, n)
+        from flask import render_template
+
+        from forum.pdf import CJK_FONT_STACK
+
+        html = render_template("attendees/badges.html", forum=forum, badges=list(_forum_badges(forum)),
+                               layout="a6", cjk_font_stack=CJK_FONT_STACK)
+        db.session.remove()
+    path = folder / "static.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def child_static(path: Path) -> dict:
+    from weasyprint import HTML
+
+    html = path.read_text(encoding="utf-8")
+    started = time.perf_counter()
+    pdf = HTML(string=html).write_pdf()
+    elapsed = time.perf_counter() - started
+    return {"seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()), "pdf_mb": round(len(pdf) / 1e6, 1)}
+
+
+def _run_child(*args: str) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", nargs="+")
+    parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--badges", type=int, default=1000)
+    args = parser.parse_args()
+    if args.child:
+        kind, folder, *rest = args.child
+        if kind == "import":
+            out = child_import(Path(folder), int(rest[0]))
+        elif kind == "badges":
+            out = child_badges(Path(folder), int(rest[0]), rest[1])
+        elif kind == "static-html":
+            out = {"path": str(make_static_html(Path(folder), int(rest[0])))}
+        else:
+            out = child_static(Path(rest[0]))
+        print(json.dumps(out))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for name in ("imp", "a6", "a4", "static"):
+            (tmp / name).mkdir()
+        imp = _run_child("import", str(tmp / "imp"), str(args.rows))
+        print(f"import {imp['rows']} rows: check {imp['check_s']} s, check + write {imp['import_s']} s, "
+              f"re-import (all unchanged) {imp['reimport_s']} s, peak {imp['peak_mb']} MB")
+        a6 = _run_child("badges", str(tmp / "a6"), str(args.badges), "a6")
+        print(f"{a6['badges']} badges A6 (app, chunks of 200): {a6['seconds']} s, peak {a6['peak_mb']} MB, "
+              f"{a6['pdf_mb']} MB PDF")
+        a4 = _run_child("badges", str(tmp / "a4"), str(args.badges), "a4")
+        print(f"{a4['badges']} badges A4 4-up (app, chunks of 200): {a4['seconds']} s, peak {a4['peak_mb']} MB, "
+              f"{a4['pdf_mb']} MB PDF")
+        if args.badges <= 2000:
+            path = _run_child("static-html", str(tmp / "static"), str(args.badges))["path"]
+            static = _run_child("static", str(tmp / "static"), path)
+            print(f"{args.badges} badges A6 plain WeasyPrint, same HTML as one static file: {static['seconds']} s, "
+                  f"peak {static['peak_mb']} MB, {static['pdf_mb']} MB PDF")
+
+
+if __name__ == "__main__":
+    main()

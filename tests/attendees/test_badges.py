@@ -1,0 +1,104 @@
+"""Badges are real PDFs: the QR on them decodes to the ticket code, the Chinese name is text on the page."""
+import pytest
+
+from forum.attendees import badges
+from forum.attendees.models import AttendeeKind, AttendeeStatus
+from forum.attendees.tickets import code_for, issue_ticket
+from forum.extensions import db
+from tests.factories import AttendeeFactory, CompanyFactory
+from tests.helpers import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
+
+
+def _registered(forum, **fields):
+    attendee = AttendeeFactory(forum=forum, status=AttendeeStatus.registered, **fields)
+    return attendee, code_for(issue_ticket(attendee))
+
+
+def test_one_badge_has_the_qr_and_both_names(organiser, forum):
+    from forum.sites.services import find_site
+
+    site = find_site("QMH")
+    attendee, code = _registered(forum, name_en="Dr CHAN Ka Yan", name_zh="陳嘉欣醫生", title="Consultant",
+                                 site_id=site.id)
+    pdf = badges.one_badge(organiser, attendee)
+    assert pdf_page_count(pdf) == 1
+    text = pdf_text(pdf)
+    assert "陳嘉欣醫生" in text and "Dr CHAN Ka Yan" in text and "Consultant" in text
+    assert "Queen Mary Hospital" in text and "瑪麗醫院" in text and "醫院管理局" in text
+    assert decode_qr(pdf_pages_png(pdf, dpi=150)[0]) == [code]
+
+
+def test_exhibitor_badge_shows_the_company(organiser, forum):
+    company = CompanyFactory(name_en="CareFlow Robotics Limited", name_zh="康流機械人有限公司")
+    attendee, code = _registered(forum, kind=AttendeeKind.exhibitor, company_id=company.id, name_zh="黃卓儀")
+    text = pdf_text(badges.one_badge(organiser, attendee))
+    assert "CareFlow Robotics Limited" in text and "康流機械人有限公司" in text and "參展商" in text
+
+
+def test_no_badge_without_a_ticket(organiser, forum):
+    from forum.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        badges.one_badge(organiser, AttendeeFactory(forum=forum))
+
+
+def test_four_up_a4_sheets_decode_every_code(organiser, forum):
+    codes = {_registered(forum, name_zh=f"測試{i}")[1] for i in range(5)}
+    AttendeeFactory(forum=forum)  # invited, no ticket: no badge
+    pdf = badges.forum_badges_pdf(organiser, forum, layout="a4")
+    assert pdf_page_count(pdf) == 2
+    found = set()
+    for page in pdf_pages_png(pdf, dpi=150):
+        found |= set(decode_qr(page))
+    assert found == codes
+
+
+def test_forum_badges_are_rendered_in_chunks(organiser, forum):
+    for i in range(7):
+        _registered(forum)
+    progress = []
+    pdf = badges.forum_badges_pdf(organiser, forum, layout="a6", chunk=3, progress=progress.append)
+    assert progress == [3, 3, 1]
+    assert pdf_page_count(pdf) == 7
+
+
+def test_cli_badges_writes_a_pdf_with_a_progress_bar(app, forum, tmp_path):
+    _attendee, code = _registered(forum, name_zh="陳大文")
+    db.session.commit()
+    out = tmp_path / "badges.pdf"
+    result = app.test_cli_runner().invoke(args=["badges", forum.slug, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 badge(s)" in result.output
+    pdf = out.read_bytes()
+    assert "陳大文" in pdf_text(pdf)
+    assert decode_qr(pdf_pages_png(pdf)[0]) == [code]
+
+
+def test_badge_endpoint_url_and_permissions(app, client, login_as, forum):
+    from flask import url_for
+
+    attendee, code = _registered(forum)
+    with app.test_request_context():
+        url = url_for("attendees.badge", forum=forum.slug, attendee_id=attendee.id)
+    assert url == f"/forums/{forum.slug}/attendees/{attendee.id}/badge.pdf"
+    login_as("ha_staff")
+    assert client.get(url).status_code == 403
+    login_as("scanner")
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert decode_qr(pdf_pages_png(response.data)[0]) == [code]
+    login_as("organiser")
+    assert client.get(f"/forums/{forum.slug}/attendees/999999/badge.pdf").status_code == 404
+
+
+def test_forum_badges_from_the_organiser_ui(client, login_as, forum, monkeypatch):
+    from forum.attendees import views
+
+    login_as("organiser")
+    codes = {_registered(forum)[1] for _ in range(2)}
+    response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf?layout=a4")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert set(decode_qr(pdf_pages_png(response.data)[0])) == codes
+    monkeypatch.setattr(views, "WEB_BADGE_LIMIT", 1)
+    response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf")
+    assert response.status_code == 302
