@@ -132,6 +132,12 @@ def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
                     access_needs="", dietary_needs="", share_contact=False, invited_at=now, responded_at=now))
     db.session.flush()
 
+    # Staff named in the approved exhibitors' applications get tickets and badges, as approval gives them.
+    from ..exhibitors.services import staff_for_badges
+    from .services import sync_exhibitor_staff
+
+    sync_exhibitor_staff(forum, None, staff_for_badges(forum), notify=False, authorised=True)
+
     # Every registered person without a live ticket gets one.
     needing = db.session.scalars(sa.select(Attendee.id).where(
         Attendee.forum_id == forum.id, Attendee.status == AttendeeStatus.registered,

@@ -364,15 +364,20 @@ def current_codes(forum) -> dict[int, str]:
 
 # --- exhibitor staff ---------------------------------------------------------------------------------
 
-def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = True) -> list[Attendee]:
+def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = True,
+                         company_ids: set[int] | None = None, authorised: bool = False) -> list[Attendee]:
     """Exhibitor staff named in approved applications: registered attendees of kind exhibitor, with tickets.
 
     entries: [{"company_id", "name_en", "name_zh", "email", "title"}]. Idempotent: running it again with
-    the same entries changes nothing and mails nobody.
+    the same entries changes nothing and mails nobody. With company_ids, exhibitor attendees of those
+    companies who are no longer in entries are cancelled (their tickets then scan as `revoked`).
+    `authorised` is for the exhibitors feature, which has already checked its own permission
+    (a company admin editing the staff of an approved application).
     """
     from ..exhibitors.models import Company
 
-    ensure(actor, "attendee.manage")
+    if not authorised:
+        ensure(actor, "attendee.manage")
     out = []
     companies: dict[int, Company] = {}
     for entry in entries:
@@ -409,5 +414,13 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
             if notify:
                 queue_ticket_mail(attendee, ticket)
         out.append(attendee)
+    if company_ids:
+        kept = {a.id for a in out}
+        leaving = db.session.scalars(sa.select(Attendee).where(
+            Attendee.forum_id == forum.id, Attendee.kind == AttendeeKind.exhibitor,
+            Attendee.company_id.in_(company_ids), Attendee.status == AttendeeStatus.registered)).all()
+        for attendee in leaving:
+            if attendee.id not in kept:
+                _withdraw(attendee, AttendeeStatus.cancelled, actor)
     db.session.flush()
     return out

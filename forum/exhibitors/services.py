@@ -424,6 +424,8 @@ def save_application(actor, forum: Forum, company: Company, data: dict, *, submi
     if created or changes:
         record(actor, "application.create" if created else "application.update", application, forum_id=forum.id,
                changes=changes)
+    if "staff" in changes and application.status == ApplicationStatus.approved:
+        sync_badges(actor, application)
     return application
 
 
@@ -500,16 +502,20 @@ def decide(actor, application: Application, decision: str, reason: str = "", *, 
     record(actor, f"application.{decision}", application, forum_id=forum.id,
            changes={"status": [old.value, status.value], "reason": reason})
     _notify(application)
+    if status == ApplicationStatus.approved or was_approved:
+        sync_badges(actor, application)
     if was_approved and _promote:
-        promote_waitlist(actor, forum)
+        # The place it frees goes to someone else, never straight back to the company just moved off it.
+        promote_waitlist(actor, forum, skip={application.id})
 
 
-def promote_waitlist(actor, forum: Forum) -> list[Application]:
+def promote_waitlist(actor, forum: Forum, skip: set[int] = frozenset()) -> list[Application]:
     """A booth freed: the longest-waiting waitlisted companies move up while places remain."""
     promoted = []
     while approved_count(forum.id) < forum.booth_capacity:
         nxt = db.session.scalar(sa.select(Application).where(
-            Application.forum_id == forum.id, Application.status == ApplicationStatus.waitlisted)
+            Application.forum_id == forum.id, Application.status == ApplicationStatus.waitlisted,
+            Application.id.notin_(skip or {0}))
             .order_by(Application.waitlisted_at, Application.id).limit(1))
         if nxt is None:
             break
@@ -622,6 +628,17 @@ def staff_for_badges(forum: Forum) -> list[dict]:
         .order_by(Application.company_id, ApplicationStaff.id)).all()
     return [{"company_id": r.company_id, "name_en": r.name_en, "name_zh": r.name_zh, "email": r.email,
              "title": r.title} for r in rows]
+
+
+def sync_badges(actor, application: Application) -> None:
+    """Staff of an approved application get attendee records, tickets and badges; when the
+    application stops being approved (or a person is taken off it), their tickets are revoked."""
+    from ..attendees.services import sync_exhibitor_staff
+
+    entries = [] if application.status != ApplicationStatus.approved else [
+        {"company_id": application.company_id, "name_en": p.name_en, "name_zh": p.name_zh, "email": p.email,
+         "title": p.title} for p in application.staff if p.email]
+    sync_exhibitor_staff(application.forum, actor, entries, company_ids={application.company_id}, authorised=True)
 
 
 def company_public_to(user, company_id: int) -> bool:
