@@ -73,3 +73,4 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, api_bp, health_bp):
         app.register_blueprint(bp)
+    from .checkin.views import bp as checkin_bp; app.register_blueprint(checkin_bp)  # noqa: E702

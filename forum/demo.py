@@ -134,3 +134,4 @@ def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, ec
         part(forum, summary, attendees=attendees, exhibitors=exhibitors, echo=echo)
     db.session.flush()
     return summary
+from .checkin import demo as _checkin_demo  # noqa: F401,E402

@@ -65,3 +65,46 @@ class ForumFactory(Base):
     starts_at = factory.LazyFunction(lambda: datetime(2026, 12, 8, 9, 0, tzinfo=HK))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=4))
     status = ForumStatus.open_for_registration
+
+
+# --- checkin ---
+import secrets as _secrets  # noqa: E402
+
+from forum.attendees.models import Attendee, AttendeeKind, AttendeeStatus, Ticket  # noqa: E402
+from forum.checkin.models import CheckInPoint  # noqa: E402
+from forum.text import normalise_email  # noqa: E402
+
+
+class AttendeeFactory(Base):
+    class Meta:
+        model = Attendee
+
+    forum = factory.SubFactory(ForumFactory)
+    kind = AttendeeKind.ha
+    status = AttendeeStatus.registered
+    name_en = factory.Sequence(lambda n: f"Dr Attendee {n}")
+    name_zh = factory.Sequence(lambda n: f"與會者{n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@ha.example")
+    email_key = factory.LazyAttribute(lambda o: normalise_email(o.email))
+    organisation = "Queen Mary Hospital"
+    access_needs = ""
+
+
+class TicketFactory(Base):
+    class Meta:
+        model = Ticket
+
+    attendee = factory.SubFactory(AttendeeFactory)
+    forum_id = factory.LazyAttribute(lambda o: o.attendee.forum_id)
+    key = factory.LazyFunction(lambda: _secrets.token_bytes(10))
+
+
+class CheckInPointFactory(Base):
+    class Meta:
+        model = CheckInPoint
+
+    forum_id = factory.LazyFunction(lambda: ForumFactory().id)
+    key = factory.Sequence(lambda n: f"point-{n}")
+    name_en = factory.Sequence(lambda n: f"Door {n}")
+    name_zh = factory.Sequence(lambda n: f"門{n}")
+    position = factory.Sequence(lambda n: n)

@@ -2,3 +2,4 @@
 from .core import bp  # noqa: F401
 from . import health, openapi  # noqa: F401,E402
 from ..forums import api as _forums_api  # noqa: F401,E402
+from ..checkin import api as _checkin_api  # noqa: F401,E402
