@@ -94,7 +94,7 @@
     var p = answer.attendee;
     li.className = "log-" + answer.result;
     li.setAttribute("data-result", answer.result);
-    li.textContent = new Date().toTimeString().slice(0, 8) + "  " + (W[answer.result] || answer.result) +
+    li.textContent = new Date().toTimeString().slice(0, 8) + "  " + (W["log_" + answer.result] || W[answer.result] || answer.result) +
       (p ? "  " + [p.name_en, p.name_zh].filter(Boolean).join(" ") : "  " + String(code || "").slice(0, 12) + "…");
     logEl.insertBefore(li, logEl.firstChild);
     while (logEl.children.length > 30) logEl.removeChild(logEl.lastChild);
