@@ -147,3 +147,12 @@ def test_cli_scan_uses_the_same_check_in(app, forum):
     assert bad_point.exit_code != 0 and "No such check-in point" in bad_point.output
     stats = runner.invoke(args=["checkin", "stats", forum.slug])
     assert json.loads(stats.output)["checked_in"] == 1
+
+
+def test_scanner_page_in_chinese(client, login_as, forum):
+    login_as("scanner", locale="zh_Hant_HK")
+    page = client.get(f"/forums/{forum.slug}/checkin/scan").get_data(as_text=True)
+    assert "可以掃描" in page and "按姓名搜尋（英文或中文）" in page
+    config = json.loads(page.split('id="scanner-config">')[1].split("</script>")[0])
+    assert config["words"]["already_checked_in"] == "已經登記"
+    assert config["words"]["first_at"] == "首次入場：%(time)s，%(point)s"
