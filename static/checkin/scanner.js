@@ -177,7 +177,8 @@
   var last = {code: null, at: 0};
   function found(code) {
     var now = Date.now();
-    if (code === last.code && now - last.at < 3000) return;  // the same ticket still in view
+    // The same ticket still in view (or held up again at once) is not sent again for a while.
+    if (code === last.code && now - last.at < 8000) return;
     last = {code: code, at: now};
     submit(code);
   }

@@ -67,31 +67,43 @@ def write_y4m(png: bytes, path: Path, size=(640, 480), frames: int = 5) -> Path:
     return path
 
 
-def test_camera_scan_of_a_real_ticket_shows_green_welcome(live_server, tmp_path):
-    from playwright.sync_api import sync_playwright
+@pytest.fixture
+def camera_browser(chromium):
+    """camera_browser(video) -> a Chromium (from tests/browser/conftest.CHROMIUM) whose camera shows that video."""
+    launched = []
 
+    def launch(video: Path):
+        args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                                f"--use-file-for-fake-video-capture={video}"]
+        browser = chromium.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+        launched.append(browser)
+        return browser
+
+    yield launch
+    for browser in launched:
+        browser.close()
+
+
+def test_camera_scan_of_a_real_ticket_shows_green_welcome(live_server, tmp_path, camera_browser):
     [(attendee_id, code)] = seed_attendees(live_server, [("Dr Camera Chan", "陳鏡明醫生", "Queen Elizabeth Hospital")])
     video = write_y4m(qr_png(code, box_size=8), tmp_path / "ticket.y4m")
-    args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                            f"--use-file-for-fake-video-capture={video}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="en-GB")
-        context.grant_permissions(["camera"], origin=live_server.url)
-        page = context.new_page()
-        login(page, live_server, "scanner@forum.example")
-        page.goto(f"{live_server.url}/forums/{FORUM}/checkin/scan")
-        result = page.locator("#result[data-result=ok]")
-        result.wait_for(timeout=20000)
-        assert "Welcome" in page.inner_text("#result-word")
-        assert page.inner_text("#result-name") == "Dr Camera Chan"
-        assert page.inner_text("#result-other") == "陳鏡明醫生"
-        assert page.inner_text("#result-org") == "Queen Elizabeth Hospital"
-        assert page.evaluate("getComputedStyle(document.getElementById('result')).backgroundColor") == "rgb(23, 128, 61)"
-        shot(page, "checkin-camera-ok")
-        # The same ticket stays in view: it is not sent again every frame.
-        page.wait_for_timeout(1500)
-        browser.close()
+    browser = camera_browser(video)
+    context = browser.new_context(viewport={"width": 412, "height": 915}, locale="en-GB")
+    context.grant_permissions(["camera"], origin=live_server.url)
+    page = context.new_page()
+    login(page, live_server, "scanner@forum.example")
+    page.goto(f"{live_server.url}/forums/{FORUM}/checkin/scan")
+    result = page.locator("#result[data-result=ok]")
+    result.wait_for(timeout=20000)
+    assert "Welcome" in page.inner_text("#result-word")
+    assert page.inner_text("#result-name") == "Dr Camera Chan"
+    assert page.inner_text("#result-other") == "陳鏡明醫生"
+    assert page.inner_text("#result-org") == "Queen Elizabeth Hospital"
+    assert page.evaluate("getComputedStyle(document.getElementById('result')).backgroundColor") == "rgb(23, 128, 61)"
+    shot(page, "checkin-camera-ok")
+    # The same ticket stays in view: it is not sent again every frame.
+    page.wait_for_timeout(1500)
+    context.close()
     assert [(a, r, bool(f)) for a, r, f in rows_for(live_server, [attendee_id])] == [(attendee_id, "ok", True)]
 
 
@@ -121,3 +133,33 @@ def test_offline_scans_are_queued_and_recorded_exactly_once(live_server, page):
     rows = rows_for(live_server, [i for i, _c in people])
     assert sorted((a, r, bool(f)) for a, r, f in rows) == sorted((i, "ok", True) for i, _c in people)
     shot(page, "checkin-offline-sent")
+
+
+def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, tmp_path, camera_browser):
+    from forum.demo import DEMO_PASSWORD
+
+    [(attendee_id, code)] = seed_attendees(live_server, [("Ms Kiosk Lau", "劉自助", "Kwong Wah Hospital")])
+    video = write_y4m(qr_png(code, box_size=8), tmp_path / "kiosk.y4m")
+    browser = camera_browser(video)
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB")
+    context.grant_permissions(["camera"], origin=live_server.url)
+    page = context.new_page()
+    login(page, live_server, "organiser@forum.example")
+    page.goto(f"{live_server.url}/forums/{FORUM}/checkin/kiosk")
+    page.select_option("select[name=point]", "main-entrance")
+    page.click("button:has-text('Start kiosk mode')")
+    page.locator("#result[data-result=ok]").wait_for(timeout=20000)
+    assert page.inner_text("#result-name") == "Ms Kiosk Lau" and page.inner_text("#result-other") == "劉自助"
+    shot(page, "checkin-kiosk-welcome")
+    # Locked: the rest of the site is out of reach until the organiser's password is given.
+    page.goto(live_server.url + "/forums/")
+    assert page.url.endswith("/checkin/kiosk")
+    page.click("summary:has-text('Staff')")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button:has-text('End kiosk mode')")
+    page.wait_for_url("**/checkin/dashboard")
+    assert "Ms Kiosk Lau" not in page.inner_text("#missing")
+    assert int(page.inner_text("#tile-arrived strong")) >= 1
+    assert page.locator("svg.chart rect").count() >= 1
+    shot(page, "checkin-dashboard")
+    context.close()
