@@ -12,9 +12,10 @@ from ..extensions import db
 from .views import bp
 
 
-def _context():
-    # Domain errors carry translated messages, and the language is chosen per request.
-    return current_app.test_request_context()
+def _context(method: str = "POST"):
+    # Run as a request would: domain errors carry messages translated per request, and on SQLite
+    # a changing request takes the write lock up front (BEGIN IMMEDIATE, see forum/db.py).
+    return current_app.test_request_context(method=method)
 
 
 @bp.cli.command("scan")
@@ -67,7 +68,7 @@ def stats_command(forum):
     from ..forums.services import get_forum
     from . import services
 
-    with _context():
+    with _context("GET"):
         try:
             target = get_forum(forum)
         except DomainError as error:
