@@ -150,10 +150,12 @@ def drive(url: str, env: dict, seconds: int, connections: int, threads: int) -> 
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    p90 = _ms(re.search(r"^\s+90%\s+(\S+)", out, re.M).group(1))
+    worst = _ms(re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rate": rate, "p50": p50, "p99": p99, "total": total, "non2xx": int(bad.group(1)) if bad else 0,
+    return {"rate": rate, "p50": p50, "p90": p90, "p99": p99, "max": worst, "total": total, "non2xx": int(bad.group(1)) if bad else 0,
             "socket_errors": errors.group(1) if errors else ""}
 
 
@@ -197,9 +199,11 @@ def main() -> int:
         print(f"load: {args.connections} concurrent connections, {args.seconds}s, gunicorn {args.workers} workers x "
               f"{args.worker_threads} threads, "
               f"wrk {args.threads} threads")
-        print(f"{'endpoint':<22}{'scans/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
+        print(f"{'endpoint':<22}{'scans/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'requests':>9}"
+              f"{'non-2xx':>8}")
         for name, r in results.items():
-            print(f"{name:<22}{r['rate']:>10.1f}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['total']:>10}{r['non2xx']:>9}"
+            print(f"{name:<22}{r['rate']:>9.1f}{r['p50']:>9.2f}{r['p90']:>9.2f}{r['p99']:>9.2f}{r['max']:>9.1f}"
+                  f"{r['total']:>9}{r['non2xx']:>8}"
                   + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
         api, bare = results["check-in API"], results["bare SELECT+UPDATE"]
         print(f"ratio check-in / bare throughput: {api['rate'] / bare['rate']:.0%}")

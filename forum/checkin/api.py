@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
+from ..db import defer_write_lock
 from ..extensions import db, limiter
 from ..forums.services import get_forum
 from ..permissions import ensure
@@ -57,13 +58,22 @@ def _batch_cost() -> int:
     return max(1, len(scans)) if isinstance(scans, list) else 1
 
 
+def _reads_then_one_write() -> None:
+    """The door's hot path: end the sign-in transaction, then judge the scan in a read transaction
+    and record it in a second one that starts with its INSERT (check_in's end_reads), so that on
+    SQLite the write lock is held for the INSERT only. The unique indexes still decide."""
+    db.session.commit()  # the token's last-used time, if it was due
+    defer_write_lock()
+
+
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str):
     forum = get_forum(forum)
     scan = services.parse_scan(json_body())
-    answer = services.check_in(current_user, forum, scan)
+    _reads_then_one_write()
+    answer = services.check_in(current_user, forum, scan, end_reads=db.session.commit)
     db.session.commit()
     return jsonify(answer)
 
@@ -77,7 +87,8 @@ def checkin_api(forum: str):
 def checkin_batch_api(forum: str):
     forum = get_forum(forum)
     scans = services.parse_batch(json_body())
-    results = services.check_in_batch(current_user, forum, scans)
+    _reads_then_one_write()
+    results = services.check_in_batch(current_user, forum, scans, end_reads=db.session.commit)
     db.session.commit()
     return jsonify({"results": results})
 

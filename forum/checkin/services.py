@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -162,10 +163,9 @@ def attendee_json(attendee: Attendee) -> dict:
             "kind": attendee.kind.value}
 
 
-def _answer(result: ScanResult, attendee: Attendee | None = None, at: datetime | None = None,
-            point: CheckInPoint | None = None) -> dict:
-    return {"result": result.value, "attendee": attendee_json(attendee) if attendee else None,
-            "checked_in_at": _hk_iso(at), "point": point.key if point else None}
+def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
+            point_key: str | None = None) -> dict:
+    return {"result": result.value, "attendee": person, "checked_in_at": _hk_iso(at), "point": point_key}
 
 
 def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
@@ -194,11 +194,18 @@ def _try_insert(values: dict) -> bool:
     return True
 
 
-def check_in(actor, forum, scan: Scan) -> dict:
+def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None = None) -> dict:
     """Judge one scan, record it, and return the answer of the contract:
-    {"result", "attendee": {...} | null, "checked_in_at", "point"}."""
+    {"result", "attendee": {...} | null, "checked_in_at", "point"}.
+
+    Everything is read first, then one row is written. A caller may pass `end_reads` (the API
+    passes the session's commit, which has nothing to write at that point) to close the read
+    transaction before the write: on SQLite the write lock is then held only for the INSERT, and
+    everything the write depends on is re-checked by the unique indexes, not by those reads.
+    """
     ensure(actor, "checkin.scan", forum)
-    stored = _stored_answer(forum.id, scan.nonce)
+    forum_id, actor_id = forum.id, getattr(actor, "id", None)
+    stored = _stored_answer(forum_id, scan.nonce)
     if stored is not None:
         return stored
     now = utcnow()
@@ -206,46 +213,52 @@ def check_in(actor, forum, scan: Scan) -> dict:
     if scanned_at > now + CLOCK_SKEW:
         scanned_at = now
     point = resolve_point(forum, scan.point)
-    found = lookup(scan.code, forum.id)
+    point_id, point_key = (point.id, point.key) if point else (None, None)
+    found = lookup(scan.code, forum_id)
     attendee = found.attendee if found.status in ("ok", "revoked") else None
-    if found.status == "ok" and attendee.status == AttendeeStatus.cancelled:
-        found.status = "revoked"
+    status = found.status
+    if status == "ok" and attendee.status == AttendeeStatus.cancelled:
+        status = "revoked"
+    person = attendee_json(attendee) if attendee else None
+    attendee_id = attendee.id if attendee else None
+    ticket_id = found.ticket.id if attendee else None
+    if end_reads is not None:
+        end_reads()  # from here on, plain values only: no ORM attribute may trigger a read before the INSERT
 
     def row(result: ScanResult, answer: dict, first: bool = False) -> dict:
-        return dict(forum_id=forum.id, attendee_id=attendee.id if attendee else None,
-                    ticket_id=found.ticket.id if attendee else None, point_id=point.id if point else None,
+        return dict(forum_id=forum_id, attendee_id=attendee_id, ticket_id=ticket_id, point_id=point_id,
                     result=result.value, first_entry=first, scanned_at=scanned_at, received_at=now,
-                    device_id=scan.device_id, scanner_id=getattr(actor, "id", None), nonce=scan.nonce,
-                    answer=answer, annul_reason="")
+                    device_id=scan.device_id, scanner_id=actor_id, nonce=scan.nonce, answer=answer,
+                    annul_reason="")
 
-    if found.status != "ok":
+    if status != "ok":
         # invalid / wrong_forum say nothing about the holder; revoked names them for the door staff.
-        answer = _answer(ScanResult(found.status), attendee)
-        if _try_insert(row(ScanResult(found.status), answer)):
+        answer = _answer(ScanResult(status), person)
+        if _try_insert(row(ScanResult(status), answer)):
             return answer
-        return _stored_answer(forum.id, scan.nonce) or answer
+        return _stored_answer(forum_id, scan.nonce) or answer
 
-    answer = _answer(ScanResult.ok, attendee, scanned_at, point)
+    answer = _answer(ScanResult.ok, person, scanned_at, point_key)
     if _try_insert(row(ScanResult.ok, answer, first=True)):
         return answer
     # Refused: either this nonce was recorded meanwhile, or the attendee is already in.
     for _attempt in range(3):
-        stored = _stored_answer(forum.id, scan.nonce)
+        stored = _stored_answer(forum_id, scan.nonce)
         if stored is not None:
             return stored
-        first = _live_first_entry(forum.id, attendee.id)
+        first = _live_first_entry(forum_id, attendee_id)
         if first is None:  # the first entry was annulled meanwhile: try to be the first again
-            answer = _answer(ScanResult.ok, attendee, scanned_at, point)
             if _try_insert(row(ScanResult.ok, answer, first=True)):
                 return answer
             continue
-        answer = _answer(ScanResult.already_checked_in, attendee, first.scanned_at, first.point)
-        if _try_insert(row(ScanResult.already_checked_in, answer)):
-            return answer
+        already = _answer(ScanResult.already_checked_in, person, first.scanned_at,
+                          first.point.key if first.point else None)
+        if _try_insert(row(ScanResult.already_checked_in, already)):
+            return already
     raise ValidationError(_l("The scan could not be recorded; please scan again."))
 
 
-def check_in_batch(actor, forum, scans: list) -> list[dict]:
+def check_in_batch(actor, forum, scans: list, *, end_reads: Callable[[], None] | None = None) -> list[dict]:
     """Each scan (a Scan or its raw JSON object) judged exactly as a single one, answers in order.
 
     A scan that a single request would refuse with 400 (malformed, unknown point) gets
@@ -256,7 +269,7 @@ def check_in_batch(actor, forum, scans: list) -> list[dict]:
     for item in scans:
         try:
             scan = item if isinstance(item, Scan) else parse_scan(item)
-            results.append(check_in(actor, forum, scan))
+            results.append(check_in(actor, forum, scan, end_reads=end_reads))
         except ValidationError as error:
             results.append({"result": "error", "error": {"code": error.code, "message": error.message},
                             "attendee": None, "checked_in_at": None, "point": None})
