@@ -68,28 +68,30 @@ def write_y4m(png: bytes, path: Path, size=(640, 480), frames: int = 5) -> Path:
 
 
 @pytest.fixture
-def camera_browser(chromium):
-    """camera_browser(video) -> a Chromium (from tests/browser/conftest.CHROMIUM) whose camera shows that video."""
+def camera_context(chromium, live_server):
+    """camera_context(video, viewport) -> a browser context of a Chromium (tests/browser/conftest.CHROMIUM)
+    whose camera shows that video, with camera permission granted for the live server."""
     launched = []
 
-    def launch(video: Path):
+    def launch(video: Path, viewport: dict):
         args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                                 f"--use-file-for-fake-video-capture={video}"]
         browser = chromium.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
         launched.append(browser)
-        return browser
+        context = browser.new_context(viewport=viewport, locale="en-GB")
+        context.grant_permissions(["camera"], origin=live_server.url)
+        context.set_default_timeout(10000)
+        return context
 
     yield launch
     for browser in launched:
         browser.close()
 
 
-def test_camera_scan_of_a_real_ticket_shows_green_welcome(live_server, tmp_path, camera_browser):
+def test_camera_scan_of_a_real_ticket_shows_green_welcome(live_server, tmp_path, camera_context):
     [(attendee_id, code)] = seed_attendees(live_server, [("Dr Camera Chan", "陳鏡明醫生", "Queen Elizabeth Hospital")])
     video = write_y4m(qr_png(code, box_size=8), tmp_path / "ticket.y4m")
-    browser = camera_browser(video)
-    context = browser.new_context(viewport={"width": 412, "height": 915}, locale="en-GB")
-    context.grant_permissions(["camera"], origin=live_server.url)
+    context = camera_context(video, {"width": 412, "height": 915})
     page = context.new_page()
     login(page, live_server, "scanner@forum.example")
     page.goto(f"{live_server.url}/forums/{FORUM}/checkin/scan")
@@ -135,14 +137,12 @@ def test_offline_scans_are_queued_and_recorded_exactly_once(live_server, page):
     shot(page, "checkin-offline-sent")
 
 
-def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, tmp_path, camera_browser):
+def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, tmp_path, camera_context):
     from forum.demo import DEMO_PASSWORD
 
     [(attendee_id, code)] = seed_attendees(live_server, [("Ms Kiosk Lau", "劉自助", "Kwong Wah Hospital")])
     video = write_y4m(qr_png(code, box_size=8), tmp_path / "kiosk.y4m")
-    browser = camera_browser(video)
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB")
-    context.grant_permissions(["camera"], origin=live_server.url)
+    context = camera_context(video, {"width": 1024, "height": 768})
     page = context.new_page()
     login(page, live_server, "organiser@forum.example")
     page.goto(f"{live_server.url}/forums/{FORUM}/checkin/kiosk")
