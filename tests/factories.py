@@ -75,19 +75,20 @@ from forum.checkin.models import CheckInPoint  # noqa: E402
 from forum.text import normalise_email  # noqa: E402
 
 
-class AttendeeFactory(Base):
-    class Meta:
-        model = Attendee
+if "AttendeeFactory" not in globals():  # the attendees section may define it first; theirs then serves
+    class AttendeeFactory(Base):
+        class Meta:
+            model = Attendee
 
-    forum = factory.SubFactory(ForumFactory)
-    kind = AttendeeKind.ha
-    status = AttendeeStatus.registered
-    name_en = factory.Sequence(lambda n: f"Dr Attendee {n}")
-    name_zh = factory.Sequence(lambda n: f"與會者{n}")
-    email = factory.Sequence(lambda n: f"attendee{n}@ha.example")
-    email_key = factory.LazyAttribute(lambda o: normalise_email(o.email))
-    organisation = "Queen Mary Hospital"
-    access_needs = ""
+        forum = factory.SubFactory(ForumFactory)
+        kind = AttendeeKind.ha
+        status = AttendeeStatus.invited
+        name_en = factory.Sequence(lambda n: f"Dr Attendee {n}")
+        name_zh = factory.Sequence(lambda n: f"與會者{n}")
+        email = factory.Sequence(lambda n: f"attendee{n}@ha.example")
+        email_key = factory.LazyAttribute(lambda o: normalise_email(o.email))
+        organisation = "Queen Mary Hospital"
+        access_needs = ""
 
 
 class TicketFactory(Base):

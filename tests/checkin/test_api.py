@@ -2,6 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
+from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import code_for
 from forum.checkin.models import CheckIn
 from forum.extensions import db
@@ -123,7 +124,8 @@ def test_batch_judges_each_scan_in_order(client, api_token, forum):
 
 def test_stats(client, api_token, forum):
     _u, token = api_token("scanner")
-    tickets = [TicketFactory(attendee=AttendeeFactory(forum=forum)) for _ in range(3)]
+    tickets = [TicketFactory(attendee=AttendeeFactory(forum=forum, status=AttendeeStatus.registered))
+               for _ in range(3)]
     for t in tickets[:2]:
         client.post(url(forum), json={"code": code_for(t)}, headers=bearer(token))
     response = client.get(url(forum, "/stats"), headers=bearer(token))

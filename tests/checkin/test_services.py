@@ -151,7 +151,8 @@ def test_device_clock_in_the_future_is_not_believed(setting):
 
 def test_stats_and_by_point(setting):
     forum, gate, theatre, scanner = setting
-    tickets = [TicketFactory(attendee=AttendeeFactory(forum=forum)) for _ in range(3)]
+    tickets = [TicketFactory(attendee=AttendeeFactory(forum=forum, status=AttendeeStatus.registered))
+               for _ in range(3)]
     AttendeeFactory(forum=forum, status=AttendeeStatus.invited)
     AttendeeFactory(forum=forum, status=AttendeeStatus.cancelled)
     services.check_in(scanner, forum, scan(code_for(tickets[0]), point="main-entrance"))
