@@ -61,7 +61,10 @@ def _batch_cost() -> int:
 def _reads_then_one_write() -> None:
     """The door's hot path: end the sign-in transaction, then judge the scan in a read transaction
     and record it in a second one that starts with its INSERT (check_in's end_reads), so that on
-    SQLite the write lock is held for the INSERT only. The unique indexes still decide."""
+    SQLite the write lock is held for the INSERT only. The unique indexes still decide.
+    Loaded rows (the signed-in user, the forum) are kept across these commits: re-reading them
+    would cost time and, before the INSERT, put a read back into the write transaction."""
+    db.session().expire_on_commit = False  # this request's session only; the next request gets a new one
     db.session.commit()  # the token's last-used time, if it was due
     defer_write_lock()
 
