@@ -140,7 +140,8 @@ def test_offline_scans_are_queued_and_recorded_exactly_once(live_server, page):
 def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, tmp_path, camera_context):
     from forum.demo import DEMO_PASSWORD
 
-    [(attendee_id, code)] = seed_attendees(live_server, [("Ms Kiosk Lau", "劉自助", "Kwong Wah Hospital")])
+    [(attendee_id, code), (_later_id, later_code)] = seed_attendees(
+        live_server, [("Ms Kiosk Lau", "劉自助", "Kwong Wah Hospital"), ("Mr Late Comer", "遲來者", "Kwong Wah Hospital")])
     video = write_y4m(qr_png(code, box_size=8), tmp_path / "kiosk.y4m")
     context = camera_context(video, {"width": 1024, "height": 768})
     page = context.new_page()
@@ -162,4 +163,14 @@ def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, 
     assert int(page.inner_text("#tile-arrived strong")) >= 1
     assert page.locator("svg.chart rect").count() >= 1
     shot(page, "checkin-dashboard")
+    # The dashboard updates itself: a scan made elsewhere shows up without reloading the page.
+    arrived = int(page.inner_text("#tile-arrived strong"))
+    assert "Mr Late Comer" in page.inner_text("#missing")
+    token = page.get_attribute("meta[name=csrf-token]", "content")
+    answer = page.request.post(f"{live_server.url}/api/v1/forums/{FORUM}/checkins", data={"code": later_code},
+                               headers={"X-CSRFToken": token})
+    assert answer.json()["result"] == "ok"
+    page.wait_for_function(f"Number(document.querySelector('#tile-arrived strong').textContent) === {arrived + 1}",
+                           timeout=12000)
+    assert "Mr Late Comer" not in page.inner_text("#missing")
     context.close()
