@@ -73,9 +73,9 @@ def _reads_then_one_write() -> None:
            summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str):
+    _reads_then_one_write()
     forum = get_forum(forum)
     scan = services.parse_scan(json_body())
-    _reads_then_one_write()
     answer = services.check_in(current_user, forum, scan, end_reads=db.session.commit)
     db.session.commit()
     return jsonify(answer)
@@ -88,9 +88,9 @@ def checkin_api(forum: str):
            responses=REFUSALS)
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str):
+    _reads_then_one_write()
     forum = get_forum(forum)
     scans = services.parse_batch(json_body())
-    _reads_then_one_write()
     results = services.check_in_batch(current_user, forum, scans, end_reads=db.session.commit)
     db.session.commit()
     return jsonify({"results": results})
