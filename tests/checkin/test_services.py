@@ -1,5 +1,5 @@
 """check_in() and friends, without HTTP."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
