@@ -81,7 +81,9 @@ def test_dashboard_shows_counts_points_sites_and_missing(client, login_as, forum
     client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(arrived)})
     page = client.get(f"/forums/{forum.slug}/checkin/dashboard").get_data(as_text=True)
     assert 'id="tile-arrived">Arrived<strong>1</strong>' in page
-    assert "Queen Mary Hospital" in page and "1 / 2" in page
+    by_site = page.split('id="by-site"')[1].split("</table>")[0]
+    assert "Queen Mary Hospital" in by_site and "Hong Kong West" in by_site
+    assert by_site.count("1 / 2") == 2  # the cluster's subtotal and the hospital's row
     assert "Dr Still Travelling" in page.split('id="missing"')[1]
     assert "Dr Arrived" not in page.split('id="missing"')[1]
     assert "<svg class=\"chart\"" in page
