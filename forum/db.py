@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -70,7 +70,20 @@ def configure_sqlite(engine: Engine) -> None:
         # so concurrent writers queue on the busy timeout instead of one failing
         # with "database is locked" when it upgrades a read snapshot. Page reads
         # and code outside requests use a deferred BEGIN and stay concurrent.
-        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # A request that has said (defer_write_lock) that each of its later transactions
+        # either only reads or starts with its write also gets a deferred BEGIN.
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS") \
+                and not g.get("defer_write_lock"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def defer_write_lock() -> None:
+    """For the rest of this request, begin SQLite transactions deferred (see configure_sqlite).
+
+    Only for code whose later transactions either only read or write first: reading and then
+    writing in one deferred transaction fails on SQLite when another process wrote in between.
+    The check-in API uses it to hold the write lock only for its one INSERT.
+    """
+    g.defer_write_lock = True

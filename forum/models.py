@@ -5,3 +5,4 @@ from .exhibitors.models import Application, Company, Solution, StoredFile, Theme
 from .forums.models import Forum  # noqa: F401
 from .sites.models import Cluster, Site  # noqa: F401
 from .attendees.models import Attendee, Ticket  # noqa: F401
+from .checkin.models import CheckIn, CheckInPoint  # noqa: F401

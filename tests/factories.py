@@ -129,3 +129,30 @@ class AttendeeFactory(Base):
     access_needs = ""
     dietary_needs = ""
     share_contact = False
+
+
+# --- checkin ---
+import secrets as _secrets  # noqa: E402
+
+from forum.attendees.models import Ticket  # noqa: E402
+from forum.checkin.models import CheckInPoint  # noqa: E402
+
+
+class TicketFactory(Base):
+    class Meta:
+        model = Ticket
+
+    attendee = factory.SubFactory(AttendeeFactory)
+    forum_id = factory.LazyAttribute(lambda o: o.attendee.forum_id)
+    key = factory.LazyFunction(lambda: _secrets.token_bytes(10))
+
+
+class CheckInPointFactory(Base):
+    class Meta:
+        model = CheckInPoint
+
+    forum_id = factory.LazyFunction(lambda: ForumFactory().id)
+    key = factory.Sequence(lambda n: f"point-{n}")
+    name_en = factory.Sequence(lambda n: f"Door {n}")
+    name_zh = factory.Sequence(lambda n: f"門{n}")
+    position = factory.Sequence(lambda n: n)

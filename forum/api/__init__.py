@@ -4,3 +4,4 @@ from . import health, openapi  # noqa: F401,E402
 from ..forums import api as _forums_api  # noqa: F401,E402
 from ..exhibitors import api as _exhibitors_api  # noqa: F401,E402
 from ..attendees import api as _attendees_api  # noqa: F401,E402
+from ..checkin import api as _checkin_api  # noqa: F401,E402

@@ -1,0 +1,222 @@
+"""Check-in API under load, against a bare Flask endpoint on the same database.
+
+    .venv/bin/python benchmarks/checkin.py [--db sqlite|postgres] [--seconds 10] [--connections 20]
+
+Builds a forum of 10,000 attendees with tickets in a fresh database (a SQLite file, or a new
+PostgreSQL database on PG_URL), serves the app with gunicorn on 127.0.0.1 and drives
+POST /api/v1/forums/{forum}/checkins with wrk (20 connections = 20 scanners, each request a
+distinct valid code), then the same load against benchmarks/bare_app.py (one indexed SELECT and
+one UPDATE). Prints scans/s, p50 and p99 for both and the ratio. Takes well under two minutes.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LUA = r"""
+local codes = {}
+for line in io.lines(os.getenv("CODES_FILE")) do codes[#codes + 1] = line end
+local token = os.getenv("TOKEN")
+local step = tonumber(os.getenv("WRK_THREADS"))
+local made = 0
+local n = 0
+function setup(thread) thread:set("tid", made); made = made + 1 end
+function init(args) n = tid end
+function request()
+  local code = codes[(n % #codes) + 1]
+  n = n + step
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token},
+                    '{"code":"' .. code .. '","point":"main-entrance"}')
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_database(kind: str, folder: Path):
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.db'}", lambda: None
+    import sqlalchemy as sa
+
+    base = sa.engine.make_url(os.environ.get("PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    name = f"forum_bench_{secrets.token_hex(4)}"
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def build(url: str, secret: str, attendees: int, folder: Path) -> tuple[str, str, Path]:
+    """Migrate, add a forum with `attendees` ticketed attendees and a scanner token; write the codes."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from forum import create_app
+    from forum.accounts.models import User
+    from forum.accounts.services import issue_token
+    from forum.attendees.models import Attendee, Ticket
+    from forum.attendees.tickets import code_for
+    from forum.checkin.models import CheckInPoint
+    from forum.db import utcnow
+    from forum.extensions import db
+    from forum.forums.models import Forum, ForumStatus
+
+    os.environ["FORUM_INSTANCE_PATH"] = str(folder)
+    app = create_app({"FORUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
+    with app.app_context():
+        upgrade()
+        now = utcnow()
+        forum = Forum(slug="bench", title_en="Benchmark forum", starts_at=now, ends_at=now.replace(year=now.year + 1),
+                      status=ForumStatus.live)
+        db.session.add(forum)
+        db.session.flush()
+        db.session.add(CheckInPoint(forum_id=forum.id, key="main-entrance", name_en="Main entrance", position=1))
+        user = User(email="bench-scanner@forum.example", role="scanner", name_en="Bench", session_version=1)
+        db.session.add(user)
+        db.session.flush()
+        token = issue_token(user, "benchmark")
+        keys = [secrets.token_bytes(10) for _ in range(attendees)]
+        db.session.execute(sa.insert(Attendee), [
+            {"id": i + 1, "forum_id": forum.id, "name_en": f"Attendee {i}", "name_zh": f"與會者{i}",
+             "email": f"a{i}@ha.example", "email_key": f"a{i}@ha.example", "organisation": "Queen Mary Hospital"}
+            for i in range(attendees)])
+        db.session.execute(sa.insert(Ticket), [
+            {"id": i + 1, "attendee_id": i + 1, "forum_id": forum.id, "key": key} for i, key in enumerate(keys)])
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+            for table in ("attendee", "ticket"):
+                db.session.execute(sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+        codes = folder / "codes.txt"
+        codes.write_text("\n".join(code_for(SimpleNamespace(key=k)) for k in keys) + "\n")
+        db.session.remove()
+        db.engine.dispose()
+    return "bench", token, codes
+
+
+def serve(target: str, env: dict, log: Path, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads),
+         "--log-level", "warning", target], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            return process, url
+        except urllib.error.HTTPError:
+            return process, url  # it answers
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{target} did not start:\n{log.read_text()}")
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def drive(url: str, env: dict, seconds: int, connections: int, threads: int) -> dict:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-s", env["LUA_FILE"], url], env=env, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    p90 = _ms(re.search(r"^\s+90%\s+(\S+)", out, re.M).group(1))
+    worst = _ms(re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rate": rate, "p50": p50, "p90": p90, "p99": p99, "max": worst, "total": total, "non2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errors.group(1) if errors else ""}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--attendees", type=int, default=10000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--worker-threads", type=int, default=4, help="gunicorn threads per worker")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 1
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-checkin-"))
+    url, drop = fresh_database(args.db, folder)
+    secret = secrets.token_hex(16)
+    processes = []
+    try:
+        started = time.time()
+        forum, token, codes = build(url, secret, args.attendees, folder)
+        print(f"database: {args.db}; {args.attendees} attendees with tickets built in {time.time() - started:.1f}s")
+        lua = folder / "scan.lua"
+        lua.write_text(LUA)
+        env = dict(os.environ, FORUM_ENV="testing", FORUM_INSTANCE_PATH=str(folder), SECRET_KEY=secret,
+                   DATABASE_URL=url, RATELIMIT_SCAN="10000000 per minute", CODES_FILE=str(codes), TOKEN=token,
+                   WRK_THREADS=str(args.threads), LUA_FILE=str(lua))
+        results = {}
+        for name, target, path in (("check-in API", "wsgi:app", f"/api/v1/forums/{forum}/checkins"),
+                                   ("bare SELECT+UPDATE", "benchmarks.bare_app:app", f"/bare/{forum}")):
+            process, base = serve(target, env, folder / f"{target.split(':')[0]}.log", args.workers,
+                                  args.worker_threads)
+            processes.append(process)
+            drive(base + path, env, 2, args.connections, args.threads)  # warm up (uses up some codes)
+            results[name] = drive(base + path, env, args.seconds, args.connections, args.threads)
+            process.terminate()
+            process.wait(timeout=10)
+        print(f"load: {args.connections} concurrent connections, {args.seconds}s, gunicorn {args.workers} workers x "
+              f"{args.worker_threads} threads, "
+              f"wrk {args.threads} threads")
+        print(f"{'endpoint':<22}{'scans/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'requests':>9}"
+              f"{'non-2xx':>8}")
+        for name, r in results.items():
+            print(f"{name:<22}{r['rate']:>9.1f}{r['p50']:>9.2f}{r['p90']:>9.2f}{r['p99']:>9.2f}{r['max']:>9.1f}"
+                  f"{r['total']:>9}{r['non2xx']:>8}"
+                  + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
+        api, bare = results["check-in API"], results["bare SELECT+UPDATE"]
+        print(f"ratio check-in / bare throughput: {api['rate'] / bare['rate']:.0%}")
+        if api["total"] + 1000 > args.attendees:
+            print(f"note: more scans than attendees; codes were reused (later scans answered already_checked_in)")
+        return 0
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+        drop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Check-in JSON API: single scans, offline batches and counts (see shared CONTRACT.md)."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, jsonify, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from ..api.core import api_route, json_body
+from ..db import defer_write_lock
+from ..extensions import db, limiter
+from ..forums.services import get_forum
+from ..permissions import ensure
+from . import services
+
+ATTENDEE = {"type": ["object", "null"], "properties": {
+    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "organisation": {"type": "string"},
+    "access_needs": {"type": "string"}, "id": {"type": "integer"}, "kind": {"type": "string"}}}
+ANSWER = {"type": "object", "required": ["result", "attendee", "checked_in_at", "point"], "properties": {
+    "result": {"type": "string", "enum": ["ok", "already_checked_in", "invalid", "revoked", "wrong_forum"]},
+    "attendee": ATTENDEE,
+    "checked_in_at": {"type": ["string", "null"], "format": "date-time",
+                      "description": "when the first entry was scanned (HK time)"},
+    "point": {"type": ["string", "null"], "description": "key of the point of the first entry"}}}
+SCAN = {"type": "object", "required": ["code"], "properties": {
+    "code": {"type": "string", "description": "the exact text of the QR code"},
+    "point": {"type": "string", "description": "check-in point key (or id); default: the forum's first"},
+    "nonce": {"type": "string", "description": "8-80 characters, unique per scan; a resend gets the first answer"},
+    "scanned_at": {"type": "string", "format": "date-time", "description": "device time of the scan"},
+    "device_id": {"type": "string"}}}
+STATS = {"type": "object", "properties": {
+    "invited": {"type": "integer"}, "registered": {"type": "integer"}, "checked_in": {"type": "integer"},
+    "by_point": {"type": "object", "additionalProperties": {"type": "integer"},
+                 "description": "people seen at each point (point key -> count)"}}}
+REFUSALS = {400: "Malformed body.", 401: "Missing or unknown token.", 403: "Not a scanner or organiser.",
+            404: "No such forum.", 429: "Too many scans from this token."}
+
+
+def scan_rate_key() -> str:
+    """Rate limits count per token (or per signed-in user), not per address: a hall shares one NAT."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "addr:" + (get_remote_address() or "")
+
+
+def _scan_limit() -> str:
+    return current_app.config["RATELIMIT_SCAN"]
+
+
+def _batch_cost() -> int:
+    data = request.get_json(silent=True)
+    scans = data.get("scans") if isinstance(data, dict) else None
+    return max(1, len(scans)) if isinstance(scans, list) else 1
+
+
+def _reads_then_one_write() -> None:
+    """The door's hot path: end the sign-in transaction, then judge the scan in a read transaction
+    and record it in a second one that starts with its INSERT (check_in's end_reads), so that on
+    SQLite the write lock is held for the INSERT only. The unique indexes still decide.
+    Loaded rows (the signed-in user, the forum) are kept across these commits: re-reading them
+    would cost time and, before the INSERT, put a read back into the write transaction."""
+    db.session().expire_on_commit = False  # this request's session only; the next request gets a new one
+    db.session.commit()  # the token's last-used time, if it was due
+    defer_write_lock()
+
+
+@api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
+           summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS)
+@limiter.limit(_scan_limit, key_func=scan_rate_key)
+def checkin_api(forum: str):
+    _reads_then_one_write()
+    forum = get_forum(forum)
+    scan = services.parse_scan(json_body())
+    answer = services.check_in(current_user, forum, scan, end_reads=db.session.commit)
+    db.session.commit()
+    return jsonify(answer)
+
+
+@api_route("/forums/<forum>/checkins/batch", methods=("POST",), permission="checkin.scan", tag="checkin",
+           summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
+           body={"type": "object", "required": ["scans"], "properties": {"scans": {"type": "array", "items": SCAN}}},
+           response={"type": "object", "properties": {"results": {"type": "array", "items": ANSWER}}},
+           responses=REFUSALS)
+@limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
+def checkin_batch_api(forum: str):
+    _reads_then_one_write()
+    forum = get_forum(forum)
+    scans = services.parse_batch(json_body())
+    results = services.check_in_batch(current_user, forum, scans, end_reads=db.session.commit)
+    db.session.commit()
+    return jsonify({"results": results})
+
+
+@api_route("/forums/<forum>/checkins/stats", permission="checkin.stats", tag="checkin",
+           summary="Invited, registered and checked-in counts, and people seen per point.", response=STATS,
+           responses={401: REFUSALS[401], 403: REFUSALS[403], 404: REFUSALS[404]})
+def checkin_stats_api(forum: str):
+    forum = get_forum(forum)
+    ensure(current_user, "checkin.stats", forum)
+    return jsonify(services.stats(forum))

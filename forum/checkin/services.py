@@ -1,0 +1,414 @@
+"""Check-in use cases. ONE check_in() serves the scanner page, the kiosk, the API and the CLI.
+
+Exactly-once admission is the database's job: a CheckIn row with first_entry=True is
+inserted inside a SAVEPOINT, and the partial unique index uq_checkin_first_entry refuses
+a second live one for the same attendee, whichever thread or process tries. The loser
+catches the IntegrityError, rolls back to the savepoint and records an
+`already_checked_in` scan instead. Nonces work the same way through
+uq_checkin_forum_nonce: a resent scan finds the stored answer and records nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..attendees.models import Attendee, AttendeeStatus, Ticket
+from ..attendees.tickets import code_for, lookup
+from ..audit.services import record
+from ..db import HK, utcnow
+from ..errors import NotFound, ValidationError
+from ..extensions import db
+from ..permissions import ensure
+from ..text import clean, slugify
+from .models import CheckIn, CheckInPoint, ScanResult
+
+# How far ahead of the server's clock a device's scanned_at may be before it is not believed.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_BATCH = 200
+_NONCE = re.compile(r"^[A-Za-z0-9._:-]{8,80}$")
+
+
+@dataclass
+class Scan:
+    """One scan as a device reports it."""
+
+    code: str
+    point: str | None = None
+    nonce: str | None = None
+    scanned_at: datetime | None = None
+    device_id: str = ""
+
+
+# --- parsing what devices send (shared by the API, the pages and the CLI) -----------------------
+
+def parse_scan(data, *, device_id: str = "") -> Scan:
+    """A Scan from a JSON object; ValidationError (400) for anything malformed."""
+    if not isinstance(data, dict):
+        raise ValidationError(_l("Each scan must be a JSON object."))
+    code = data.get("code")
+    if not isinstance(code, str) or not code.strip() or len(code) > 200:
+        raise ValidationError(_l("Give the scanned code as text."), field="code")
+    point = data.get("point")
+    if point is not None:
+        if isinstance(point, bool) or not isinstance(point, (str, int)):
+            raise ValidationError(_l("Field %(name)s has the wrong type.", name="point"), field="point")
+        point = str(point).strip() or None
+    nonce = data.get("nonce")
+    if nonce is not None:
+        if not isinstance(nonce, str) or not _NONCE.match(nonce):
+            raise ValidationError(_l("A nonce is 8 to 80 letters, digits or . _ : -"), field="nonce")
+    scanned_at = data.get("scanned_at")
+    if scanned_at is not None:
+        if not isinstance(scanned_at, str):
+            raise ValidationError(_l("Field %(name)s has the wrong type.", name="scanned_at"), field="scanned_at")
+        try:
+            scanned_at = datetime.fromisoformat(scanned_at.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(_l("Field %(name)s is not an ISO 8601 date and time.", name="scanned_at"),
+                                  field="scanned_at")
+        if scanned_at.tzinfo is None:  # no offset: Hong Kong wall-clock time
+            scanned_at = scanned_at.replace(tzinfo=HK)
+    device = data.get("device_id", device_id)
+    if not isinstance(device, str):
+        raise ValidationError(_l("Field %(name)s has the wrong type.", name="device_id"), field="device_id")
+    return Scan(code=code.strip(), point=point, nonce=nonce, scanned_at=scanned_at, device_id=device[:80])
+
+
+def parse_batch(data) -> list:
+    """The raw scans of a batch body; each is parsed on its own so one bad item spoils only its answer."""
+    scans = data.get("scans") if isinstance(data, dict) else None
+    if not isinstance(scans, list):
+        raise ValidationError(_l("Send an object with a list of scans."), field="scans")
+    if len(scans) > MAX_BATCH:
+        raise ValidationError(_l("At most %(n)d scans per batch.", n=MAX_BATCH), field="scans")
+    return scans
+
+
+# --- points ------------------------------------------------------------------------------------
+
+def points_of(forum, *, active_only: bool = False) -> list[CheckInPoint]:
+    stmt = sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id)
+    if active_only:
+        stmt = stmt.where(CheckInPoint.active.is_(True))
+    return db.session.scalars(stmt.order_by(CheckInPoint.position, CheckInPoint.id)).all()
+
+
+def resolve_point(forum, ref: str | None) -> CheckInPoint | None:
+    """The point a scan names (key or id); the forum's first active point when none is named."""
+    if ref is None:
+        return db.session.scalar(
+            sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, CheckInPoint.active.is_(True))
+            .order_by(CheckInPoint.position, CheckInPoint.id).limit(1))
+    cond = CheckInPoint.key == ref.lower()
+    if ref.isdigit():
+        cond = sa.or_(cond, CheckInPoint.id == int(ref))
+    point = db.session.scalar(sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, cond).limit(1))
+    if point is None or not point.active:
+        raise ValidationError(_l("No such check-in point."), field="point")
+    return point
+
+
+def add_point(actor, forum, name_en: str, name_zh: str = "", key: str | None = None) -> CheckInPoint:
+    ensure(actor, "checkin.manage", forum)
+    name_en, name_zh = clean(name_en), clean(name_zh)
+    if not (name_en or name_zh):
+        raise ValidationError(_l("Give a name in English or Chinese."), field="name_en")
+    wanted = slugify(key or name_en, 40) if (key or name_en) else "point"
+    taken = set(db.session.scalars(sa.select(CheckInPoint.key).where(CheckInPoint.forum_id == forum.id)))
+    if key and wanted in taken:
+        raise ValidationError(_l("This forum already has a point with that key."), field="key")
+    key, n = wanted, 2
+    while key in taken:
+        key, n = f"{wanted[:36]}-{n}", n + 1
+    position = (db.session.scalar(sa.select(sa.func.max(CheckInPoint.position))
+                                  .where(CheckInPoint.forum_id == forum.id)) or 0) + 1
+    point = CheckInPoint(forum_id=forum.id, key=key, name_en=name_en, name_zh=name_zh, position=position)
+    db.session.add(point)
+    db.session.flush()
+    record(actor, "checkin_point.create", point, forum_id=forum.id,
+           changes={"key": key, "name_en": name_en, "name_zh": name_zh})
+    return point
+
+
+def set_point_active(actor, point: CheckInPoint, active: bool) -> None:
+    ensure(actor, "checkin.manage", point)
+    if point.active != active:
+        point.active = active
+        record(actor, "checkin_point.update", point, forum_id=point.forum_id, changes={"active": [not active, active]})
+
+
+def get_point(forum, point_id: int) -> CheckInPoint:
+    point = db.session.get(CheckInPoint, point_id)
+    if point is None or point.forum_id != forum.id:
+        raise NotFound()
+    return point
+
+
+# --- the one check-in ---------------------------------------------------------------------------
+
+def _hk_iso(value: datetime | None) -> str | None:
+    return value.astimezone(HK).isoformat(timespec="seconds") if value else None
+
+
+def attendee_json(attendee: Attendee) -> dict:
+    return {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
+            "organisation": attendee.organisation, "access_needs": attendee.access_needs,
+            "kind": attendee.kind.value}
+
+
+def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
+            point_key: str | None = None) -> dict:
+    return {"result": result.value, "attendee": person, "checked_in_at": _hk_iso(at), "point": point_key}
+
+
+def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
+    if not nonce:
+        return None
+    return db.session.scalar(sa.select(CheckIn.answer).where(CheckIn.forum_id == forum_id, CheckIn.nonce == nonce))
+
+
+def _live_first_entry(forum_id: int, attendee_id: int) -> CheckIn | None:
+    return db.session.scalar(sa.select(CheckIn).where(
+        CheckIn.forum_id == forum_id, CheckIn.attendee_id == attendee_id,
+        CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
+
+
+def _try_insert(values: dict) -> bool:
+    """Insert inside a SAVEPOINT; False when a unique index (first entry or nonce) refused it.
+
+    A Core INSERT, not session.add(): the door's hot path skips the unit of work (about a
+    millisecond a scan, spent while SQLite's write lock is held).
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(CheckIn.__table__).values(**values))
+    except IntegrityError:
+        return False
+    return True
+
+
+def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None = None) -> dict:
+    """Judge one scan, record it, and return the answer of the contract:
+    {"result", "attendee": {...} | null, "checked_in_at", "point"}.
+
+    Everything is read first, then one row is written. A caller may pass `end_reads` (the API
+    passes the session's commit, which has nothing to write at that point) to close the read
+    transaction before the write: on SQLite the write lock is then held only for the INSERT, and
+    everything the write depends on is re-checked by the unique indexes, not by those reads.
+    """
+    ensure(actor, "checkin.scan", forum)
+    forum_id, actor_id = forum.id, getattr(actor, "id", None)
+    stored = _stored_answer(forum_id, scan.nonce)
+    if stored is not None:
+        return stored
+    now = utcnow()
+    scanned_at = scan.scanned_at or now
+    if scanned_at > now + CLOCK_SKEW:
+        scanned_at = now
+    point = resolve_point(forum, scan.point)
+    point_id, point_key = (point.id, point.key) if point else (None, None)
+    found = lookup(scan.code, forum_id)
+    attendee = found.attendee if found.status in ("ok", "revoked") else None
+    status = found.status
+    if status == "ok" and attendee.status == AttendeeStatus.cancelled:
+        status = "revoked"
+    person = attendee_json(attendee) if attendee else None
+    attendee_id = attendee.id if attendee else None
+    ticket_id = found.ticket.id if attendee else None
+    if end_reads is not None:
+        end_reads()  # from here on, plain values only: no ORM attribute may trigger a read before the INSERT
+
+    def row(result: ScanResult, answer: dict, first: bool = False) -> dict:
+        return dict(forum_id=forum_id, attendee_id=attendee_id, ticket_id=ticket_id, point_id=point_id,
+                    result=result.value, first_entry=first, scanned_at=scanned_at, received_at=now,
+                    device_id=scan.device_id, scanner_id=actor_id, nonce=scan.nonce, answer=answer,
+                    annul_reason="")
+
+    if status != "ok":
+        # invalid / wrong_forum say nothing about the holder; revoked names them for the door staff.
+        answer = _answer(ScanResult(status), person)
+        if _try_insert(row(ScanResult(status), answer)):
+            return answer
+        return _stored_answer(forum_id, scan.nonce) or answer
+
+    answer = _answer(ScanResult.ok, person, scanned_at, point_key)
+    if _try_insert(row(ScanResult.ok, answer, first=True)):
+        return answer
+    # Refused: either this nonce was recorded meanwhile, or the attendee is already in.
+    for _attempt in range(3):
+        stored = _stored_answer(forum_id, scan.nonce)
+        if stored is not None:
+            return stored
+        first = _live_first_entry(forum_id, attendee_id)
+        if first is None:  # the first entry was annulled meanwhile: try to be the first again
+            if _try_insert(row(ScanResult.ok, answer, first=True)):
+                return answer
+            continue
+        already = _answer(ScanResult.already_checked_in, person, first.scanned_at,
+                          first.point.key if first.point else None)
+        if _try_insert(row(ScanResult.already_checked_in, already)):
+            return already
+    raise ValidationError(_l("The scan could not be recorded; please scan again."))
+
+
+def check_in_batch(actor, forum, scans: list, *, end_reads: Callable[[], None] | None = None) -> list[dict]:
+    """Each scan (a Scan or its raw JSON object) judged exactly as a single one, answers in order.
+
+    A scan that a single request would refuse with 400 (malformed, unknown point) gets
+    {"result": "error", "error": {...}} in its place, so one bad item cannot block a queue.
+    """
+    ensure(actor, "checkin.scan", forum)
+    results = []
+    for item in scans:
+        try:
+            scan = item if isinstance(item, Scan) else parse_scan(item)
+            results.append(check_in(actor, forum, scan, end_reads=end_reads))
+        except ValidationError as error:
+            results.append({"result": "error", "error": {"code": error.code, "message": error.message},
+                            "attendee": None, "checked_in_at": None, "point": None})
+    return results
+
+
+# --- annulment ----------------------------------------------------------------------------------
+
+def get_check_in(forum, checkin_id: int) -> CheckIn:
+    row = db.session.get(CheckIn, checkin_id)
+    if row is None or row.forum_id != forum.id:
+        raise NotFound()
+    return row
+
+
+def annul_check_in(actor, row: CheckIn, reason: str) -> None:
+    """Undo a mistaken scan. The row stays in the history, marked; the audit trail says who and why."""
+    ensure(actor, "checkin.annul", row)
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError(_l("Say why the check-in is annulled."), field="reason")
+    if row.annulled_at is not None:
+        raise ValidationError(_l("This check-in is already annulled."))
+    row.annulled_at = utcnow()
+    row.annulled_by_id = getattr(actor, "id", None)
+    row.annul_reason = reason[:300]
+    db.session.flush()
+    record(actor, "checkin.annul", row, forum_id=row.forum_id,
+           changes={"attendee_id": row.attendee_id, "result": row.result.value, "first_entry": row.first_entry,
+                    "reason": row.annul_reason})
+
+
+# --- counting -----------------------------------------------------------------------------------
+
+_COUNTED = (ScanResult.ok, ScanResult.already_checked_in)
+
+
+def stats(forum, points: list | None = None) -> dict:
+    """{"invited", "registered", "checked_in", "by_point": {key: people seen there}}: four queries."""
+    by_status = dict(db.session.execute(
+        sa.select(Attendee.status, sa.func.count()).where(Attendee.forum_id == forum.id)
+        .group_by(Attendee.status)).all())
+    invited = sum(n for status, n in by_status.items() if status != AttendeeStatus.cancelled)
+    checked_in = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
+        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
+    seen = dict(db.session.execute(
+        sa.select(CheckIn.point_id, sa.func.count(sa.distinct(CheckIn.attendee_id)))
+        .where(CheckIn.forum_id == forum.id, CheckIn.annulled_at.is_(None), CheckIn.result.in_(_COUNTED))
+        .group_by(CheckIn.point_id)).all())
+    by_point = {p.key: seen.get(p.id, 0) for p in (points_of(forum) if points is None else points)}
+    if seen.get(None):
+        by_point["none"] = seen[None]
+    return {"invited": invited, "registered": by_status.get(AttendeeStatus.registered, 0),
+            "checked_in": checked_in or 0, "by_point": by_point}
+
+
+@dataclass
+class Dashboard:
+    stats: dict
+    points: list
+    buckets: list  # [(start datetime, count)] per 5 minutes, HK time
+    by_site: list  # [(cluster, site, invited, arrived)]
+    missing: list  # attendees not yet arrived (first MISSING_LIMIT by name)
+    missing_count: int
+    recent: list  # latest scans
+
+
+MISSING_LIMIT = 300
+BUCKET = timedelta(minutes=5)
+
+
+def dashboard(forum) -> Dashboard:
+    """Everything the live dashboard shows, in a fixed number of queries whatever the forum's size."""
+    from ..sites.models import Cluster, Site
+
+    points = points_of(forum)
+    summary = stats(forum, points)
+    times = db.session.scalars(sa.select(CheckIn.scanned_at).where(
+        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None))
+        .order_by(CheckIn.scanned_at)).all()
+    buckets: list[tuple[datetime, int]] = []
+    if times:
+        epoch = int(BUCKET.total_seconds())
+        counts: dict[int, int] = {}
+        for t in times:
+            slot = int(t.timestamp()) // epoch
+            counts[slot] = counts.get(slot, 0) + 1
+        first, last = min(counts), max(counts)
+        if last - first > 288:  # more than a day: show the last day
+            first = last - 288
+        from datetime import timezone
+
+        buckets = [(datetime.fromtimestamp(s * epoch, tz=timezone.utc).astimezone(HK), counts.get(s, 0))
+                   for s in range(first, last + 1)]
+
+    arrived = (sa.select(CheckIn.attendee_id).where(
+        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
+    live = sa.and_(Attendee.forum_id == forum.id, Attendee.status != AttendeeStatus.cancelled)
+    arrived_flag = sa.case((Attendee.id.in_(arrived), 1), else_=0)
+    by_site = db.session.execute(
+        sa.select(Cluster.code, Cluster.name_en, Cluster.name_zh, Site.name_en, Site.name_zh,
+                  sa.func.count(Attendee.id), sa.func.sum(arrived_flag))
+        .select_from(Attendee).outerjoin(Site, Attendee.site_id == Site.id)
+        .outerjoin(Cluster, Site.cluster_id == Cluster.id).where(live)
+        .group_by(Cluster.code, Cluster.name_en, Cluster.name_zh, Site.name_en, Site.name_zh)
+        .order_by(Cluster.code, Site.name_en)).all()
+    not_arrived = sa.and_(live, Attendee.id.not_in(arrived))
+    missing_count = db.session.scalar(sa.select(sa.func.count()).select_from(Attendee).where(not_arrived))
+    missing = db.session.scalars(sa.select(Attendee).where(not_arrived)
+                                 .order_by(Attendee.name_en, Attendee.id).limit(MISSING_LIMIT)).all()
+    recent = db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.forum_id == forum.id)
+        .options(sa.orm.joinedload(CheckIn.attendee), sa.orm.joinedload(CheckIn.point))
+        .order_by(CheckIn.received_at.desc(), CheckIn.id.desc()).limit(30)).all()
+    return Dashboard(summary, points, buckets, [tuple(r) for r in by_site], missing, missing_count or 0, recent)
+
+
+# --- name search for the scanner page -------------------------------------------------------------
+
+def search_attendees(forum, query: str, limit: int = 20) -> list[dict]:
+    """Attendees whose English or Chinese name (or organisation) contains the query, with their live code."""
+    q = clean(query)
+    if len(q) < 1:
+        return []
+    like = f"%{q.lower()}%"
+    stmt = (sa.select(Attendee, Ticket).outerjoin(Ticket, sa.and_(Ticket.attendee_id == Attendee.id,
+                                                                  Ticket.revoked_at.is_(None)))
+            .where(Attendee.forum_id == forum.id,
+                   sa.or_(sa.func.lower(Attendee.name_en).like(like), Attendee.name_zh.like(f"%{q}%"),
+                          sa.func.lower(Attendee.organisation).like(like)))
+            .order_by(Attendee.name_en, Attendee.id, Ticket.id.desc()))
+    out: dict[int, dict] = {}
+    for attendee, ticket in db.session.execute(stmt.limit(limit * 3)).all():
+        if attendee.id in out:
+            continue
+        item = attendee_json(attendee)
+        item["status"] = attendee.status.value
+        item["code"] = code_for(ticket) if ticket and attendee.status != AttendeeStatus.cancelled else None
+        out[attendee.id] = item
+        if len(out) >= limit:
+            break
+    return list(out.values())

@@ -1,0 +1,220 @@
+"""Check-in pages: the scanner for door staff, the self check-in kiosk, the live dashboard, points."""
+from __future__ import annotations
+
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from ..api.core import json_body
+from ..db import utcnow
+from ..errors import DomainError, PermissionDenied
+from ..extensions import db, limiter
+from ..forms_util import show_domain_error
+from ..forums.services import current_forum, get_forum
+from ..home.next_steps import Step, step
+from ..nav import nav_link
+from ..permissions import can, requires
+from . import services
+from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
+
+bp = Blueprint("checkin", __name__)
+BASE = "/forums/<forum>/checkin"
+
+nav_link("checkin.start", _l("Check-in"), "checkin.scan", 40)
+
+
+@step("scanner", "organiser", "admin")
+def _checkin_steps(user, forum):
+    if forum is None:
+        return []
+    out = [Step(_l("Open the door scanner"), url_for("checkin.scan", forum=forum.slug),
+                _l("Scan tickets with the phone's camera; it keeps working offline."))]
+    if can(user, "checkin.dashboard"):
+        out.append(Step(_l("Watch arrivals live"), url_for("checkin.dashboard", forum=forum.slug)))
+    return out
+
+
+def badge_url(forum, attendee_id: int | None) -> str | None:
+    """The attendee's badge PDF, once the attendees feature provides that page."""
+    if attendee_id is None or "attendees.badge" not in current_app.view_functions:
+        return None
+    return url_for("attendees.badge", forum=forum.slug, attendee_id=attendee_id)
+
+
+# --- the kiosk lock: a tablet in kiosk mode shows nothing but the kiosk ---------------------------
+
+KIOSK_ENDPOINTS = {"static", "checkin.kiosk", "checkin.kiosk_scan", "checkin.kiosk_exit", "accounts.set_language",
+                   "health.healthz"}
+
+
+@bp.before_app_request
+def _kiosk_lock():
+    kiosk = session.get("kiosk")
+    if not kiosk or request.endpoint in KIOSK_ENDPOINTS:
+        return None
+    if request.endpoint == "attendees.badge" and (request.view_args or {}).get("attendee_id") == kiosk.get("attendee"):
+        return None  # the badge of the person who just checked in at this kiosk
+    if request.path.startswith("/api/"):
+        raise PermissionDenied()
+    return redirect(url_for("checkin.kiosk", forum=kiosk["forum"]))
+
+
+# --- scanner --------------------------------------------------------------------------------------
+
+@bp.route("/checkin/")
+@requires("checkin.scan")
+def start():
+    forum = current_forum()
+    if forum is None:
+        flash(_("No forum is open yet."), "info")
+        return redirect(url_for("forums.index"))
+    return redirect(url_for("checkin.scan", forum=forum.slug))
+
+
+@bp.route(BASE + "/scan")
+@requires("checkin.scan")
+def scan(forum: str):
+    forum = get_forum(forum)
+    return render_template("checkin/scan.html", forum=forum, points=services.points_of(forum, active_only=True))
+
+
+@bp.route(BASE + "/search")
+@requires("checkin.scan")
+def search(forum: str):
+    forum = get_forum(forum)
+    return jsonify({"attendees": services.search_attendees(forum, request.args.get("q", ""))})
+
+
+# --- kiosk ----------------------------------------------------------------------------------------
+
+@bp.route(BASE + "/kiosk", methods=["GET", "POST"])
+@requires("checkin.kiosk")
+def kiosk(forum: str):
+    forum = get_forum(forum)
+    state = session.get("kiosk")
+    if state:
+        if state["forum"] != forum.slug:
+            return redirect(url_for("checkin.kiosk", forum=state["forum"]))
+        point = services.resolve_point(forum, state.get("point")) if state.get("point") else None
+        return render_template("checkin/kiosk.html", forum=forum, point=point, exit_form=KioskExitForm())
+    points = services.points_of(forum, active_only=True)
+    form = KioskStartForm()
+    form.point.choices = [(p.key, p.display_name) for p in points]
+    if form.validate_on_submit():
+        session["kiosk"] = {"forum": forum.slug, "point": form.point.data, "attendee": None}
+        return redirect(url_for("checkin.kiosk", forum=forum.slug))
+    return render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points)
+
+
+@bp.route(BASE + "/kiosk/scan", methods=["POST"])
+@requires("checkin.kiosk")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"])
+def kiosk_scan(forum: str):
+    forum = get_forum(forum)
+    state = session.get("kiosk")
+    if not state or state["forum"] != forum.slug:
+        raise PermissionDenied()
+    data = json_body()
+    scan = services.parse_scan({"code": data.get("code"), "nonce": data.get("nonce"), "point": state.get("point")},
+                               device_id="kiosk")
+    answer = services.check_in(current_user, forum, scan)
+    db.session.commit()
+    attendee_id = (answer.get("attendee") or {}).get("id") if answer["result"] in ("ok", "already_checked_in") else None
+    session["kiosk"] = {**state, "attendee": attendee_id}
+    return jsonify({**answer, "badge_url": badge_url(forum, attendee_id)})
+
+
+@bp.route(BASE + "/kiosk/exit", methods=["POST"])
+@requires("checkin.kiosk")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+def kiosk_exit(forum: str):
+    forum = get_forum(forum)
+    form = KioskExitForm()
+    if form.validate_on_submit() and current_user.check_password(form.password.data):
+        session.pop("kiosk", None)
+        flash(_("Kiosk mode has ended."), "success")
+        return redirect(url_for("checkin.dashboard", forum=forum.slug))
+    flash(_("Wrong password: the kiosk stays locked."), "error")
+    return redirect(url_for("checkin.kiosk", forum=forum.slug))
+
+
+# --- dashboard and corrections -------------------------------------------------------------------
+
+@bp.route(BASE + "/dashboard")
+@requires("checkin.dashboard")
+def dashboard(forum: str):
+    forum = get_forum(forum)
+    return render_template("checkin/dashboard.html", forum=forum, data=services.dashboard(forum), now=utcnow())
+
+
+@bp.route(BASE + "/dashboard/live")
+@requires("checkin.dashboard")
+def dashboard_live(forum: str):
+    """The dashboard's changing part, polled by the open page every few seconds."""
+    forum = get_forum(forum)
+    return render_template("checkin/_dashboard_live.html", forum=forum, data=services.dashboard(forum), now=utcnow())
+
+
+@bp.route(BASE + "/dashboard.json")
+@requires("checkin.dashboard")
+def dashboard_json(forum: str):
+    forum = get_forum(forum)
+    data = services.dashboard(forum)
+    return jsonify({**data.stats, "per_5_minutes": [[t.isoformat(), n] for t, n in data.buckets],
+                    "by_site": [{"cluster": c, "site_en": s_en, "site_zh": s_zh, "invited": n, "arrived": int(a or 0)}
+                                for c, _c_en, _c_zh, s_en, s_zh, n, a in data.by_site],
+                    "not_arrived": data.missing_count})
+
+
+@bp.route(BASE + "/checkins/<int:checkin_id>/annul", methods=["POST"])
+@requires("checkin.annul")
+def annul(forum: str, checkin_id: int):
+    forum = get_forum(forum)
+    form = AnnulForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the check-in is annulled."), "error")
+        return redirect(url_for("checkin.dashboard", forum=forum.slug))
+    try:
+        services.annul_check_in(current_user, services.get_check_in(forum, checkin_id), form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The check-in is annulled."), "success")
+    return redirect(url_for("checkin.dashboard", forum=forum.slug))
+
+
+@bp.route(BASE + "/points", methods=["GET", "POST"])
+@requires("checkin.manage")
+def points(forum: str):
+    forum = get_forum(forum)
+    form = PointForm()
+    if form.validate_on_submit():
+        try:
+            services.add_point(current_user, forum, form.name_en.data or "", form.name_zh.data or "",
+                               form.key.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The check-in point is added."), "success")
+            return redirect(url_for("checkin.points", forum=forum.slug))
+    return render_template("checkin/points.html", forum=forum, form=form, points=services.points_of(forum))
+
+
+@bp.route(BASE + "/points/<int:point_id>/toggle", methods=["POST"])
+@requires("checkin.manage")
+def toggle_point(forum: str, point_id: int):
+    forum = get_forum(forum)
+    point = services.get_point(forum, point_id)
+    services.set_point_active(current_user, point, not point.active)
+    db.session.commit()
+    return redirect(url_for("checkin.points", forum=forum.slug))
+
+
+from . import cli as _cli  # noqa: F401,E402  (`flask checkin ...`, on this blueprint's command group)

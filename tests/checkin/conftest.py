@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _request_context(app):
+    """Domain errors carry lazy translated messages; they need a request to pick the language."""
+    with app.test_request_context():
+        yield

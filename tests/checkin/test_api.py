@@ -1,0 +1,175 @@
+"""The check-in API: wiring, permissions, status codes, answers as in CONTRACT.md."""
+import pytest
+import sqlalchemy as sa
+
+from forum.attendees.models import AttendeeStatus
+from forum.attendees.tickets import code_for
+from forum.checkin.models import CheckIn
+from forum.extensions import db
+from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory
+
+
+@pytest.fixture
+def forum():
+    forum = ForumFactory()
+    CheckInPointFactory(forum_id=forum.id, key="main-entrance", position=1)
+    CheckInPointFactory(forum_id=forum.id, key="demo-theatre", position=2)
+    return forum
+
+
+@pytest.fixture
+def api_token(api_token):
+    """The shared fixture, flushed so that the request (its own session on the same connection) sees the token."""
+    def make(role):
+        pair = api_token(role)
+        db.session.flush()
+        return pair
+
+    return make
+
+
+def url(forum, tail=""):
+    return f"/api/v1/forums/{forum.slug}/checkins{tail}"
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_scan_answers_as_the_contract_says(client, api_token, forum):
+    _user, token = api_token("scanner")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Lee", name_zh="李醫生",
+                                                    organisation="Prince of Wales Hospital"))
+    response = client.post(url(forum), json={"code": code_for(ticket), "point": "demo-theatre"}, headers=bearer(token))
+    assert response.status_code == 200
+    body = response.json
+    assert set(body) >= {"result", "attendee", "checked_in_at", "point"}
+    assert body["result"] == "ok" and body["point"] == "demo-theatre"
+    assert {k: body["attendee"][k] for k in ("name_en", "name_zh", "organisation")} == {
+        "name_en": "Dr Lee", "name_zh": "李醫生", "organisation": "Prince of Wales Hospital"}
+    again = client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(token)).json
+    assert again["result"] == "already_checked_in"
+    assert again["checked_in_at"] == body["checked_in_at"] and again["point"] == "demo-theatre"
+    bad = client.post(url(forum), json={"code": code_for(ticket)[:-3]}, headers=bearer(token))
+    assert bad.status_code == 200 and bad.json == {"result": "invalid", "attendee": None, "checked_in_at": None,
+                                                   "point": None}
+
+
+def test_repeated_nonce_over_http(client, api_token, forum):
+    _user, token = api_token("organiser")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    body = {"code": code_for(ticket), "nonce": "phone-7-000001"}
+    first = client.post(url(forum), json=body, headers=bearer(token)).json
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn))
+    assert client.post(url(forum), json=body, headers=bearer(token)).json == first
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == count
+
+
+@pytest.mark.parametrize("body,content_type", [
+    ("not json", "application/json"), ('["list"]', "application/json"), ("{}", "application/json"),
+    ('{"code": 12}', "application/json"), ('{"code": "x", "point": "roof"}', "application/json"),
+    ('{"code": "x", "scanned_at": "soon"}', "application/json"), ('{"code": "x"}', "text/plain"),
+])
+def test_malformed_bodies_get_400(client, api_token, forum, body, content_type):
+    _user, token = api_token("scanner")
+    response = client.post(url(forum), data=body, content_type=content_type, headers=bearer(token))
+    assert response.status_code == 400
+    assert response.json["error"]["code"]
+
+
+def test_auth_and_roles(client, api_token, forum):
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    body = {"code": code_for(ticket)}
+    assert client.post(url(forum), json=body).status_code == 401
+    assert client.post(url(forum), json=body, headers=bearer("fk_not_a_token")).status_code == 401
+    for role in ("ha_staff", "exhibitor", "partnership"):
+        _u, token = api_token(role)
+        response = client.post(url(forum), json=body, headers=bearer(token))
+        assert response.status_code == 403 and response.json["error"]["code"] == "forbidden"
+        assert client.get(url(forum, "/stats"), headers=bearer(token)).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+    _u, token = api_token("admin")
+    assert client.post(url(forum), json=body, headers=bearer(token)).json["result"] == "ok"
+
+
+def test_unknown_forum_is_404(client, api_token):
+    _u, token = api_token("scanner")
+    assert client.post("/api/v1/forums/nope/checkins", json={"code": "x"}, headers=bearer(token)).status_code == 404
+
+
+def test_batch_judges_each_scan_in_order(client, api_token, forum):
+    _u, token = api_token("scanner")
+    a = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    b = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    scans = [{"code": code_for(a), "nonce": "n-000000001", "scanned_at": "2026-11-01T09:00:00+08:00"},
+             {"code": "HKF1" + "B" * 32, "nonce": "n-000000002"},
+             {"code": code_for(a), "nonce": "n-000000003", "point": "demo-theatre"},
+             {"code": code_for(b), "nonce": "n-000000004"},
+             {"code": 7},
+             {"code": code_for(a), "nonce": "n-000000001", "scanned_at": "2026-11-01T09:00:00+08:00"}]
+    response = client.post(url(forum, "/batch"), json={"scans": scans}, headers=bearer(token))
+    assert response.status_code == 200
+    results = response.json["results"]
+    assert [r["result"] for r in results] == ["ok", "invalid", "already_checked_in", "ok", "error", "ok"]
+    assert results[0]["checked_in_at"] == "2026-11-01T09:00:00+08:00"
+    assert results[2]["checked_in_at"] == "2026-11-01T09:00:00+08:00" and results[2]["point"] == "main-entrance"
+    assert results[5] == results[0]
+    # sending the whole batch again (the device never saw the answer) records nothing new
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn))
+    again = client.post(url(forum, "/batch"), json={"scans": scans}, headers=bearer(token)).json["results"]
+    assert [r["result"] for r in again] == ["ok", "invalid", "already_checked_in", "ok", "error", "ok"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == count
+    assert client.post(url(forum, "/batch"), json={"scan": []}, headers=bearer(token)).status_code == 400
+
+
+def test_stats(client, api_token, forum):
+    _u, token = api_token("scanner")
+    tickets = [TicketFactory(attendee=AttendeeFactory(forum=forum, status=AttendeeStatus.registered))
+               for _ in range(3)]
+    for t in tickets[:2]:
+        client.post(url(forum), json={"code": code_for(t)}, headers=bearer(token))
+    response = client.get(url(forum, "/stats"), headers=bearer(token))
+    assert response.status_code == 200
+    assert response.json == {"invited": 3, "registered": 3, "checked_in": 2,
+                             "by_point": {"main-entrance": 2, "demo-theatre": 0}}
+
+
+def test_stats_query_count_does_not_grow(client, api_token, forum, query_counter):
+    _u, token = api_token("organiser")
+    counts = []
+    for size in (2, 30):
+        for _ in range(size):
+            t = TicketFactory(attendee=AttendeeFactory(forum=forum))
+            client.post(url(forum), json={"code": code_for(t)}, headers=bearer(token))
+        target = url(forum, "/stats")
+        with query_counter() as q:
+            assert client.get(target, headers=bearer(token)).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1] <= 8
+
+
+def test_scans_are_rate_limited_per_token(app, client, api_token, forum):
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    _u, token = api_token("scanner")
+    _u2, other = api_token("scanner")
+    app.config["RATELIMIT_SCAN"] = "5 per minute"
+    try:
+        codes = [client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(token)).status_code
+                 for _ in range(7)]
+        assert codes == [200] * 5 + [429] * 2
+        limited = client.post(url(forum), json={"code": "x"}, headers=bearer(token))
+        assert limited.is_json and limited.json["error"]["code"] == "too_many_requests"
+        # another scanner's token is not slowed by the first one
+        assert client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(other)).status_code == 200
+        # a batch costs one per scan
+        batch = client.post(url(forum, "/batch"), json={"scans": [{"code": "x"}] * 6}, headers=bearer(other))
+        assert batch.status_code == 429
+    finally:
+        app.config["RATELIMIT_SCAN"] = "100000 per minute"
+
+
+def test_openapi_documents_the_checkin_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "post" in paths["/api/v1/forums/{forum}/checkins"]
+    assert "post" in paths["/api/v1/forums/{forum}/checkins/batch"]
+    assert "get" in paths["/api/v1/forums/{forum}/checkins/stats"]

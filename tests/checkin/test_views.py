@@ -1,0 +1,160 @@
+"""Check-in pages: scanner, kiosk (and its lock), dashboard, points, annulment; and the CLI."""
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from forum.attendees.tickets import code_for
+from forum.checkin.models import CheckIn, CheckInPoint
+from forum.extensions import db
+from tests.factories import PASSWORD, AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory
+
+
+@pytest.fixture
+def forum():
+    forum = ForumFactory()
+    CheckInPointFactory(forum_id=forum.id, key="main-entrance", name_en="Main entrance", name_zh="正門", position=1)
+    return forum
+
+
+def test_scanner_page_has_camera_manual_entry_search_and_points(client, login_as, forum):
+    login_as("scanner")
+    page = client.get(f"/forums/{forum.slug}/checkin/scan").get_data(as_text=True)
+    assert "vendor/jsqr/jsQR.js" in page and "checkin/scanner.js" in page
+    assert 'id="video"' in page and 'id="manual-code"' in page and 'id="search-q"' in page
+    assert 'value="main-entrance"' in page and "正門" in page
+    config = json.loads(page.split('id="scanner-config">')[1].split("</script>")[0])
+    assert config["scanUrl"] == f"/api/v1/forums/{forum.slug}/checkins"
+    assert config["batchUrl"] == f"/api/v1/forums/{forum.slug}/checkins/batch"
+
+
+def test_nav_entry_leads_to_the_current_forum(client, login_as, forum):
+    login_as("scanner")
+    response = client.get("/checkin/")
+    assert response.status_code == 302 and "/checkin/scan" in response.headers["Location"]
+
+
+def test_search_returns_codes_for_the_scanner(client, login_as, forum):
+    login_as("scanner")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Ho Ka Yan", name_zh="何嘉欣"))
+    found = client.get(f"/forums/{forum.slug}/checkin/search?q=嘉欣").json["attendees"]
+    assert found[0]["code"] == code_for(ticket)
+
+
+def test_kiosk_checks_in_and_locks_the_tablet_until_the_password(client, login_as, forum):
+    login_as("organiser", email="kiosk-organiser@example.org")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Ms Yip", name_zh="葉女士"))
+    start = client.get(f"/forums/{forum.slug}/checkin/kiosk")
+    assert b"Start kiosk mode" in start.data
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance"})
+    page = client.get(f"/forums/{forum.slug}/checkin/kiosk").get_data(as_text=True)
+    assert "Hold your QR ticket up to the camera" in page and "scanner-config" in page
+    answer = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan", json={"code": code_for(ticket)}).json
+    assert answer["result"] == "ok" and answer["attendee"]["name_zh"] == "葉女士" and answer["point"] == "main-entrance"
+    assert "badge_url" in answer  # set once the attendees feature provides attendees.badge
+    # locked: every other page leads back to the kiosk, the API refuses
+    for path in ("/", "/forums/", f"/forums/{forum.slug}/checkin/dashboard", "/profile"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/checkin/kiosk"), path
+    assert client.get(f"/api/v1/forums/{forum.slug}/checkins/stats").status_code == 403
+    wrong = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"password": "guess"})
+    assert wrong.headers["Location"].endswith("/checkin/kiosk")
+    assert client.get("/").status_code == 302
+    right = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"password": PASSWORD})
+    assert right.headers["Location"].endswith("/checkin/dashboard")
+    assert client.get("/").status_code == 200
+
+
+def test_scanner_may_not_run_the_kiosk_or_see_the_dashboard(client, login_as, forum):
+    login_as("scanner")
+    assert client.get(f"/forums/{forum.slug}/checkin/kiosk").status_code == 403
+    assert client.get(f"/forums/{forum.slug}/checkin/dashboard").status_code == 403
+
+
+def test_dashboard_shows_counts_points_sites_and_missing(client, login_as, forum, api_token):
+    from forum.sites.models import Site
+
+    qmh = db.session.scalar(sa.select(Site).where(Site.name_en == "Queen Mary Hospital"))
+    arrived = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Arrived", site_id=qmh.id))
+    AttendeeFactory(forum=forum, name_en="Dr Still Travelling", name_zh="途中醫生", site_id=qmh.id)
+    login_as("organiser")
+    client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(arrived)})
+    page = client.get(f"/forums/{forum.slug}/checkin/dashboard").get_data(as_text=True)
+    assert 'id="tile-arrived">Arrived<strong>1</strong>' in page
+    by_site = page.split('id="by-site"')[1].split("</table>")[0]
+    assert "Queen Mary Hospital" in by_site and "Hong Kong West" in by_site
+    assert by_site.count("1 / 2") == 2  # the cluster's subtotal and the hospital's row
+    assert "Dr Still Travelling" in page.split('id="missing"')[1]
+    assert "Dr Arrived" not in page.split('id="missing"')[1]
+    assert "<svg class=\"chart\"" in page
+    live = client.get(f"/forums/{forum.slug}/checkin/dashboard/live")
+    assert live.status_code == 200 and b"<html" not in live.data and b"tile-arrived" in live.data
+    data = client.get(f"/forums/{forum.slug}/checkin/dashboard.json").json
+    assert data["checked_in"] == 1 and data["not_arrived"] == 1 and sum(n for _t, n in data["per_5_minutes"]) == 1
+
+
+def test_dashboard_query_count_is_bounded(client, login_as, forum, query_counter):
+    login_as("organiser")
+    counts = []
+    for size in (3, 40):
+        for i in range(size):
+            ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+            if i % 2:
+                client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(ticket)})
+        for path in ("dashboard", "dashboard/live"):
+            target = f"/forums/{forum.slug}/checkin/{path}"
+            with query_counter() as q:
+                assert client.get(target).status_code == 200
+            counts.append(q.count)
+    assert counts[0] == counts[2] and counts[1] == counts[3], counts
+    assert max(counts) <= 16
+
+
+def test_annul_from_the_dashboard(client, login_as, forum):
+    login_as("organiser")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(ticket)})
+    row = db.session.scalar(sa.select(CheckIn))
+    response = client.post(f"/forums/{forum.slug}/checkin/checkins/{row.id}/annul", data={"reason": "Wrong ticket"})
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert row.annulled_at is not None and row.annul_reason == "Wrong ticket"
+    again = client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(ticket)}).json
+    assert again["result"] == "ok"
+
+
+def test_points_are_managed_by_organisers(client, login_as, forum):
+    login_as("organiser")
+    response = client.post(f"/forums/{forum.slug}/checkin/points", data={"name_en": "Demo theatre", "name_zh": "示範劇場"})
+    assert response.status_code == 302
+    point = db.session.scalar(sa.select(CheckInPoint).where(CheckInPoint.key == "demo-theatre"))
+    assert point.forum_id == forum.id and point.name_zh == "示範劇場"
+    empty = client.post(f"/forums/{forum.slug}/checkin/points", data={"name_en": "", "name_zh": ""})
+    assert empty.status_code == 200 and b"Give a name" in empty.data
+    client.post(f"/forums/{forum.slug}/checkin/points/{point.id}/toggle")
+    db.session.refresh(point)
+    assert point.active is False
+
+
+def test_cli_scan_uses_the_same_check_in(app, forum):
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr CLI"))
+    db.session.flush()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["checkin", "scan", forum.slug, code_for(ticket), "--point", "main-entrance"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["result"] == "ok"
+    result = runner.invoke(args=["checkin", "scan", forum.slug, code_for(ticket)])
+    assert json.loads(result.output)["result"] == "already_checked_in"
+    bad_point = runner.invoke(args=["checkin", "scan", forum.slug, code_for(ticket), "--point", "roof"])
+    assert bad_point.exit_code != 0 and "No such check-in point" in bad_point.output
+    stats = runner.invoke(args=["checkin", "stats", forum.slug])
+    assert json.loads(stats.output)["checked_in"] == 1
+
+
+def test_scanner_page_in_chinese(client, login_as, forum):
+    login_as("scanner", locale="zh_Hant_HK")
+    page = client.get(f"/forums/{forum.slug}/checkin/scan").get_data(as_text=True)
+    assert "可以掃描" in page and "按姓名搜尋（英文或中文）" in page
+    config = json.loads(page.split('id="scanner-config">')[1].split("</script>")[0])
+    assert config["words"]["already_checked_in"] == "已經登記"
+    assert config["words"]["first_at"] == "首次入場：%(time)s，%(point)s"
