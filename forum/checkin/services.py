@@ -384,7 +384,10 @@ def dashboard(forum) -> Dashboard:
         sa.select(CheckIn).where(CheckIn.forum_id == forum.id)
         .options(sa.orm.joinedload(CheckIn.attendee), sa.orm.joinedload(CheckIn.point))
         .order_by(CheckIn.received_at.desc(), CheckIn.id.desc()).limit(30)).all()
-    return Dashboard(summary, points, buckets, [tuple(r) for r in by_site], missing, missing_count or 0, recent)
+    # People without a site (exhibitor staff, guests) group under an empty cluster code.
+    by_site = [(code or "", c_en or "", c_zh or "", s_en or "", s_zh or "", invited, arrived or 0)
+               for code, c_en, c_zh, s_en, s_zh, invited, arrived in by_site]
+    return Dashboard(summary, points, buckets, by_site, missing, missing_count or 0, recent)
 
 
 # --- name search for the scanner page -------------------------------------------------------------

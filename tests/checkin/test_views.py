@@ -158,3 +158,19 @@ def test_scanner_page_in_chinese(client, login_as, forum):
     config = json.loads(page.split('id="scanner-config">')[1].split("</script>")[0])
     assert config["words"]["already_checked_in"] == "已經登記"
     assert config["words"]["first_at"] == "首次入場：%(time)s，%(point)s"
+
+
+def test_dashboard_groups_people_without_a_site_with_those_in_clusters(client, login_as, forum):
+    """Exhibitor staff and guests have no HA site; they sit beside the clusters without breaking the page."""
+    from forum.attendees.models import AttendeeKind
+    from forum.sites.models import Site
+
+    qmh = db.session.scalar(sa.select(Site).where(Site.name_en == "Queen Mary Hospital"))
+    AttendeeFactory(forum=forum, site_id=qmh.id)
+    AttendeeFactory(forum=forum, site_id=None, kind=AttendeeKind.exhibitor, organisation="CareFlow Robotics")
+    AttendeeFactory(forum=forum, site_id=None, kind=AttendeeKind.guest)
+    login_as("organiser")
+    page = client.get(f"/forums/{forum.slug}/checkin/dashboard")
+    assert page.status_code == 200
+    by_site = page.get_data(as_text=True).split('id="by-site"')[1].split("</table>")[0]
+    assert "Other organisations" in by_site and "0 / 2" in by_site and "Queen Mary Hospital" in by_site
