@@ -12,6 +12,7 @@ STATUS_LABELS = {
     "registered": _l("Registered"),
     "declined": _l("Declined"),
     "cancelled": _l("Cancelled"),
+    "checked_in": _l("Checked in"),
 }
 KIND_LABELS = {
     "ha": _l("HA"),

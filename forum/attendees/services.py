@@ -63,6 +63,8 @@ def filtered_query(forum, f: AttendeeFilter):
         stmt = stmt.where(Attendee.site_id == f.site_id)
     if f.status in AttendeeStatus.__members__:
         stmt = stmt.where(Attendee.status == AttendeeStatus(f.status))
+    elif f.status == "checked_in":
+        stmt = stmt.where(Attendee.id.in_(arrived_ids(forum)))
     if f.kind in AttendeeKind.__members__:
         stmt = stmt.where(Attendee.kind == AttendeeKind(f.kind))
     return stmt
@@ -78,11 +80,27 @@ def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 5
     return rows, total
 
 
+def arrived_ids(forum):
+    """A subquery of the attendees whose first entry at the door stands (not annulled)."""
+    from ..checkin.models import CheckIn
+
+    return sa.select(CheckIn.attendee_id).where(CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True),
+                                                CheckIn.annulled_at.is_(None))
+
+
+def arrived_among(forum, attendee_ids: list[int]) -> set[int]:
+    if not attendee_ids:
+        return set()
+    return set(db.session.scalars(arrived_ids(forum).where(
+        arrived_ids(forum).selected_columns[0].in_(attendee_ids))))
+
+
 def status_counts(forum) -> dict[str, int]:
     rows = db.session.execute(sa.select(Attendee.status, sa.func.count()).where(Attendee.forum_id == forum.id)
                               .group_by(Attendee.status)).all()
     counts = {s.value: 0 for s in AttendeeStatus}
     counts.update({(s.value if hasattr(s, "value") else s): n for s, n in rows})
+    counts["checked_in"] = db.session.scalar(sa.select(sa.func.count()).select_from(arrived_ids(forum).subquery()))
     return counts
 
 

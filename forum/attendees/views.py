@@ -68,7 +68,9 @@ def index(forum: str):
     f = _filter_from_args()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows, total = services.list_attendees(forum, f, page=page)
+    arrived = services.arrived_among(forum, [a.id for a in rows])
     return render_template("attendees/index.html", forum=forum, rows=rows, total=total, page=page, per_page=50,
+                           arrived=arrived,
                            f=f, clusters=list_clusters(), sites=list_sites(), counts=services.status_counts(forum),
                            status_labels=STATUS_LABELS, kind_labels=KIND_LABELS,
                            args={k: v for k, v in request.args.items() if k != "page"})

@@ -41,6 +41,27 @@ def test_search_and_filters(client, login_as, forum):
     assert _names(client, base + "?status=cancelled") == set()
 
 
+def test_checked_in_filter_and_count_follow_the_door(client, login_as, forum, api_token):
+    from forum.checkin.services import Scan, annul_check_in, check_in
+    from forum.checkin.models import CheckIn
+    import sqlalchemy as sa
+
+    organiser = login_as("organiser")
+    chan, wong, _lee = _people(forum)
+    wong.status = AttendeeStatus.registered
+    for person in (chan, wong):
+        check_in(organiser, forum, Scan(code=code_for(issue_ticket(person))))
+    base = f"/forums/{forum.slug}/attendees/"
+    assert _names(client, base + "?status=checked_in") == {"CHAN Tai Man", "WONG Mei Ling"}
+    assert services.status_counts(forum)["checked_in"] == 2
+    # An annulled entry no longer counts.
+    row = db.session.scalar(sa.select(CheckIn).where(CheckIn.attendee_id == wong.id))
+    annul_check_in(organiser, row, "scanned the wrong badge")
+    assert _names(client, base + "?status=checked_in") == {"CHAN Tai Man"}
+    rows = client.get(base).get_data(as_text=True).split("<tbody>")[1]
+    assert rows.count('class="badge st-checked_in"') == 1
+
+
 def test_list_runs_a_bounded_number_of_queries(client, login_as, forum, query_counter):
     login_as("organiser")
     for _ in range(3):
@@ -108,7 +129,8 @@ def test_attendee_page_reissue_and_wrong_forum(client, login_as, forum, outbox):
 
 def test_status_counts(forum):
     _people(forum)
-    assert services.status_counts(forum) == {"invited": 1, "registered": 1, "declined": 1, "cancelled": 0}
+    assert services.status_counts(forum) == {"invited": 1, "registered": 1, "declined": 1, "cancelled": 0,
+                                             "checked_in": 0}
 
 
 def test_sync_exhibitor_staff_is_idempotent(organiser, forum, outbox):
