@@ -154,8 +154,14 @@ def user_for_token(token: str) -> User | None:
         return None
     now = utcnow()
     # Write the last-used time at most once a minute: scanners send many requests a second.
+    # It is a hint, not a record: if SQLite cannot take its write lock inside a read
+    # transaction right now (another writer got there first), skip it this time.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+        try:
+            with db.session.begin_nested():
+                db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+        except sa.exc.OperationalError:
+            pass
     return row.user
 
 

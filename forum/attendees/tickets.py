@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
@@ -87,7 +88,7 @@ def lookup(code: str | None, forum_id: int) -> TicketLookup:
     key = parse_code(code)
     if key is None:
         return TicketLookup("invalid")
-    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.key == key))
+    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.key == key).options(joinedload(Ticket.attendee)))
     if ticket is None:
         return TicketLookup("invalid")
     if ticket.forum_id != forum_id:

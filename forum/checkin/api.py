@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
-from ..db import defer_write_lock
 from ..extensions import db, limiter
 from ..forums.services import get_forum
 from ..permissions import ensure
@@ -59,18 +58,18 @@ def _batch_cost() -> int:
 
 
 def _reads_then_one_write() -> None:
-    """The door's hot path: end the sign-in transaction, then judge the scan in a read transaction
-    and record it in a second one that starts with its INSERT (check_in's end_reads), so that on
-    SQLite the write lock is held for the INSERT only. The unique indexes still decide.
-    Loaded rows (the signed-in user, the forum) are kept across these commits: re-reading them
+    """The door's hot path. The endpoint is declared with defer_write_lock, so on SQLite the
+    sign-in and the judging of the scan run in one read transaction; check_in's end_reads then
+    commits it and records the scan in a second transaction that starts with its INSERT, so the
+    write lock is held for the INSERT only. The unique indexes still decide.
+    Loaded rows (the signed-in user, the forum) are kept across the commit: re-reading them
     would cost time and, before the INSERT, put a read back into the write transaction."""
     db.session().expire_on_commit = False  # this request's session only; the next request gets a new one
-    db.session.commit()  # the token's last-used time, if it was due
-    defer_write_lock()
 
 
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
-           summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS)
+           summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS,
+           defer_write_lock=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str):
     _reads_then_one_write()
@@ -85,7 +84,7 @@ def checkin_api(forum: str):
            summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
            body={"type": "object", "required": ["scans"], "properties": {"scans": {"type": "array", "items": SCAN}}},
            response={"type": "object", "properties": {"results": {"type": "array", "items": ANSWER}}},
-           responses=REFUSALS)
+           responses=REFUSALS, defer_write_lock=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str):
     _reads_then_one_write()
