@@ -11,6 +11,8 @@ from ..errors import DomainError
 from ..extensions import db
 from .views import bp
 
+bp.cli.help = "Door check-in: scan a code, add points, print the counts."
+
 
 def _context(method: str = "POST"):
     # Run as a request would: domain errors carry messages translated per request, and on SQLite
