@@ -32,3 +32,22 @@ def safe_next(target: str | None, default: str) -> str:
     if joined.scheme not in ("http", "https") or joined.netloc != host.netloc or not target.startswith("/"):
         return default
     return target
+
+
+def commit_or_flash(action, success: str | None = None) -> bool:
+    """Run one service call from a view: commit and flash `success`, or roll back and flash the refusal.
+
+    For actions posted from buttons (no form to redisplay); forms use show_domain_error instead.
+    """
+    from .extensions import db
+
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True

@@ -8,7 +8,7 @@ from flask_login import current_user, login_user
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..nav import nav_link
 from ..permissions import STAFF, can, ensure, public, requires
@@ -118,15 +118,10 @@ def invite_member():
     company = services.own_company(current_user)
     form = InviteColleagueForm()
     if form.validate_on_submit():
-        try:
-            services.invite_colleague(current_user, company, form.email.data, name_en=form.name_en.data or "",
-                                      name_zh=form.name_zh.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        commit_or_flash(lambda: services.invite_colleague(current_user, company, form.email.data,
+                                                          name_en=form.name_en.data or "",
+                                                          name_zh=form.name_zh.data or ""),
+                        _("Invitation sent to %(email)s.", email=form.email.data))
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -158,14 +153,8 @@ def make_admin(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
-    try:
-        services.make_company_admin(current_user, company, user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is now a company admin.", name=user.display_name), "success")
+    commit_or_flash(lambda: services.make_company_admin(current_user, company, user),
+                    _("%(name)s is now a company admin.", name=user.display_name))
     return redirect(url_for("exhibitors.company"))
 
 
@@ -390,14 +379,8 @@ def decide(application_id: int):
     application = services.get_application(current_user, application_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide(current_user, application, form.decision.data, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The decision is recorded and the company is told."), "success")
+        commit_or_flash(lambda: services.decide(current_user, application, form.decision.data, form.reason.data),
+                        _("The decision is recorded and the company is told."))
     return redirect(request.form.get("back") == "review" and url_for("exhibitors.review", forum=application.forum.slug)
                     or url_for("exhibitors.application", application_id=application_id))
 
@@ -408,14 +391,8 @@ def score_demo(application_id: int):
     application = services.get_application(current_user, application_id)
     form = DemoScoreForm()
     if form.validate_on_submit():
-        try:
-            services.score_demo(current_user, application, form.score.data, form.comment.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Your score is saved."), "success")
+        commit_or_flash(lambda: services.score_demo(current_user, application, form.score.data, form.comment.data),
+                        _("Your score is saved."))
     return redirect(url_for("exhibitors.application", application_id=application_id))
 
 
@@ -423,13 +400,7 @@ def score_demo(application_id: int):
 @requires("exhibitor.review")
 def select_demo(application_id: int):
     application = services.get_application(current_user, application_id)
-    try:
-        services.select_demo(current_user, application, request.form.get("selected") == "1")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    commit_or_flash(lambda: services.select_demo(current_user, application, request.form.get("selected") == "1"))
     return redirect(request.referrer and request.referrer.startswith(request.host_url) and request.referrer
                     or url_for("exhibitors.application", application_id=application_id))
 
