@@ -21,12 +21,13 @@ class Step:
     note: str = ""
 
 
-_PROVIDERS: list[tuple[set[str], Callable]] = []
+_PROVIDERS: list[tuple[int, set[str], Callable]] = []
 
 
-def step(*roles: str):
+def step(*roles: str, order: int = 50):
+    """Register a provider of steps for these roles; lower `order` comes first on the page."""
     def decorator(fn):
-        _PROVIDERS.append((set(roles), fn))
+        _PROVIDERS.append((order, set(roles), fn))
         return fn
 
     return decorator
@@ -34,22 +35,28 @@ def step(*roles: str):
 
 def next_steps_for(user, forum) -> list[Step]:
     steps: list[Step] = []
-    for roles, provider in _PROVIDERS:
+    for _order, roles, provider in sorted(_PROVIDERS, key=lambda p: p[0]):
         if user.role in roles:
             steps.extend(provider(user, forum) or [])
     return steps
 
 
-@step("admin", "organiser")
+@step("admin", "organiser", order=10)
+def _forum_state_steps(user, forum):
+    if forum is None:
+        return [Step(_l("Create the first forum"), url_for("forums.create"),
+                     _l("Set its dates, venue and capacities."))]
+    if forum.status == ForumStatus.draft:
+        return [Step(_l("Open the forum for exhibitors"), url_for("forums.edit", ref=forum.slug),
+                     _l("It is still a draft: park companies cannot apply yet."))]
+    return []
+
+
+@step("admin", "organiser", order=90)
 def _organiser_steps(user, forum):
     out = []
     if forum is None:
-        out.append(Step(_l("Create the first forum"), url_for("forums.create"),
-                        _l("Set its dates, venue and capacities.")))
         return out
-    if forum.status == ForumStatus.draft:
-        out.append(Step(_l("Open the forum for exhibitors"), url_for("forums.edit", ref=forum.slug),
-                        _l("It is still a draft: park companies cannot apply yet.")))
     out.append(Step(_l("Review the forum's details"), url_for("forums.show", ref=forum.slug)))
     out.append(Step(_l("Invite colleagues"), url_for("accounts.invite"),
                     _l("Organisers, door scanners, partnership teams and company staff.")))
@@ -58,7 +65,7 @@ def _organiser_steps(user, forum):
     return out
 
 
-@step("admin")
+@step("admin", order=95)
 def _admin_steps(user, forum):
     return [Step(_l("Manage users and roles"), url_for("accounts.users")),
             Step(_l("Read the audit trail"), url_for("audit.index"))]
