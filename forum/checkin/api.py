@@ -10,7 +10,7 @@ from flask_login import current_user
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
 from ..extensions import db, limiter
-from ..forums.services import get_forum
+from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
 from . import services
 
@@ -73,7 +73,7 @@ def _reads_then_one_write() -> None:
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str):
     _reads_then_one_write()
-    forum = get_forum(forum)
+    forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scan = services.parse_scan(json_body())
     answer = services.check_in(current_user, forum, scan, end_reads=db.session.commit)
     db.session.commit()
@@ -88,7 +88,7 @@ def checkin_api(forum: str):
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str):
     _reads_then_one_write()
-    forum = get_forum(forum)
+    forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scans = services.parse_batch(json_body())
     results = services.check_in_batch(current_user, forum, scans, end_reads=db.session.commit)
     db.session.commit()
