@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..attendees.models import Attendee, AttendeeStatus, Ticket
 from ..attendees.tickets import code_for, lookup_for_scan
@@ -205,10 +203,17 @@ _LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"
                             _checkin.attendee_id == sa.bindparam("attendee_id"),
                             _checkin.first_entry.is_(True), _checkin.annulled_at.is_(None)))
 # ON CONFLICT DO NOTHING: a row refused by a unique index (first entry or nonce) is simply not
-# inserted (rowcount 0), on SQLite and PostgreSQL alike. The database still decides; this only
-# saves the SAVEPOINT and the exception a refused INSERT would otherwise need.
-_INSERT_UNLESS_TAKEN = {"sqlite": sqlite_insert(_checkin_table).on_conflict_do_nothing(),
-                        "postgresql": postgresql_insert(_checkin_table).on_conflict_do_nothing()}
+# inserted and RETURNING gives no id, on SQLite (3.35+) and PostgreSQL alike. The database still
+# decides; this only saves the SAVEPOINT and the exception a refused INSERT would otherwise cost.
+# Written as text() because SQLAlchemy does not cache the compiled form of its dialect-specific
+# on_conflict_do_nothing() inserts; the typed bind parameters keep the columns' conversions
+# (UTC datetimes, JSON, enum check).
+_INSERT_COLUMNS = ("forum_id", "attendee_id", "ticket_id", "point_id", "result", "first_entry", "scanned_at",
+                   "received_at", "device_id", "scanner_id", "nonce", "answer", "annul_reason")
+_INSERT_UNLESS_TAKEN = sa.text(
+    f"INSERT INTO {_checkin_table.name} ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + name for name in _INSERT_COLUMNS)}) ON CONFLICT DO NOTHING RETURNING id"
+).bindparams(*(sa.bindparam(name, type_=_checkin[name].type) for name in _INSERT_COLUMNS))
 
 
 def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
@@ -229,8 +234,7 @@ def _try_insert(values: dict) -> bool:
     A Core INSERT, not session.add(): the door's hot path skips the unit of work (spent while
     SQLite's write lock is held). It goes through the session's connection and transaction.
     """
-    conn = db.session.connection()
-    return conn.execute(_INSERT_UNLESS_TAKEN[conn.dialect.name], values).rowcount == 1
+    return db.session.connection().execute(_INSERT_UNLESS_TAKEN, values).first() is not None
 
 
 def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None = None) -> dict:
