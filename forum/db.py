@@ -66,6 +66,8 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
+        if has_request_context() and g.get("sqlite_autocommit"):
+            return  # no BEGIN: each statement is its own transaction (see autocommit_statements)
         # A request that changes things takes the write lock up front (IMMEDIATE),
         # so concurrent writers queue on the busy timeout instead of one failing
         # with "database is locked" when it upgrades a read snapshot. Page reads
@@ -87,3 +89,16 @@ def defer_write_lock() -> None:
     The check-in API uses it to hold the write lock only for its one INSERT.
     """
     g.defer_write_lock = True
+
+
+def autocommit_statements() -> None:
+    """For the rest of this request, on SQLite, issue no BEGIN: each statement commits by itself.
+
+    Only for code whose statements each stand alone, such as check_in's write phase: one
+    INSERT whose unique indexes decide, and reads. The INSERT then takes the write lock,
+    writes and commits inside one call into SQLite, with Python's GIL released throughout; in
+    a transaction the thread would have to win the GIL back (up to a few milliseconds with
+    other threads busy) between the INSERT and the COMMIT while every other writer waits.
+    The session's later commit has nothing left to do. PostgreSQL is not affected.
+    """
+    g.sqlite_autocommit = True

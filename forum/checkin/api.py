@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
+from ..db import autocommit_statements
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
@@ -67,6 +68,13 @@ def _reads_then_one_write() -> None:
     db.session().expire_on_commit = False  # this request's session only; the next request gets a new one
 
 
+def _end_reads() -> None:
+    """check_in's end_reads: close the read transaction; on SQLite the write phase then runs
+    without BEGIN, so the INSERT locks, writes and commits in one step (forum.db.autocommit_statements)."""
+    db.session.commit()
+    autocommit_statements()
+
+
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS,
            defer_write_lock=True)
@@ -75,7 +83,7 @@ def checkin_api(forum: str):
     _reads_then_one_write()
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scan = services.parse_scan(json_body())
-    answer = services.check_in(current_user, forum, scan, end_reads=db.session.commit)
+    answer = services.check_in(current_user, forum, scan, end_reads=_end_reads)
     db.session.commit()
     return jsonify(answer)
 
@@ -90,7 +98,7 @@ def checkin_batch_api(forum: str):
     _reads_then_one_write()
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scans = services.parse_batch(json_body())
-    results = services.check_in_batch(current_user, forum, scans, end_reads=db.session.commit)
+    results = services.check_in_batch(current_user, forum, scans, end_reads=_end_reads)
     db.session.commit()
     return jsonify({"results": results})
 

@@ -203,7 +203,7 @@ _LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"
                             _checkin.attendee_id == sa.bindparam("attendee_id"),
                             _checkin.first_entry.is_(True), _checkin.annulled_at.is_(None)))
 # ON CONFLICT DO NOTHING: a row refused by a unique index (first entry or nonce) is simply not
-# inserted and RETURNING gives no id, on SQLite (3.35+) and PostgreSQL alike. The database still
+# inserted (rowcount 0), on SQLite (3.24+) and PostgreSQL alike. The database still
 # decides; this only saves the SAVEPOINT and the exception a refused INSERT would otherwise cost.
 # Written as text() because SQLAlchemy does not cache the compiled form of its dialect-specific
 # on_conflict_do_nothing() inserts; the typed bind parameters keep the columns' conversions
@@ -212,8 +212,9 @@ _INSERT_COLUMNS = ("forum_id", "attendee_id", "ticket_id", "point_id", "result",
                    "received_at", "device_id", "scanner_id", "nonce", "answer", "annul_reason")
 _INSERT_UNLESS_TAKEN = sa.text(
     f"INSERT INTO {_checkin_table.name} ({', '.join(_INSERT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + name for name in _INSERT_COLUMNS)}) ON CONFLICT DO NOTHING RETURNING id"
-).bindparams(*(sa.bindparam(name, type_=_checkin[name].type) for name in _INSERT_COLUMNS))
+    f"VALUES ({', '.join(':' + name for name in _INSERT_COLUMNS)}) ON CONFLICT DO NOTHING"
+).bindparams(*(sa.bindparam(name, type_=_checkin[name].type) for name in _INSERT_COLUMNS)
+             ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's rowcount only if asked
 
 
 def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
@@ -234,7 +235,7 @@ def _try_insert(values: dict) -> bool:
     A Core INSERT, not session.add(): the door's hot path skips the unit of work (spent while
     SQLite's write lock is held). It goes through the session's connection and transaction.
     """
-    return db.session.connection().execute(_INSERT_UNLESS_TAKEN, values).first() is not None
+    return db.session.connection().execute(_INSERT_UNLESS_TAKEN, values).rowcount == 1
 
 
 def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None = None) -> dict:
