@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
         if "REDIS_URL" in config and "RATELIMIT_STORAGE_URI" not in config:
-            app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+            app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "forum-memory://"
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
