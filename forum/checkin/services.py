@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -238,15 +237,14 @@ def _try_insert(values: dict) -> bool:
     return db.session.connection().execute(_INSERT_UNLESS_TAKEN, values).rowcount == 1
 
 
-def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None = None) -> dict:
+def check_in(actor, forum, scan: Scan) -> dict:
     """Judge one scan, record it, and return the answer of the contract:
     {"result", "attendee": {...} | null, "checked_in_at", "point"}.
 
     `forum` is a Forum or a ForumRef (only its id is used). Everything is read first, then one
-    row is written. A caller may pass `end_reads` (the API passes the session's commit, which has
-    nothing to write at that point) to close the read transaction before the write: on SQLite the
-    write lock is then held only for the INSERT, and everything the write depends on is
-    re-checked by the unique indexes, not by those reads.
+    row is written, and every statement stands alone: the unique indexes, not the earlier reads,
+    decide whether the INSERT is taken. So the API can run each statement as its own
+    transaction on SQLite (forum.db.autocommit_statements) and hold the write lock only for it.
     """
     ensure(actor, "checkin.scan", forum)
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
@@ -265,8 +263,6 @@ def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None =
     person = attendee_json(holder) if holder else None
     attendee_id = holder.id if holder else None
     ticket_id = holder.ticket_id if holder else None
-    if end_reads is not None:
-        end_reads()  # from here on, plain values only: no ORM attribute may trigger a read before the INSERT
 
     def row(result: ScanResult, answer: dict, first: bool = False) -> dict:
         return dict(forum_id=forum_id, attendee_id=attendee_id, ticket_id=ticket_id, point_id=point_id,
@@ -300,7 +296,7 @@ def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None =
     raise ValidationError(_l("The scan could not be recorded; please scan again."))
 
 
-def check_in_batch(actor, forum, scans: list, *, end_reads: Callable[[], None] | None = None) -> list[dict]:
+def check_in_batch(actor, forum, scans: list) -> list[dict]:
     """Each scan (a Scan or its raw JSON object) judged exactly as a single one, answers in order.
 
     A scan that a single request would refuse with 400 (malformed, unknown point) gets
@@ -311,7 +307,7 @@ def check_in_batch(actor, forum, scans: list, *, end_reads: Callable[[], None] |
     for item in scans:
         try:
             scan = item if isinstance(item, Scan) else parse_scan(item)
-            results.append(check_in(actor, forum, scan, end_reads=end_reads))
+            results.append(check_in(actor, forum, scan))
         except ValidationError as error:
             results.append({"result": "error", "error": {"code": error.code, "message": error.message},
                             "attendee": None, "checked_in_at": None, "point": None})
