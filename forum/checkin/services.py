@@ -247,6 +247,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     transaction on SQLite (forum.db.autocommit_statements) and hold the write lock only for it.
     """
     ensure(actor, "checkin.scan", forum)
+    db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
     stored = _stored_answer(forum_id, scan.nonce)
     if stored is not None:
