@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
         if "REDIS_URL" in config and "RATELIMIT_STORAGE_URI" not in config:
-            app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+            app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "forum-memory://"
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -50,6 +50,11 @@ def register_extensions(app: Flask) -> None:
     from .i18n import select_locale, select_timezone, translation_dirs
     from .mail import init_mail
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A SQLite file cannot drop the connection: no "SELECT 1" ping at every checkout (on a busy
+        # threaded worker each call into SQLite is also a chance to wait for the GIL).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                                   "pool_pre_ping": False}
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

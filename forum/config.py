@@ -33,7 +33,7 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
         self.REDIS_URL = env.get("REDIS_URL") or None
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "forum-memory://"  # forum/ratelimit.py
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
         self.RATELIMIT_SCAN = env.get("RATELIMIT_SCAN", "60 per 10 seconds;1200 per minute")

@@ -66,24 +66,27 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
+        if has_request_context() and g.get("sqlite_autocommit"):
+            return  # no BEGIN: each statement is its own transaction (see autocommit_statements)
         # A request that changes things takes the write lock up front (IMMEDIATE),
         # so concurrent writers queue on the busy timeout instead of one failing
         # with "database is locked" when it upgrades a read snapshot. Page reads
         # and code outside requests use a deferred BEGIN and stay concurrent.
-        # A request that has said (defer_write_lock) that each of its later transactions
-        # either only reads or starts with its write also gets a deferred BEGIN.
-        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS") \
-                and not g.get("defer_write_lock"):
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
 
 
-def defer_write_lock() -> None:
-    """For the rest of this request, begin SQLite transactions deferred (see configure_sqlite).
+def autocommit_statements() -> None:
+    """For the rest of this request, on SQLite, issue no BEGIN: each statement commits by itself.
 
-    Only for code whose later transactions either only read or write first: reading and then
-    writing in one deferred transaction fails on SQLite when another process wrote in between.
-    The check-in API uses it to hold the write lock only for its one INSERT.
+    Only for code whose statements each stand alone: the check-in API reads (sign-in, forum,
+    point, ticket), then records the scan with one INSERT whose unique indexes decide. Reads
+    then never wait, and the INSERT takes the write lock, writes and commits inside one call
+    into SQLite with Python's GIL released throughout; inside a transaction the thread would
+    have to win the GIL back (milliseconds, with other threads busy) between the INSERT and the
+    COMMIT while every other writer waits in SQLite's busy handler. The session's commit then
+    has nothing left to do. PostgreSQL is not affected.
     """
-    g.defer_write_lock = True
+    g.sqlite_autocommit = True

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 from flask_babel import gettext as _
 
-from ..db import defer_write_lock
+from ..db import autocommit_statements
 from ..errors import ValidationError
 from ..extensions import csrf
 from ..permissions import requires
@@ -22,11 +22,12 @@ csrf.exempt(bp)
 
 @bp.before_request
 def _write_lock_policy():
-    # Endpoints that read first and then write once (the door's check-in) ask for deferred
-    # SQLite transactions from the very start, sign-in included; see forum.db.defer_write_lock.
+    # Endpoints whose statements each stand alone (the door's check-in: reads, then one INSERT
+    # guarded by unique indexes) run them without BEGIN on SQLite from the very start, sign-in
+    # included; see forum.db.autocommit_statements.
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "defer_write_lock", False):
-        defer_write_lock()
+    if getattr(view, "sqlite_autocommit", False):
+        autocommit_statements()
 
 
 @bp.before_request
@@ -44,13 +45,13 @@ def _csrf_for_browser_sessions():
 def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str, summary: str,
               tag: str = "forum", body: dict | None = None, response: dict | None = None,
               responses: dict[int, str] | None = None, blueprint: Blueprint | None = None,
-              defer_write_lock: bool = False):
+              sqlite_autocommit: bool = False):
     """Declare a JSON endpoint: its URL, who may call it and what it takes and answers."""
     target = blueprint or bp
 
     def decorator(view):
         guarded = requires(permission)(view)
-        guarded.defer_write_lock = defer_write_lock
+        guarded.sqlite_autocommit = sqlite_autocommit
         guarded.api_doc = {
             "summary": summary, "tag": tag, "body": body, "response": response,
             "responses": responses or {}, "permission": permission,

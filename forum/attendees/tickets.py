@@ -96,3 +96,28 @@ def lookup(code: str | None, forum_id: int) -> TicketLookup:
     if ticket.revoked_at is not None:
         return TicketLookup("revoked", ticket)
     return TicketLookup("ok", ticket)
+
+
+# The door's lookup (check_in): the ticket and its holder's badge fields in one Core statement,
+# built once so SQLAlchemy reuses its compiled form; plain rows, no ORM objects to build.
+_ticket, _attendee = Ticket.__table__.c, Attendee.__table__.c
+_SCAN_ROW = (sa.select(_ticket.id.label("ticket_id"), _ticket.forum_id, _ticket.revoked_at,
+                       _attendee.id, _attendee.name_en, _attendee.name_zh, _attendee.organisation,
+                       _attendee.access_needs, _attendee.kind, _attendee.status)
+             .join_from(Ticket.__table__, Attendee.__table__, _attendee.id == _ticket.attendee_id)
+             .where(_ticket.key == sa.bindparam("key")))
+
+
+def lookup_for_scan(code: str | None, forum_id: int) -> tuple[str, sa.Row | None]:
+    """Like lookup(), but (status, row) with the ticket_id and the attendee's badge columns."""
+    key = parse_code(code)
+    if key is None:
+        return "invalid", None
+    row = db.session.connection().execute(_SCAN_ROW, {"key": key}).first()
+    if row is None:
+        return "invalid", None
+    if row.forum_id != forum_id:
+        return "wrong_forum", row
+    if row.revoked_at is not None:
+        return "revoked", row
+    return "ok", row

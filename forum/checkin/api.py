@@ -10,7 +10,7 @@ from flask_login import current_user
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
 from ..extensions import db, limiter
-from ..forums.services import get_forum
+from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
 from . import services
 
@@ -57,25 +57,14 @@ def _batch_cost() -> int:
     return max(1, len(scans)) if isinstance(scans, list) else 1
 
 
-def _reads_then_one_write() -> None:
-    """The door's hot path. The endpoint is declared with defer_write_lock, so on SQLite the
-    sign-in and the judging of the scan run in one read transaction; check_in's end_reads then
-    commits it and records the scan in a second transaction that starts with its INSERT, so the
-    write lock is held for the INSERT only. The unique indexes still decide.
-    Loaded rows (the signed-in user, the forum) are kept across the commit: re-reading them
-    would cost time and, before the INSERT, put a read back into the write transaction."""
-    db.session().expire_on_commit = False  # this request's session only; the next request gets a new one
-
-
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS,
-           defer_write_lock=True)
+           sqlite_autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str):
-    _reads_then_one_write()
-    forum = get_forum(forum)
+    forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scan = services.parse_scan(json_body())
-    answer = services.check_in(current_user, forum, scan, end_reads=db.session.commit)
+    answer = services.check_in(current_user, forum, scan)
     db.session.commit()
     return jsonify(answer)
 
@@ -84,13 +73,12 @@ def checkin_api(forum: str):
            summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
            body={"type": "object", "required": ["scans"], "properties": {"scans": {"type": "array", "items": SCAN}}},
            response={"type": "object", "properties": {"results": {"type": "array", "items": ANSWER}}},
-           responses=REFUSALS, defer_write_lock=True)
+           responses=REFUSALS, sqlite_autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str):
-    _reads_then_one_write()
-    forum = get_forum(forum)
+    forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scans = services.parse_batch(json_body())
-    results = services.check_in_batch(current_user, forum, scans, end_reads=db.session.commit)
+    results = services.check_in_batch(current_user, forum, scans)
     db.session.commit()
     return jsonify({"results": results})
 

@@ -1,26 +1,24 @@
 """Check-in use cases. ONE check_in() serves the scanner page, the kiosk, the API and the CLI.
 
 Exactly-once admission is the database's job: a CheckIn row with first_entry=True is
-inserted inside a SAVEPOINT, and the partial unique index uq_checkin_first_entry refuses
-a second live one for the same attendee, whichever thread or process tries. The loser
-catches the IntegrityError, rolls back to the savepoint and records an
-`already_checked_in` scan instead. Nonces work the same way through
-uq_checkin_forum_nonce: a resent scan finds the stored answer and records nothing.
+inserted with ON CONFLICT DO NOTHING, and the partial unique index uq_checkin_first_entry
+refuses a second live one for the same attendee, whichever thread or process tries. The
+loser's INSERT inserts nothing, and it records an `already_checked_in` scan instead.
+Nonces work the same way through uq_checkin_forum_nonce: a resent scan finds the stored
+answer and records nothing.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from ..attendees.models import Attendee, AttendeeStatus, Ticket
-from ..attendees.tickets import code_for, lookup
+from ..attendees.tickets import code_for, lookup_for_scan
 from ..audit.services import record
 from ..db import HK, utcnow
 from ..errors import NotFound, ValidationError
@@ -115,6 +113,30 @@ def resolve_point(forum, ref: str | None) -> CheckInPoint | None:
     return point
 
 
+# The door's point lookup: Core statements built once (compiled form cached), plain (id, key) rows.
+_point = CheckInPoint.__table__.c
+_FIRST_POINT = (sa.select(_point.id, _point.key, _point.active)
+                .where(_point.forum_id == sa.bindparam("forum_id"), _point.active.is_(True))
+                .order_by(_point.position, _point.id).limit(1))
+_POINT_BY_REF = (sa.select(_point.id, _point.key, _point.active)
+                 .where(_point.forum_id == sa.bindparam("forum_id"),
+                        sa.or_(_point.key == sa.bindparam("key"), _point.id == sa.bindparam("id")))
+                 .order_by(_point.id).limit(1))
+
+
+def _point_for_scan(forum_id: int, ref: str | None) -> tuple[int | None, str | None]:
+    """resolve_point() for check_in: the point's (id, key), (None, None) if the forum has none."""
+    conn = db.session.connection()
+    if ref is None:
+        row = conn.execute(_FIRST_POINT, {"forum_id": forum_id}).first()
+        return (row.id, row.key) if row else (None, None)
+    row = conn.execute(_POINT_BY_REF, {"forum_id": forum_id, "key": ref.lower(),
+                                       "id": int(ref) if ref.isdigit() else None}).first()
+    if row is None or not row.active:
+        raise ValidationError(_l("No such check-in point."), field="point")
+    return row.id, row.key
+
+
 def add_point(actor, forum, name_en: str, name_zh: str = "", key: str | None = None) -> CheckInPoint:
     ensure(actor, "checkin.manage", forum)
     name_en, name_zh = clean(name_en), clean(name_zh)
@@ -157,7 +179,8 @@ def _hk_iso(value: datetime | None) -> str | None:
     return value.astimezone(HK).isoformat(timespec="seconds") if value else None
 
 
-def attendee_json(attendee: Attendee) -> dict:
+def attendee_json(attendee) -> dict:
+    """The badge fields of an Attendee (or of a row with the same column names)."""
     return {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
             "organisation": attendee.organisation, "access_needs": attendee.access_needs,
             "kind": attendee.kind.value}
@@ -168,42 +191,63 @@ def _answer(result: ScanResult, person: dict | None = None, at: datetime | None 
     return {"result": result.value, "attendee": person, "checked_in_at": _hk_iso(at), "point": point_key}
 
 
+# The statements of the hot path, built once as Core so SQLAlchemy reuses their compiled form.
+_checkin_table = CheckIn.__table__
+_checkin = _checkin_table.c
+_STORED_ANSWER = sa.select(_checkin.answer).where(_checkin.forum_id == sa.bindparam("forum_id"),
+                                                  _checkin.nonce == sa.bindparam("nonce"))
+_LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"))
+                     .select_from(_checkin_table.outerjoin(CheckInPoint.__table__, _point.id == _checkin.point_id))
+                     .where(_checkin.forum_id == sa.bindparam("forum_id"),
+                            _checkin.attendee_id == sa.bindparam("attendee_id"),
+                            _checkin.first_entry.is_(True), _checkin.annulled_at.is_(None)))
+# ON CONFLICT DO NOTHING: a row refused by a unique index (first entry or nonce) is simply not
+# inserted (rowcount 0), on SQLite (3.24+) and PostgreSQL alike. The database still
+# decides; this only saves the SAVEPOINT and the exception a refused INSERT would otherwise cost.
+# Written as text() because SQLAlchemy does not cache the compiled form of its dialect-specific
+# on_conflict_do_nothing() inserts; the typed bind parameters keep the columns' conversions
+# (UTC datetimes, JSON, enum check).
+_INSERT_COLUMNS = ("forum_id", "attendee_id", "ticket_id", "point_id", "result", "first_entry", "scanned_at",
+                   "received_at", "device_id", "scanner_id", "nonce", "answer", "annul_reason")
+_INSERT_UNLESS_TAKEN = sa.text(
+    f"INSERT INTO {_checkin_table.name} ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + name for name in _INSERT_COLUMNS)}) ON CONFLICT DO NOTHING"
+).bindparams(*(sa.bindparam(name, type_=_checkin[name].type) for name in _INSERT_COLUMNS)
+             ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's rowcount only if asked
+
+
 def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
     if not nonce:
         return None
-    return db.session.scalar(sa.select(CheckIn.answer).where(CheckIn.forum_id == forum_id, CheckIn.nonce == nonce))
+    return db.session.connection().execute(_STORED_ANSWER, {"forum_id": forum_id, "nonce": nonce}).scalar()
 
 
-def _live_first_entry(forum_id: int, attendee_id: int) -> CheckIn | None:
-    return db.session.scalar(sa.select(CheckIn).where(
-        CheckIn.forum_id == forum_id, CheckIn.attendee_id == attendee_id,
-        CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
+def _live_first_entry(forum_id: int, attendee_id: int):
+    """(scanned_at, point_key) of the attendee's live first entry, or None."""
+    return db.session.connection().execute(
+        _LIVE_FIRST_ENTRY, {"forum_id": forum_id, "attendee_id": attendee_id}).first()
 
 
 def _try_insert(values: dict) -> bool:
-    """Insert inside a SAVEPOINT; False when a unique index (first entry or nonce) refused it.
+    """Record one scan; False when a unique index (first entry or nonce) refused it.
 
-    A Core INSERT, not session.add(): the door's hot path skips the unit of work (about a
-    millisecond a scan, spent while SQLite's write lock is held).
+    A Core INSERT, not session.add(): the door's hot path skips the unit of work (spent while
+    SQLite's write lock is held). It goes through the session's connection and transaction.
     """
-    try:
-        with db.session.begin_nested():
-            db.session.execute(sa.insert(CheckIn.__table__).values(**values))
-    except IntegrityError:
-        return False
-    return True
+    return db.session.connection().execute(_INSERT_UNLESS_TAKEN, values).rowcount == 1
 
 
-def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None = None) -> dict:
+def check_in(actor, forum, scan: Scan) -> dict:
     """Judge one scan, record it, and return the answer of the contract:
     {"result", "attendee": {...} | null, "checked_in_at", "point"}.
 
-    Everything is read first, then one row is written. A caller may pass `end_reads` (the API
-    passes the session's commit, which has nothing to write at that point) to close the read
-    transaction before the write: on SQLite the write lock is then held only for the INSERT, and
-    everything the write depends on is re-checked by the unique indexes, not by those reads.
+    `forum` is a Forum or a ForumRef (only its id is used). Everything is read first, then one
+    row is written, and every statement stands alone: the unique indexes, not the earlier reads,
+    decide whether the INSERT is taken. So the API can run each statement as its own
+    transaction on SQLite (forum.db.autocommit_statements) and hold the write lock only for it.
     """
     ensure(actor, "checkin.scan", forum)
+    db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
     stored = _stored_answer(forum_id, scan.nonce)
     if stored is not None:
@@ -212,18 +256,14 @@ def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None =
     scanned_at = scan.scanned_at or now
     if scanned_at > now + CLOCK_SKEW:
         scanned_at = now
-    point = resolve_point(forum, scan.point)
-    point_id, point_key = (point.id, point.key) if point else (None, None)
-    found = lookup(scan.code, forum_id)
-    attendee = found.attendee if found.status in ("ok", "revoked") else None
-    status = found.status
-    if status == "ok" and attendee.status == AttendeeStatus.cancelled:
+    point_id, point_key = _point_for_scan(forum_id, scan.point)
+    status, found = lookup_for_scan(scan.code, forum_id)
+    holder = found if status in ("ok", "revoked") else None
+    if status == "ok" and holder.status == AttendeeStatus.cancelled:
         status = "revoked"
-    person = attendee_json(attendee) if attendee else None
-    attendee_id = attendee.id if attendee else None
-    ticket_id = found.ticket.id if attendee else None
-    if end_reads is not None:
-        end_reads()  # from here on, plain values only: no ORM attribute may trigger a read before the INSERT
+    person = attendee_json(holder) if holder else None
+    attendee_id = holder.id if holder else None
+    ticket_id = holder.ticket_id if holder else None
 
     def row(result: ScanResult, answer: dict, first: bool = False) -> dict:
         return dict(forum_id=forum_id, attendee_id=attendee_id, ticket_id=ticket_id, point_id=point_id,
@@ -251,14 +291,13 @@ def check_in(actor, forum, scan: Scan, *, end_reads: Callable[[], None] | None =
             if _try_insert(row(ScanResult.ok, answer, first=True)):
                 return answer
             continue
-        already = _answer(ScanResult.already_checked_in, person, first.scanned_at,
-                          first.point.key if first.point else None)
+        already = _answer(ScanResult.already_checked_in, person, first.scanned_at, first.point_key)
         if _try_insert(row(ScanResult.already_checked_in, already)):
             return already
     raise ValidationError(_l("The scan could not be recorded; please scan again."))
 
 
-def check_in_batch(actor, forum, scans: list, *, end_reads: Callable[[], None] | None = None) -> list[dict]:
+def check_in_batch(actor, forum, scans: list) -> list[dict]:
     """Each scan (a Scan or its raw JSON object) judged exactly as a single one, answers in order.
 
     A scan that a single request would refuse with 400 (malformed, unknown point) gets
@@ -269,7 +308,7 @@ def check_in_batch(actor, forum, scans: list, *, end_reads: Callable[[], None] |
     for item in scans:
         try:
             scan = item if isinstance(item, Scan) else parse_scan(item)
-            results.append(check_in(actor, forum, scan, end_reads=end_reads))
+            results.append(check_in(actor, forum, scan))
         except ValidationError as error:
             results.append({"result": "error", "error": {"code": error.code, "message": error.message},
                             "attendee": None, "checked_in_at": None, "point": None})

@@ -1,6 +1,7 @@
 """Forums: create, change and find them. Every forum-scoped record hangs off one of these."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -30,6 +31,32 @@ def get_forum(ref: str | int) -> Forum:
     if forum is None:
         raise NotFound(_l("No such forum."))
     return forum
+
+
+@dataclass(frozen=True)
+class ForumRef:
+    """A forum's id and slug only: enough for the door's hot path, which scopes by forum id."""
+
+    id: int
+    slug: str
+
+
+# Built once: SQLAlchemy reuses their compiled form (the check-in API runs this on every scan).
+_forum = Forum.__table__.c
+_FORUM_BY_ID = sa.select(_forum.id, _forum.slug).where(_forum.id == sa.bindparam("id"))
+_FORUM_BY_SLUG = sa.select(_forum.id, _forum.slug).where(_forum.slug == sa.bindparam("slug"))
+
+
+def forum_ref(ref: str | int) -> ForumRef:
+    """Like get_forum(), without loading the row into the session: one small Core query."""
+    ref = str(ref).strip()
+    conn = db.session.connection()
+    row = conn.execute(_FORUM_BY_ID, {"id": int(ref)}).first() if ref.isdigit() else None
+    if row is None:
+        row = conn.execute(_FORUM_BY_SLUG, {"slug": ref.lower()}).first()
+    if row is None:
+        raise NotFound(_l("No such forum."))
+    return ForumRef(row.id, row.slug)
 
 
 def list_forums(*, include_drafts: bool = True) -> list[Forum]:
