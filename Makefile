@@ -16,7 +16,7 @@ run: setup migrate
 	@$(FLASK) forum logins
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 2 --access-logfile - wsgi:app
 
 test: setup test-system-deps
 	$(MAKE) test-sqlite

@@ -167,7 +167,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--worker-threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
