@@ -13,7 +13,7 @@ from flask_login import current_user
 from . import permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
 from ..nav import nav_link
@@ -262,14 +262,8 @@ def invite(forum: str, attendee_id: int):
 def reissue(forum: str, attendee_id: int):
     forum = get_forum(forum)
     attendee = services.get_attendee(forum, attendee_id)
-    try:
-        services.reissue_ticket(current_user, attendee)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("A new ticket is issued and mailed; the old code no longer works."), "success")
+    commit_or_flash(lambda: services.reissue_ticket(current_user, attendee),
+                    _("A new ticket is issued and mailed; the old code no longer works."))
     return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
 
 
@@ -278,14 +272,8 @@ def reissue(forum: str, attendee_id: int):
 def answer(forum: str, attendee_id: int):
     forum = get_forum(forum)
     attendee = services.get_attendee(forum, attendee_id)
-    try:
-        services.answer_for(current_user, attendee, request.form.get("answer", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The answer is recorded."), "success")
+    commit_or_flash(lambda: services.answer_for(current_user, attendee, request.form.get("answer", "")),
+                    _("The answer is recorded."))
     return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
 
 

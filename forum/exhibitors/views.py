@@ -129,30 +129,28 @@ def invite_member():
     return redirect(url_for("exhibitors.company"))
 
 
-@bp.route("/company/members/<int:user_id>/remove", methods=["POST"])
-@requires("company.members")
-def remove_member(user_id: int):
+def _user_or_404(user_id: int):
     from ..accounts.models import User
 
-    company = services.own_company(current_user)
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
-    services.remove_colleague(current_user, company, user)
-    db.session.commit()
-    flash(_("%(name)s no longer belongs to the company.", name=user.display_name), "success")
+    return user
+
+
+@bp.route("/company/members/<int:user_id>/remove", methods=["POST"])
+@requires("company.members")
+def remove_member(user_id: int):
+    company, user = services.own_company(current_user), _user_or_404(user_id)
+    commit_or_flash(lambda: services.remove_colleague(current_user, company, user),
+                    _("%(name)s no longer belongs to the company.", name=user.display_name))
     return redirect(url_for("exhibitors.company"))
 
 
 @bp.route("/company/members/<int:user_id>/admin", methods=["POST"])
 @requires("company.members")
 def make_admin(user_id: int):
-    from ..accounts.models import User
-
-    company = services.own_company(current_user)
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound()
+    company, user = services.own_company(current_user), _user_or_404(user_id)
     commit_or_flash(lambda: services.make_company_admin(current_user, company, user),
                     _("%(name)s is now a company admin.", name=user.display_name))
     return redirect(url_for("exhibitors.company"))

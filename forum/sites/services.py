@@ -149,7 +149,7 @@ class SiteIndex:
 
 
 def site_index() -> SiteIndex:
-    return SiteIndex(_all_sites_cached())
+    return SiteIndex(_all_sites())
 
 
 def find_site(text: str) -> Site | None:
@@ -157,7 +157,7 @@ def find_site(text: str) -> Site | None:
     return site_index().find(text)
 
 
-def _all_sites_cached() -> list[Site]:
+def _all_sites() -> list[Site]:
     return db.session.scalars(sa.select(Site)).all()
 
 

@@ -110,3 +110,14 @@ def test_draft_forums_have_no_directory_for_exhibitors(client, login_as):
     forum = ForumFactory(status=ForumStatus.draft)
     login_as("exhibitor")
     assert client.get(f"/exhibitors/forums/{forum.slug}/directory").status_code == 404
+
+
+def test_removing_yourself_is_explained_on_the_company_page(client, make_company):
+    company, admin = make_company()
+    with client.session_transaction() as session:
+        session["_user_id"] = admin.get_id()
+    response = client.post(f"/exhibitors/company/members/{admin.id}/remove", follow_redirects=True)
+    assert response.status_code == 200
+    assert "You cannot remove yourself" in response.get_data(as_text=True)
+    db.session.refresh(admin)
+    assert admin.company_id == company.id
