@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .agenda.public import bp as agenda_public_bp
     from .agenda.views import bp as agenda_bp
     from .api import bp as api_bp
     from .api.health import health_bp
@@ -81,5 +82,5 @@ def register_blueprints(app: Flask) -> None:
     from .sites.views import bp as sites_bp
 
     for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, exhibitors_bp, attendees_bp, checkin_bp,
-               api_bp, health_bp, agenda_bp):
+               api_bp, health_bp, agenda_bp, agenda_public_bp):
         app.register_blueprint(bp)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import HK
 from ..extensions import db
-from .models import AgendaSession, Room, SessionStatus
+from .models import AgendaSession, Room, SessionSpeaker, SessionStatus
 
 
 @dataclass
@@ -29,7 +29,7 @@ def live_sessions(forum) -> list[AgendaSession]:
     return list(db.session.scalars(
         sa.select(AgendaSession)
         .where(AgendaSession.forum_id == forum.id, AgendaSession.status != SessionStatus.cancelled)
-        .options(selectinload(AgendaSession.room), selectinload(AgendaSession.speakers),
+        .options(selectinload(AgendaSession.room), selectinload(AgendaSession.speakers).selectinload(SessionSpeaker.user),
                  selectinload(AgendaSession.application))
         .order_by(AgendaSession.starts_at, AgendaSession.id)))
 

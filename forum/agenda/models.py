@@ -156,3 +156,23 @@ class SchedulerRun(db.Model):
     result: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # SCHEDULING.md result + names for the page
     run_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgendaRelease(db.Model):
+    """A published, frozen version of the agenda: what the public pages, feeds and API show.
+
+    (forum, number) is unique, so two organisers publishing at once cannot both get one number.
+    """
+
+    __tablename__ = "agenda_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column()
+    sessions: Mapped[list] = mapped_column(sa.JSON, default=list)  # frozen copies, see releases.snapshot()
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"added": [...], "moved": [...], "cancelled": [...]}
+    warnings: Mapped[list] = mapped_column(sa.JSON, default=list)  # conflicts acknowledged at publishing
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("forum_id", "number", name="uq_agenda_release_forum_number"),)

@@ -1,8 +1,8 @@
-"""agenda
+"""agenda: rooms, sessions, speakers, demo slots, scheduler runs, releases
 
 Revision ID: 0007_agenda
 Revises: 0004_checkin
-Create Date: 2026-11-27 12:09:45.230689
+Create Date: 2026-11-27 12:25:15.108854
 
 """
 from alembic import op
@@ -50,6 +50,23 @@ def upgrade():
     with op.batch_alter_table('agenda_demo_slot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_demo_slot_forum_id'), ['forum_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_demo_slot_room_id'), ['room_id'], unique=False)
+
+    op.create_table('agenda_release',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('forum_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('sessions', sa.JSON(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_agenda_release_forum_id_forum'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user.id'], name=op.f('fk_agenda_release_published_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_release')),
+    sa.UniqueConstraint('forum_id', 'number', name='uq_agenda_release_forum_number')
+    )
+    with op.batch_alter_table('agenda_release', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_release_forum_id'), ['forum_id'], unique=False)
 
     op.create_table('agenda_scheduler_run',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,6 +153,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_scheduler_run_forum_id'))
 
     op.drop_table('agenda_scheduler_run')
+    with op.batch_alter_table('agenda_release', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_release_forum_id'))
+
+    op.drop_table('agenda_release')
     with op.batch_alter_table('agenda_demo_slot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_demo_slot_room_id'))
         batch_op.drop_index(batch_op.f('ix_agenda_demo_slot_forum_id'))
