@@ -34,7 +34,7 @@ def instance(demos: int, rooms: int, times: int, attendees: int, seed: int = 1) 
                   "ends_at": (start + timedelta(minutes=15 * i + 15)).isoformat()} for i in range(times)]
     room_list = [{"id": "stage", "capacity": 200, "unavailable": [f"t{times // 2}"]}]
     room_list += [{"id": f"room{r}", "capacity": 60} for r in range(1, rooms)]
-    themes = max(3, demos // 10)
+    themes = 7  # the Smart Hospital themes attendees pick from
     demo_list = []
     for d in range(demos):
         demo = {"id": f"d{d + 1}", "theme": f"theme{d % themes}", "presenters": [f"p{d + 1}"],

@@ -18,7 +18,6 @@ from ..db import HK
 from ..exhibitors.models import Application, ApplicationStatus, Solution
 from ..extensions import db
 from ..permissions import ensure
-from ..text import normalise
 from .conflicts import within_windows
 from .models import AgendaSession, DemoSlot, SchedulerRun, SessionKind, SessionStatus
 from .scheduling.solve import solve
@@ -79,9 +78,8 @@ def build_instance(forum) -> tuple[dict, dict]:
         minutes = app.demo_minutes or 0
         available = [tid for (start, end), tid in times.items()
                      if (end - start).total_seconds() >= minutes * 60 and within_windows(start, end, app.demo_windows)]
+        # The company's team presents; two companies' presenters are never the same person.
         presenters = [f"company{app.company_id}"]
-        if normalise(app.demo_presenter):
-            presenters.append(f"person:{normalise(app.demo_presenter)}")
         demo = {"id": f"app{app.id}", "presenters": presenters, "available": available,
                 "expected_audience": sum(1 for keys in interests.values() if keys & themes_of[app.id])}
         if themes_of[app.id]:
