@@ -67,7 +67,7 @@ def _day_2026(actor, forum) -> int:
     _session(actor, forum, "keynote", "Opening and keynote", "開幕及主題演講", _at(day, 9, 0), 40, stage,
              speakers=[{"name_en": "Director (Strategy and Planning), HA", "name_zh": "醫管局策略發展總監"}])
     _session(actor, forum, "panel", "Panel: from demo to pilot", "小組討論：由示範到試點", _at(day, 9, 40), 20,
-             stage)
+             stage, speakers=[{"name_en": "Director (Strategy and Planning), HA", "name_zh": "醫管局策略發展總監"}])
     sessions.open_demo_slots(actor, forum, stage, _at(day, 10, 0), 15, 4)
     sessions.open_demo_slots(actor, forum, theatre, _at(day, 10, 0), 15, 4)
     _session(actor, forum, "break", "Tea break", "茶點", _at(day, 11, 0), 30, None)

@@ -113,6 +113,7 @@
     event.preventDefault();
     var el = dragged;
     dragged = null;
+    el.classList.remove("dragging");
     var cell = cellAt(event.clientX, event.clientY);
     var length = new Date(el.dataset.endsAt).getTime() - new Date(el.dataset.startsAt).getTime();
     var startsMs = start + Math.max(0, cell.step - grabOffset) * stepMs;
