@@ -41,3 +41,11 @@ class DemoSlotsForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     acknowledge = BooleanField(_l("I have read the warnings and publish anyway"))
+
+
+class BoothSlotsForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("First demo starts (Hong Kong time)"), format=HK_FORMAT,
+                                   validators=[DataRequired()])
+    minutes = IntegerField(_l("Minutes per demo"), default=15, validators=[DataRequired(), NumberRange(5, 60)])
+    capacity = IntegerField(_l("Places per demo"), default=6, validators=[DataRequired(), NumberRange(1, 50)])
+    count = IntegerField(_l("Number of demos"), default=4, validators=[DataRequired(), NumberRange(1, 20)])

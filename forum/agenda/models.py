@@ -176,3 +176,68 @@ class AgendaRelease(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("forum_id", "number", name="uq_agenda_release_forum_number"),)
+
+
+class BoothDemoSlot(db.Model):
+    """A short demo an exhibitor runs at its booth for a few HA staff (e.g. 15 minutes, 6 places).
+
+    `booked` only changes by a conditional UPDATE (booked < capacity), and the CHECK backs it up:
+    the database, not the application, keeps a slot from being over-booked.
+    """
+
+    __tablename__ = "agenda_booth_slot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column()
+    booked: Mapped[int] = mapped_column(default=0)
+
+    application = relationship("Application")
+
+    __table_args__ = (
+        sa.CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.UniqueConstraint("application_id", "starts_at", name="uq_agenda_booth_slot_start"),
+    )
+
+
+class BoothBooking(db.Model):
+    """One person's place in a booth demo; at most one live booking per person and slot (partial unique index)."""
+
+    __tablename__ = "agenda_booth_booking"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_booth_slot.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    slot = relationship(BoothDemoSlot)
+
+    __table_args__ = (
+        sa.Index("uq_agenda_booth_booking_live", "slot_id", "user_id", unique=True,
+                 sqlite_where=sa.text("cancelled_at IS NULL"), postgresql_where=sa.text("cancelled_at IS NULL")),
+    )
+
+
+class SessionStar(db.Model):
+    """A session someone starred for "My agenda"."""
+
+    __tablename__ = "agenda_session_star"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_session.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgendaFeedToken(db.Model):
+    """The secret in a person's private calendar feed URL; only its SHA-256 is stored."""
+
+    __tablename__ = "agenda_feed_token"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

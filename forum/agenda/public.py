@@ -39,8 +39,11 @@ def agenda(forum):
     release = _release(target)
     view = "room" if request.args.get("view") == "room" else "time"
     items = release.sessions if release else []
+    from .bookings import starred_ids
+
     return render_template("agenda/public.html", forum=target, release=release, view=view, kinds=KIND_LABELS,
-                           by_time=outputs.by_time(items), by_room=outputs.by_room(items))
+                           by_time=outputs.by_time(items), by_room=outputs.by_room(items),
+                           may_star=can(current_user, "agenda.my"), starred=starred_ids(current_user))
 
 
 @bp.route("/forums/<forum>/agenda.ics")

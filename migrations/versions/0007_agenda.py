@@ -1,8 +1,8 @@
-"""agenda: rooms, sessions, speakers, demo slots, scheduler runs, releases
+"""agenda: rooms, sessions, speakers, demo slots, scheduler runs, releases, booth demos, stars, feeds
 
 Revision ID: 0007_agenda
 Revises: 0004_checkin
-Create Date: 2026-11-27 12:25:15.108854
+Create Date: 2026-11-27 12:35:23.186294
 
 """
 from alembic import op
@@ -51,6 +51,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_agenda_demo_slot_forum_id'), ['forum_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_demo_slot_room_id'), ['room_id'], unique=False)
 
+    op.create_table('agenda_feed_token',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_agenda_feed_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_agenda_feed_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_agenda_feed_token_token_hash'))
+    )
     op.create_table('agenda_release',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('forum_id', sa.Integer(), nullable=False),
@@ -85,6 +93,25 @@ def upgrade():
     with op.batch_alter_table('agenda_scheduler_run', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_scheduler_run_forum_id'), ['forum_id'], unique=False)
 
+    op.create_table('agenda_booth_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('forum_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('booked', sa.Integer(), nullable=False),
+    sa.CheckConstraint('booked >= 0 AND booked <= capacity', name=op.f('ck_agenda_booth_slot_booked_within_capacity')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_agenda_booth_slot_ends_after_start')),
+    sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_agenda_booth_slot_application_id_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_agenda_booth_slot_forum_id_forum'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_booth_slot')),
+    sa.UniqueConstraint('application_id', 'starts_at', name='uq_agenda_booth_slot_start')
+    )
+    with op.batch_alter_table('agenda_booth_slot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_booth_slot_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_booth_slot_forum_id'), ['forum_id'], unique=False)
+
     op.create_table('agenda_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('forum_id', sa.Integer(), nullable=False),
@@ -117,6 +144,21 @@ def upgrade():
         batch_op.create_index('ix_agenda_session_forum_start', ['forum_id', 'starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_session_room_id'), ['room_id'], unique=False)
 
+    op.create_table('agenda_booth_booking',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['slot_id'], ['agenda_booth_slot.id'], name=op.f('fk_agenda_booth_booking_slot_id_agenda_booth_slot'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_agenda_booth_booking_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_booth_booking'))
+    )
+    with op.batch_alter_table('agenda_booth_booking', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_booth_booking_slot_id'), ['slot_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_booth_booking_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_agenda_booth_booking_live', ['slot_id', 'user_id'], unique=True, sqlite_where=sa.text('cancelled_at IS NULL'), postgresql_where=sa.text('cancelled_at IS NULL'))
+
     op.create_table('agenda_session_speaker',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -132,16 +174,31 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_agenda_session_speaker_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_session_speaker_user_id'), ['user_id'], unique=False)
 
+    op.create_table('agenda_session_star',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['agenda_session.id'], name=op.f('fk_agenda_session_star_session_id_agenda_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_agenda_session_star_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'session_id', name=op.f('pk_agenda_session_star'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('agenda_session_star')
     with op.batch_alter_table('agenda_session_speaker', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_session_speaker_user_id'))
         batch_op.drop_index(batch_op.f('ix_agenda_session_speaker_session_id'))
 
     op.drop_table('agenda_session_speaker')
+    with op.batch_alter_table('agenda_booth_booking', schema=None) as batch_op:
+        batch_op.drop_index('uq_agenda_booth_booking_live', sqlite_where=sa.text('cancelled_at IS NULL'), postgresql_where=sa.text('cancelled_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_agenda_booth_booking_user_id'))
+        batch_op.drop_index(batch_op.f('ix_agenda_booth_booking_slot_id'))
+
+    op.drop_table('agenda_booth_booking')
     with op.batch_alter_table('agenda_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_session_room_id'))
         batch_op.drop_index('ix_agenda_session_forum_start')
@@ -149,6 +206,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_session_application_id'))
 
     op.drop_table('agenda_session')
+    with op.batch_alter_table('agenda_booth_slot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_booth_slot_forum_id'))
+        batch_op.drop_index(batch_op.f('ix_agenda_booth_slot_application_id'))
+
+    op.drop_table('agenda_booth_slot')
     with op.batch_alter_table('agenda_scheduler_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_scheduler_run_forum_id'))
 
@@ -157,6 +219,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_release_forum_id'))
 
     op.drop_table('agenda_release')
+    op.drop_table('agenda_feed_token')
     with op.batch_alter_table('agenda_demo_slot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_demo_slot_room_id'))
         batch_op.drop_index(batch_op.f('ix_agenda_demo_slot_forum_id'))
