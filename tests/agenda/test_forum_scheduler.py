@@ -102,3 +102,18 @@ def test_cli_schedule_and_solve(demo_forum, runner, tmp_path):
     path.write_text("{not json")
     result = runner.invoke(args=["agenda", "solve", str(path)])
     assert result.exit_code == 1 and "is not JSON" in result.output
+
+
+def test_agenda_solve_on_a_benchmark_instance_passes_the_independent_check(runner, tmp_path):
+    import json
+
+    from benchmarks.scheduler import instance
+
+    data = instance(60, 4, 16, 800)
+    path, out = tmp_path / "demos60.json", tmp_path / "out.json"
+    path.write_text(json.dumps(data))
+    result = runner.invoke(args=["agenda", "solve", str(path), "--time-limit", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(out.read_text())
+    assert check(data, answer) == []
+    assert answer["missed"] <= answer["greedy_missed"]

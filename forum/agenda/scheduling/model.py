@@ -77,6 +77,7 @@ class Model:
                 terms.append(weight * e)
             self.excess.append((key, mine))
         if inst.is_grid and len(inst.demo_ids) <= PAIR_DEMOS:
+            self._order_interchangeable_times()
             return self._pair_objective(merged)
         return sum(terms) if terms else 0
 
@@ -112,7 +113,44 @@ class Model:
                 terms.append(weight * z)
         return sum(terms)
 
+    def _order_interchangeable_times(self) -> None:
+        """Times no rule tells apart (same open rooms, no pin, the same demos may take them) can be
+        relabelled freely; value precedence keeps one labelling: demo i takes the class's j-th time only
+        if a demo before it took the (j-1)-th."""
+        inst, D = self.inst, len(self.inst.demo_ids)
+        pinned_at = {pin[1] for pin in inst.pinned if pin is not None}
+        classes: dict[tuple, list[int]] = {}
+        for t in range(len(inst.time_ids)):
+            if t in pinned_at or not inst.open_rooms[t]:
+                continue
+            takers = frozenset(d for d in range(D) if (d, t) in self.x)
+            classes.setdefault((len(inst.open_rooms[t]), takers), []).append(t)
+        self.classes = [(times, sorted(key[1])) for key, times in classes.items() if len(times) > 1]
+        for times, demos in self.classes:
+            for i, d in enumerate(demos):
+                for j in range(1, len(times)):
+                    if i < j:  # the i-th demo can open at most the i-th time
+                        self.m.add(self.x[d, times[j]] == 0)
+                    else:
+                        self.m.add(self.x[d, times[j]] <= sum(self.x[e, times[j - 1]] for e in demos[:i]))
+
+    def canonical(self, time_of: list[int]) -> list[int]:
+        """The same schedule with interchangeable times relabelled in order of first use."""
+        out = list(time_of)
+        for times, demos in getattr(self, "classes", []):
+            mapping: dict[int, int] = {}
+            for d in demos:
+                if out[d] in times and out[d] not in mapping:
+                    mapping[out[d]] = times[len(mapping)]
+            unused = [t for t in times if t not in mapping.values()]
+            for t in times:
+                if t not in mapping:
+                    mapping[t] = unused.pop(0)
+            out = [mapping.get(t, t) for t in out]
+        return out
+
     def hint(self, time_of: list[int]) -> None:
+        time_of = self.canonical(time_of)
         for (d, t), var in self.x.items():
             self.m.add_hint(var, time_of[d] == t)
 
