@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -13,6 +14,7 @@ from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..forms_util import commit_or_flash
 from ..forums.services import get_forum
+from ..nav import nav_link
 from ..permissions import can, public, requires
 from . import bookings, outputs
 from .forms import BoothSlotsForm
@@ -108,3 +110,17 @@ def feed(token, forum):
     body = outputs.ics(target, bookings.personal_items(user, target), name=f"{target.title_en or target.slug}",
                        uid_prefix="mine")
     return Response(body, mimetype="text/calendar")
+
+
+@bp.route("/my-agenda")
+@requires("agenda.my")
+def my_agenda_home():
+    from ..forums.services import current_forum
+
+    target = current_forum()
+    if target is None:
+        raise NotFound()
+    return redirect(url_for("agenda_personal.my_agenda", forum=target.slug))
+
+
+nav_link("agenda_personal.my_agenda_home", _l("My agenda"), "agenda.my", 46)
