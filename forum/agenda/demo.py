@@ -1,5 +1,5 @@
 """The demo forums' agendas (idempotent): the November 2023 day as it ran, and the 2026 day being built,
-with more selected demo requests than stage slots so that the scheduler has choices to make."""
+with more selected demos than stage slots so that the scheduler has choices to make."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from ..cli import SystemActor
 from ..db import HK
 from ..demo import demo_part
-from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..forums.models import Forum
 from . import releases, sessions
@@ -71,17 +70,10 @@ def _day_2026(actor, forum) -> int:
     sessions.open_demo_slots(actor, forum, stage, _at(day, 10, 0), 15, 4)
     sessions.open_demo_slots(actor, forum, theatre, _at(day, 10, 0), 15, 4)
     _session(actor, forum, "break", "Tea break", "茶點", _at(day, 11, 0), 30, None)
-    sessions.open_demo_slots(actor, forum, stage, _at(day, 11, 30), 15, 2)
-    _session(actor, forum, "booth_time", "Booth time and matchmaking", "展位時間及配對洽談", _at(day, 12, 0), 90,
+    _session(actor, forum, "booth_time", "Booth time and matchmaking", "展位時間及配對洽談", _at(day, 11, 30), 120,
              hall)
-    # Nine demo requests selected for ten slots, six of them on the main stage: the scheduler decides who goes
-    # where and when, so that attendees miss as few of the demos they want as possible.
-    requested = list(db.session.scalars(sa.select(Application).where(
-        Application.forum_id == forum.id, Application.demo_requested.is_(True),
-        Application.status == ApplicationStatus.approved).order_by(Application.id)))
-    for application in requested[:9]:
-        application.demo_selected = True
-    db.session.flush()
+    # The six demos selected in the review (of more requests) share four stage slots and four theatre slots
+    # at the same four times: the scheduler decides who goes where and when, and some clashes are unavoidable.
     return 4
 
 
