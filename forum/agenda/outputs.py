@@ -67,3 +67,19 @@ def ics(forum, items: list[dict], *, name: str, uid_prefix: str = "session") -> 
             event.add("description", "\n\n".join(t for t in (item.get("description_en"), item.get("description_zh")) if t))
         cal.add_component(event)
     return cal.to_ical()
+
+
+def cancelled_titles(forum, release) -> dict[int, str]:
+    """Titles of the sessions the release's change log calls cancelled, from the version before it."""
+    if release is None or not release.changes.get("cancelled"):
+        return {}
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from .models import AgendaRelease
+    from .releases import pick
+
+    previous = db.session.scalar(sa.select(AgendaRelease).where(
+        AgendaRelease.forum_id == forum.id, AgendaRelease.number == release.number - 1))
+    wanted = set(release.changes["cancelled"])
+    return {s["id"]: pick(s, "title") for s in (previous.sessions if previous else []) if s["id"] in wanted}

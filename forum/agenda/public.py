@@ -43,7 +43,8 @@ def agenda(forum):
 
     return render_template("agenda/public.html", forum=target, release=release, view=view, kinds=KIND_LABELS,
                            by_time=outputs.by_time(items), by_room=outputs.by_room(items),
-                           may_star=can(current_user, "agenda.my"), starred=starred_ids(current_user))
+                           may_star=can(current_user, "agenda.my"), starred=starred_ids(current_user),
+                           cancelled_titles=outputs.cancelled_titles(target, release))
 
 
 @bp.route("/forums/<forum>/agenda.ics")

@@ -138,7 +138,11 @@ def test_scheduler_page_pin_rerun_publish_v2_change_log_and_mail(client, login_a
     assert "wong@example.org" in mails and "demo1@company.example" in mails
     text = mails["demo1@company.example"].get_body(("plain",)).get_content()
     assert "Demo 1" in text and "Opening" not in text and "示範1" in text
-    # the public page, API, ICS and PDF show version 2
+    # the public page lists exactly what moved; the API, ICS and PDF show version 2
+    html = client.get(f"/forums/{forum.slug}/agenda").get_data(as_text=True)
+    changes = html.split("Changes since version 1")[1].split("</section>")[0]
+    assert changes.count("Moved") == len(moved_ids) and "Demo 1" in changes and "Opening" in changes
+    assert "Demo 0" not in changes and "Added" not in changes
     api = client.get(f"/api/v1/forums/{forum.slug}/agenda").get_json()
     assert api["version"] == 2 and {s["id"] for s in api["sessions"]} == {s["id"] for s in second.sessions}
     demo = next(s for s in api["sessions"] if s["id"] == moved.id)
@@ -176,3 +180,16 @@ def test_public_agenda_by_room_and_unpublished(client, demo_forum):
     assert "Main stage" in html and "Opening" in html and "09:00–09:30" in html
     zh = client.get(f"/forums/{forum.slug}/agenda", headers={"Accept-Language": "zh-HK"}).get_data(as_text=True)
     assert "演講0" in zh
+
+
+def test_change_log_names_cancelled_and_added_sessions(client, demo_forum):
+    forum, actor = demo_forum["forum"], demo_forum["actor"]
+    gone = _talk(demo_forum, 0, title="Opening")
+    releases.publish(actor, forum)
+    sessions.cancel_session(actor, forum, gone)
+    _talk(demo_forum, 60, title="Closing")
+    second = releases.publish(actor, forum)
+    db.session.commit()
+    assert second.changes["cancelled"] == [gone.id] and len(second.changes["added"]) == 1
+    changes = client.get(f"/forums/{forum.slug}/agenda").get_data(as_text=True).split("Changes since version 1")[1]
+    assert "Cancelled: Opening" in changes and "Added: Closing" in changes
