@@ -20,7 +20,7 @@ class SessionForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends (Hong Kong time)"), format=HK_FORMAT, validators=[DataRequired()])
     room_id = SelectField(_l("Room"), choices=[], validators=[Optional()])
     expected_audience = IntegerField(_l("Expected audience"), validators=[Optional(), NumberRange(min=0)])
-    speakers = TextAreaField(_l("Speakers (guests), one a line"), validators=[Optional(), Length(max=2000)])
+    speakers = TextAreaField(_l("Speakers, one a line: a guest's name or a user's e-mail"), validators=[Optional(), Length(max=2000)])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=4000)])
     description_zh = TextAreaField(_l("Description in Chinese"), validators=[Optional(), Length(max=4000)])
 

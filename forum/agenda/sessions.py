@@ -88,6 +88,17 @@ def add_room(actor, forum, name_en: str, name_zh: str = "", capacity: int | None
 
 
 def _speakers(session: AgendaSession, speakers: list[dict]) -> None:
+    """Speakers are users (by id, or by the e-mail they sign in with) or named guests."""
+    from ..accounts.models import User
+    from ..text import normalise_email
+
+    for s in speakers:
+        if s.get("user_email"):
+            user = db.session.scalar(sa.select(User).where(User.email == normalise_email(s["user_email"])))
+            if user is None:
+                raise ValidationError(_l("No user signs in with %(email)s; give a guest's name instead.",
+                                         email=s["user_email"]), field="speakers")
+            s["user_id"] = user.id
     session.speakers = [SessionSpeaker(user_id=s.get("user_id"), guest_name_en=clean(s.get("name_en")),
                                        guest_name_zh=clean(s.get("name_zh")), guest_email=clean(s.get("email")))
                         for s in speakers if s.get("user_id") or clean(s.get("name_en")) or clean(s.get("name_zh"))]

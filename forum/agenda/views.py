@@ -87,7 +87,8 @@ def _form_data(form: SessionForm) -> dict:
         "description_en": form.description_en.data, "description_zh": form.description_zh.data,
         "starts_at": _aware(form.starts_at.data), "ends_at": _aware(form.ends_at.data),
         "room_id": form.room_id.data or None, "expected_audience": form.expected_audience.data,
-        "speakers": [{"name_en": line.strip()} for line in (form.speakers.data or "").splitlines() if line.strip()],
+        "speakers": [{"user_email": line.strip()} if "@" in line else {"name_en": line.strip()}
+                     for line in (form.speakers.data or "").splitlines() if line.strip()],
     }
 
 
@@ -120,7 +121,7 @@ def edit_session(forum, session_id):
         form.starts_at.data = row.starts_at.astimezone(HK).replace(tzinfo=None)
         form.ends_at.data = row.ends_at.astimezone(HK).replace(tzinfo=None)
         form.room_id.data = str(row.room_id or "")
-        form.speakers.data = "\n".join(s.display_name for s in row.speakers)
+        form.speakers.data = "\n".join(s.user.email if s.user else s.display_name for s in row.speakers)
     if form.validate_on_submit():
         try:
             sessions.save_session(current_user, target, _form_data(form), row)

@@ -193,3 +193,22 @@ def test_change_log_names_cancelled_and_added_sessions(client, demo_forum):
     assert second.changes["cancelled"] == [gone.id] and len(second.changes["added"]) == 1
     changes = client.get(f"/forums/{forum.slug}/agenda").get_data(as_text=True).split("Changes since version 1")[1]
     assert "Cancelled: Opening" in changes and "Added: Closing" in changes
+
+
+def test_speakers_are_users_by_email_or_named_guests(client, login_as, demo_forum):
+    from tests.factories import UserFactory
+
+    login_as("organiser")
+    forum = demo_forum["forum"]
+    speaker = UserFactory(email="dr.lam@ha.example.org.hk", name_en="Dr Lam")
+    db.session.commit()
+    url = f"/forums/{forum.slug}/agenda/sessions/new"
+    token = _csrf(client, url)
+    data = {"csrf_token": token, "kind": "keynote", "title_en": "Keynote", "starts_at": "2026-12-08T09:00",
+            "ends_at": "2026-12-08T09:30", "speakers": "nobody@ha.example.org.hk\nProf Guest"}
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert "No user signs in with nobody@ha.example.org.hk" in html
+    data["speakers"] = "DR.LAM@ha.example.org.hk\nProf Guest"
+    assert client.post(url, data=data).status_code == 302
+    row = db.session.query(AgendaSession).filter_by(title_en="Keynote").one()
+    assert [(s.user_id, s.display_name) for s in row.speakers] == [(speaker.id, "Dr Lam"), (None, "Prof Guest")]
