@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..cli import SystemActor
 from ..db import HK
 from ..demo import demo_part
 from ..extensions import db
@@ -19,6 +18,16 @@ STAGE_DEMOS_2023 = [
     ("Smart bed-exit sensing", "智能離床感應"), ("Autonomous ward delivery", "病房自動運送"),
     ("Hand-hygiene monitoring", "手部衞生監察"), ("Digital twin of a plant room", "機房數碼孿生"),
 ]
+
+
+class _Loader:
+    """The acting user while the demo data loads (an administrator, as for `flask` commands)."""
+
+    id = None
+    role = "admin"
+    is_authenticated = True
+    is_active = True
+    email = "demo"
 
 
 def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
@@ -79,7 +88,7 @@ def _day_2026(actor, forum) -> int:
 
 @demo_part
 def agenda_days(forum, summary, **_scale):
-    actor = SystemActor()
+    actor = _Loader()
     added = _day_2023(actor) + _day_2026(actor, forum)
     db.session.flush()
     summary.counts["agenda sessions added"] = added
