@@ -212,3 +212,21 @@ def test_speakers_are_users_by_email_or_named_guests(client, login_as, demo_foru
     assert client.post(url, data=data).status_code == 302
     row = db.session.query(AgendaSession).filter_by(title_en="Keynote").one()
     assert [(s.user_id, s.display_name) for s in row.speakers] == [(speaker.id, "Dr Lam"), (None, "Prof Guest")]
+
+
+def test_scheduler_page_explains_an_infeasible_request_and_pdf_in_english(client, login_as, demo_forum):
+    login_as("organiser")
+    forum = demo_forum["forum"]
+    for app in demo_forum["apps"]:
+        app.demo_windows = "10:00-10:15"
+    db.session.commit()
+    token = _csrf(client, f"/forums/{forum.slug}/agenda/edit")
+    client.post(f"/forums/{forum.slug}/agenda/schedule", data={"csrf_token": token})
+    page = client.get(f"/forums/{forum.slug}/agenda/schedule").get_data(as_text=True)
+    assert "No schedule can meet every rule" in page and "room-times are free" in page and "Demo 0" in page
+    assert scheduler.demo_sessions(forum) == {}  # nothing written
+    _talk(demo_forum, 0, title="Opening")
+    releases.publish(demo_forum["actor"], forum)
+    db.session.commit()
+    text = pdf_text(client.get(f"/forums/{forum.slug}/agenda.pdf?lang=en").data)
+    assert "Agenda" in text and "Opening" in text and "09:00" in text
