@@ -5,13 +5,12 @@ one for the page of rows and one per eager-loaded collection (selectinload).
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import tabular
 from ..extensions import db
 from ..forums.models import Forum
 from ..text import normalise
@@ -170,32 +169,9 @@ def exhibitor_rows(forum: Forum) -> list[list]:
     return out
 
 
-def _safe_cell(value):
-    # A cell starting with = + - @ would be run as a formula by spreadsheet programs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(columns: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the Chinese right
+    return tabular.csv_bytes([columns, *rows])
 
 
 def to_xlsx(columns: list[str], rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tabular.xlsx_bytes([columns, *rows], title)
