@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from playwright.sync_api import expect
 
 from forum.qr import qr_png
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, login, shot
@@ -170,7 +171,8 @@ def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, 
     answer = page.request.post(f"{live_server.url}/api/v1/forums/{FORUM}/checkins", data={"code": later_code},
                                headers={"X-CSRFToken": token})
     assert answer.json()["result"] == "ok"
-    page.wait_for_function(f"Number(document.querySelector('#tile-arrived strong').textContent) === {arrived + 1}",
-                           timeout=12000)
+    # (expect() polls from Playwright's own script: a string for wait_for_function would need eval, which the
+    # page's Content-Security-Policy forbids.)
+    expect(page.locator("#tile-arrived strong")).to_have_text(str(arrived + 1), timeout=12000)
     assert "Mr Late Comer" not in page.inner_text("#missing")
     context.close()
