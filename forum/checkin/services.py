@@ -18,11 +18,12 @@ import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
 
 from ..attendees.models import Attendee, AttendeeStatus, Ticket
-from ..attendees.tickets import code_for, lookup_for_scan
+from ..attendees.tickets import code_for, current_ticket, lookup_for_scan
 from ..audit.services import record
-from ..db import HK, utcnow
+from ..db import HK, contains, utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
+from ..forums.models import ForumStatus
 from ..permissions import ensure
 from ..text import clean, slugify
 from .models import CheckIn, CheckInPoint, ScanResult
@@ -179,11 +180,14 @@ def _hk_iso(value: datetime | None) -> str | None:
     return value.astimezone(HK).isoformat(timespec="seconds") if value else None
 
 
-def attendee_json(attendee) -> dict:
-    """The badge fields of an Attendee (or of a row with the same column names)."""
-    return {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
-            "organisation": attendee.organisation, "access_needs": attendee.access_needs,
-            "kind": attendee.kind.value}
+def attendee_json(attendee, *, access_needs: bool = False) -> dict:
+    """The badge fields of an Attendee (or of a row with the same column names). Access needs
+    only where the forum shows them to door staff (Forum.door_shows_access_needs)."""
+    person = {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
+              "organisation": attendee.organisation, "kind": attendee.kind.value}
+    if access_needs:
+        person["access_needs"] = attendee.access_needs
+    return person
 
 
 def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
@@ -261,7 +265,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     holder = found if status in ("ok", "revoked") else None
     if status == "ok" and holder.status == AttendeeStatus.cancelled:
         status = "revoked"
-    person = attendee_json(holder) if holder else None
+    person = attendee_json(holder, access_needs=getattr(forum, "door_shows_access_needs", False)) if holder else None
     attendee_id = holder.id if holder else None
     ticket_id = holder.ticket_id if holder else None
 
@@ -431,26 +435,50 @@ def dashboard(forum) -> Dashboard:
 
 # --- name search for the scanner page -------------------------------------------------------------
 
-def search_attendees(forum, query: str, limit: int = 20) -> list[dict]:
-    """Attendees whose English or Chinese name (or organisation) contains the query, with their live code."""
+SEARCH_LIMIT = 20
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def search_attendees(actor, forum, query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Attendees of a live forum whose English or Chinese name (or organisation) contains the query.
+
+    Door staff get what they need to pick the person, never their ticket code: checking someone
+    in from here goes through check_in_attendee(). At least two characters (one Chinese
+    character) are needed, % and _ are plain characters, and every search is audited.
+    """
+    ensure(actor, "checkin.scan", forum)
+    if forum.status != ForumStatus.live:
+        raise ValidationError(_l("Name search opens when the forum is live."), field="q")
     q = clean(query)
-    if len(q) < 1:
-        return []
-    like = f"%{q.lower()}%"
-    stmt = (sa.select(Attendee, Ticket).outerjoin(Ticket, sa.and_(Ticket.attendee_id == Attendee.id,
-                                                                  Ticket.revoked_at.is_(None)))
+    if len(q.replace(" ", "")) < 2 and not _CJK.search(q):
+        raise ValidationError(_l("Type at least two letters, or one Chinese character."), field="q")
+    live_ticket = (sa.select(Ticket.id).where(Ticket.attendee_id == Attendee.id, Ticket.revoked_at.is_(None))
+                   .exists())
+    stmt = (sa.select(Attendee, live_ticket.label("has_ticket"))
             .where(Attendee.forum_id == forum.id,
-                   sa.or_(sa.func.lower(Attendee.name_en).like(like), Attendee.name_zh.like(f"%{q}%"),
-                          sa.func.lower(Attendee.organisation).like(like)))
-            .order_by(Attendee.name_en, Attendee.id, Ticket.id.desc()))
-    out: dict[int, dict] = {}
-    for attendee, ticket in db.session.execute(stmt.limit(limit * 3)).all():
-        if attendee.id in out:
-            continue
-        item = attendee_json(attendee)
+                   sa.or_(contains(Attendee.name_en, q, ignore_case=True), contains(Attendee.name_zh, q),
+                          contains(Attendee.organisation, q, ignore_case=True)))
+            .order_by(Attendee.name_en, Attendee.id).limit(limit))
+    out = []
+    for attendee, has_ticket in db.session.execute(stmt).all():
+        item = attendee_json(attendee, access_needs=forum.door_shows_access_needs)
         item["status"] = attendee.status.value
-        item["code"] = code_for(ticket) if ticket and attendee.status != AttendeeStatus.cancelled else None
-        out[attendee.id] = item
-        if len(out) >= limit:
-            break
-    return list(out.values())
+        item["has_ticket"] = bool(has_ticket) and attendee.status != AttendeeStatus.cancelled
+        out.append(item)
+    record(actor, "checkin.search", forum, forum_id=forum.id, changes={"query": q, "found": len(out)})
+    return out
+
+
+def check_in_attendee(actor, forum, attendee_id: int, *, point: str | None = None, nonce: str | None = None,
+                      device_id: str = "") -> dict:
+    """Check in a person picked from a name search: their live ticket, found here on the server,
+    goes through the same check_in() as a scanned code."""
+    ensure(actor, "checkin.scan", forum)
+    attendee = db.session.get(Attendee, attendee_id)
+    if attendee is None or attendee.forum_id != forum.id:
+        raise NotFound()
+    ticket = current_ticket(attendee)
+    if ticket is None:
+        raise ValidationError(_l("This person has no valid ticket: register them first."))
+    scan = parse_scan({"code": code_for(ticket), "point": point, "nonce": nonce, "device_id": device_id})
+    return check_in(actor, forum, scan)

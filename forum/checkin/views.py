@@ -10,6 +10,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import json_body
+from .api import scan_rate_key
 from ..db import utcnow
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db, limiter
@@ -104,11 +105,31 @@ def scan(forum: str):
     return render_template("checkin/scan.html", forum=forum, points=services.points_of(forum, active_only=True))
 
 
+def _search_limit() -> str:
+    return current_app.config["RATELIMIT_SEARCH"]
+
+
 @bp.route(BASE + "/search")
 @requires("checkin.scan")
+@limiter.limit(_search_limit, key_func=scan_rate_key)
 def search(forum: str):
     forum = get_forum(forum)
-    return jsonify({"attendees": services.search_attendees(forum, request.args.get("q", ""))})
+    found = services.search_attendees(current_user, forum, request.args.get("q", ""))
+    db.session.commit()  # the audit record of the search
+    return jsonify({"attendees": found})
+
+
+@bp.route(BASE + "/attendees/<int:attendee_id>", methods=["POST"])
+@requires("checkin.scan")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"], key_func=scan_rate_key)
+def check_in_found(forum: str, attendee_id: int):
+    """Check in a person picked from the name search (the page never sees their ticket code)."""
+    forum = get_forum(forum)
+    data = json_body()
+    answer = services.check_in_attendee(current_user, forum, attendee_id, point=data.get("point"),
+                                        nonce=data.get("nonce"), device_id=str(data.get("device_id") or "")[:80])
+    db.session.commit()
+    return jsonify(answer)
 
 
 # --- kiosk ----------------------------------------------------------------------------------------
@@ -145,6 +166,8 @@ def kiosk_scan(forum: str):
                                device_id="kiosk")
     answer = services.check_in(current_user, forum, scan)
     db.session.commit()
+    if answer.get("attendee"):  # never on the kiosk's screen, whatever the forum shows door staff
+        answer = {**answer, "attendee": {k: v for k, v in answer["attendee"].items() if k != "access_needs"}}
     attendee_id = (answer.get("attendee") or {}).get("id") if answer["result"] in ("ok", "already_checked_in") else None
     # The session is only read here: see badge_url().
     return jsonify({**answer, "badge_url": badge_url(forum, attendee_id)})

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import tabular
+from ..db import contains
 from ..extensions import db
 from ..forums.models import Forum
 from ..text import normalise
@@ -32,11 +33,6 @@ def _terms(q: str) -> list[str]:
     return [t for t in normalise(q).split(" ") if t][:8]
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def directory(forum: Forum, query: DirectoryQuery):
     """(applications on this page, total) of approved exhibitors matching the query.
 
@@ -51,9 +47,8 @@ def directory(forum: Forum, query: DirectoryQuery):
     shown = (sa.select(Solution.id).join(application_solution, application_solution.c.solution_id == Solution.id)
              .where(application_solution.c.application_id == Application.id))
     for term in _terms(query.q):
-        pattern = _like(term)
-        matching_solution = sa.exists(shown.where(Solution.search_text.like(pattern, escape="\\")))
-        stmt = stmt.where(sa.or_(Company.search_text.like(pattern, escape="\\"), matching_solution))
+        matching_solution = sa.exists(shown.where(contains(Solution.search_text, term)))
+        stmt = stmt.where(sa.or_(contains(Company.search_text, term), matching_solution))
     if query.theme:
         stmt = stmt.where(sa.exists(
             shown.join(solution_theme, solution_theme.c.solution_id == Solution.id)

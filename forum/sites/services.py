@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
+from ..db import contains
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
@@ -40,8 +41,8 @@ def list_sites(*, kind: str | None = None, cluster_code: str | None = None, quer
     if not include_inactive:
         stmt = stmt.where(Site.active.is_(True))
     if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(sa.or_(Site.name_en.ilike(like), Site.name_zh.like(like)))
+        stmt = stmt.where(sa.or_(contains(Site.name_en, query.strip(), ignore_case=True),
+                                 contains(Site.name_zh, query.strip())))
     return db.session.scalars(stmt).all()
 
 
