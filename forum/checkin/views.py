@@ -19,6 +19,7 @@ from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
 from ..nav import nav_link
 from ..permissions import can, requires
+from . import search as door_search
 from . import services
 from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
 
@@ -114,7 +115,7 @@ def _search_limit() -> str:
 @limiter.limit(_search_limit, key_func=scan_rate_key)
 def search(forum: str):
     forum = get_forum(forum)
-    found = services.search_attendees(current_user, forum, request.args.get("q", ""))
+    found = door_search.search_attendees(current_user, forum, request.args.get("q", ""))
     db.session.commit()  # the audit record of the search
     return jsonify({"attendees": found})
 
@@ -126,7 +127,7 @@ def check_in_found(forum: str, attendee_id: int):
     """Check in a person picked from the name search (the page never sees their ticket code)."""
     forum = get_forum(forum)
     data = json_body()
-    answer = services.check_in_attendee(current_user, forum, attendee_id, point=data.get("point"),
+    answer = door_search.check_in_attendee(current_user, forum, attendee_id, point=data.get("point"),
                                         nonce=data.get("nonce"), device_id=str(data.get("device_id") or "")[:80])
     db.session.commit()
     return jsonify(answer)

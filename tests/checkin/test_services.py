@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.audit.models import AuditEvent
-from forum.checkin import services
+from forum.checkin import search, services
 from forum.checkin.models import CheckIn
 from forum.db import HK, utcnow
 from forum.errors import PermissionDenied, ValidationError
@@ -182,10 +182,10 @@ def test_search_by_english_or_chinese_name_finds_the_person_without_their_code(s
     ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Wong Siu Ming", name_zh="黃小明"))
     AttendeeFactory(forum=ForumFactory(), name_en="Dr Wong Elsewhere")
     for query in ("wong siu", "小明", "WONG"):
-        found = services.search_attendees(scanner, forum, query)
+        found = search.search_attendees(scanner, forum, query)
         assert [a["name_en"] for a in found] == ["Dr Wong Siu Ming"], query
         assert found[0]["has_ticket"] is True and code_for(ticket) not in str(found)
-    assert services.search_attendees(scanner, forum, "nobody") == []
+    assert search.search_attendees(scanner, forum, "nobody") == []
 
 
 def test_add_point_makes_unique_keys_and_records_audit(setting):
