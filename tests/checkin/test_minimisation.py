@@ -56,6 +56,8 @@ def test_name_search_finds_a_literal_percent_or_underscore(client, login_as, for
 
 
 def test_search_results_carry_no_ticket_code(client, login_as, forum):
+    """Replaces tests/checkin/test_views.py::test_search_returns_codes_for_the_scanner, which asserted the
+    opposite (a live ticket code in every result)."""
     login_as("scanner")
     attendee, ticket = _person(forum, name_en="Dr Ho Ka Yan", name_zh="何嘉欣")
     response = _search(client, forum, "何嘉")
