@@ -39,6 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import register_template_helpers
 
     register_template_helpers(app)
+    from . import headers
+
+    headers.init_app(app)
     return app
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -37,6 +38,7 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
         self.RATELIMIT_SCAN = env.get("RATELIMIT_SCAN", "60 per 10 seconds;1200 per minute")
+        self.RATELIMIT_SEARCH = env.get("RATELIMIT_SEARCH", "20 per minute;200 per hour")  # door name search
 
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(env.get("MAIL_PORT") or 25)
@@ -53,8 +55,15 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True
-        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"))
+        # Cookies travel over HTTPS only in production (development serves plain http://127.0.0.1).
+        production = self.ENV_NAME == "production"
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), default=production)
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=7 if production else 30)
+        if production:
+            self.PREFERRED_URL_SCHEME = "https"
         self.PASSWORD_RESET_MAX_AGE = 2 * 3600
         self.INVITATION_MAX_AGE = 14 * 24 * 3600
         self.MAX_CONTENT_LENGTH = 25 * 1024 * 1024

@@ -63,7 +63,11 @@ class Conflict(DomainError):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """The API, and JSON endpoints of the pages (the scanner's search and check-in): their callers
+    send JSON or ask for it."""
+    if request.path.startswith("/api/") or request.path == "/healthz" or request.is_json:
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def json_error(status: int, code: str, message: str, fields: dict | None = None):

@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import mail
 from ..audit.services import record
-from ..db import utcnow
+from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ROLES, ensure
@@ -128,8 +128,9 @@ def list_users(actor, *, role: str | None = None, query: str = ""):
     if role:
         stmt = stmt.where(User.role == role)
     if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(sa.or_(User.email.ilike(like), User.name_en.ilike(like), User.name_zh.like(like)))
+        q = query.strip()
+        stmt = stmt.where(sa.or_(contains(User.email, q, ignore_case=True), contains(User.name_en, q, ignore_case=True),
+                                 contains(User.name_zh, q)))
     return db.session.scalars(stmt).all()
 
 

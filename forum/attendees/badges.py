@@ -80,7 +80,7 @@ def render_badges_pdf(forum, badges: list[Badge], layout: str = "a6") -> bytes:
 
 
 def one_badge(actor, attendee: Attendee, layout: str = "a6") -> bytes:
-    ensure(actor, "attendee.badge")
+    ensure(actor, "attendee.badge", attendee)
     ticket = current_ticket(attendee)
     if ticket is None or attendee.status != AttendeeStatus.registered:
         raise ValidationError(_l("This person has no ticket yet: badges are for registered attendees."))

@@ -39,6 +39,8 @@ def import_command(forum, file, dry_run, only_valid):
 
     forum = _forum(forum)
     plan = plan_import(_actor(), forum, file.read_bytes(), file.name)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
     for line, message in plan.errors:
         click.echo(f"line {line}: {message}" if line else message, err=True)
     summary = f"{plan.created} new, {plan.updated} updated, {plan.skipped} unchanged"

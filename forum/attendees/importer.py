@@ -37,6 +37,7 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader assumed, e.g. a Big5 file
     applied: bool = False
 
     @property
@@ -69,6 +70,7 @@ def plan_import(actor, forum, content: bytes, filename: str = "") -> ImportPlan:
         plan.errors.append((error.line, error.message))
         return plan
     plan.ignored_columns = table.ignored
+    plan.notes = table.notes
     index = site_index()
     clusters = list_clusters()
     existing = {a.email_key: a for a in db.session.scalars(sa.select(Attendee).where(Attendee.forum_id == forum.id))}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import mail
 from ..audit.services import diff, record
-from ..db import utcnow
+from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..extensions import db
 from ..forums.models import ForumStatus
@@ -52,10 +52,11 @@ class AttendeeFilter:
 def filtered_query(forum, f: AttendeeFilter):
     stmt = sa.select(Attendee).where(Attendee.forum_id == forum.id)
     if f.q:
-        like = f"%{clean(f.q)}%"
-        stmt = stmt.where(sa.or_(Attendee.name_en.ilike(like), Attendee.name_zh.like(like),
-                                 Attendee.email_key.like(f"%{normalise_email(f.q)}%"),
-                                 Attendee.organisation.ilike(like), Attendee.title.ilike(like)))
+        q = clean(f.q)
+        stmt = stmt.where(sa.or_(contains(Attendee.name_en, q, ignore_case=True), contains(Attendee.name_zh, q),
+                                 contains(Attendee.email_key, normalise_email(f.q)),
+                                 contains(Attendee.organisation, q, ignore_case=True),
+                                 contains(Attendee.title, q, ignore_case=True)))
     if f.cluster:
         stmt = stmt.where(Attendee.site_id.in_(
             sa.select(Site.id).join(Cluster, Site.cluster_id == Cluster.id).where(Cluster.code == f.cluster)))

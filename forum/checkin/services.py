@@ -17,8 +17,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
 
-from ..attendees.models import Attendee, AttendeeStatus, Ticket
-from ..attendees.tickets import code_for, lookup_for_scan
+from ..attendees.models import Attendee, AttendeeStatus
+from ..attendees.tickets import lookup_for_scan
 from ..audit.services import record
 from ..db import HK, utcnow
 from ..errors import NotFound, ValidationError
@@ -179,11 +179,14 @@ def _hk_iso(value: datetime | None) -> str | None:
     return value.astimezone(HK).isoformat(timespec="seconds") if value else None
 
 
-def attendee_json(attendee) -> dict:
-    """The badge fields of an Attendee (or of a row with the same column names)."""
-    return {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
-            "organisation": attendee.organisation, "access_needs": attendee.access_needs,
-            "kind": attendee.kind.value}
+def attendee_json(attendee, *, access_needs: bool = False) -> dict:
+    """The badge fields of an Attendee (or of a row with the same column names). Access needs
+    only where the forum shows them to door staff (Forum.door_shows_access_needs)."""
+    person = {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
+              "organisation": attendee.organisation, "kind": attendee.kind.value}
+    if access_needs:
+        person["access_needs"] = attendee.access_needs
+    return person
 
 
 def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
@@ -261,7 +264,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     holder = found if status in ("ok", "revoked") else None
     if status == "ok" and holder.status == AttendeeStatus.cancelled:
         status = "revoked"
-    person = attendee_json(holder) if holder else None
+    person = attendee_json(holder, access_needs=getattr(forum, "door_shows_access_needs", False)) if holder else None
     attendee_id = holder.id if holder else None
     ticket_id = holder.ticket_id if holder else None
 
@@ -427,30 +430,3 @@ def dashboard(forum) -> Dashboard:
     by_site = [(code or "", c_en or "", c_zh or "", s_en or "", s_zh or "", invited, arrived or 0)
                for code, c_en, c_zh, s_en, s_zh, invited, arrived in by_site]
     return Dashboard(summary, points, buckets, by_site, missing, missing_count or 0, recent)
-
-
-# --- name search for the scanner page -------------------------------------------------------------
-
-def search_attendees(forum, query: str, limit: int = 20) -> list[dict]:
-    """Attendees whose English or Chinese name (or organisation) contains the query, with their live code."""
-    q = clean(query)
-    if len(q) < 1:
-        return []
-    like = f"%{q.lower()}%"
-    stmt = (sa.select(Attendee, Ticket).outerjoin(Ticket, sa.and_(Ticket.attendee_id == Attendee.id,
-                                                                  Ticket.revoked_at.is_(None)))
-            .where(Attendee.forum_id == forum.id,
-                   sa.or_(sa.func.lower(Attendee.name_en).like(like), Attendee.name_zh.like(f"%{q}%"),
-                          sa.func.lower(Attendee.organisation).like(like)))
-            .order_by(Attendee.name_en, Attendee.id, Ticket.id.desc()))
-    out: dict[int, dict] = {}
-    for attendee, ticket in db.session.execute(stmt.limit(limit * 3)).all():
-        if attendee.id in out:
-            continue
-        item = attendee_json(attendee)
-        item["status"] = attendee.status.value
-        item["code"] = code_for(ticket) if ticket and attendee.status != AttendeeStatus.cancelled else None
-        out[attendee.id] = item
-        if len(out) >= limit:
-            break
-    return list(out.values())

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
-from ..db import HK
+from ..db import HK, starts_with
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
@@ -17,7 +17,7 @@ from .models import Forum, ForumStatus
 
 FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "venue_en", "venue_zh", "starts_at",
           "ends_at", "status", "attendee_capacity", "booth_capacity", "staff_per_booth", "demo_slot_count",
-          "exhibitor_deadline", "registration_deadline")
+          "exhibitor_deadline", "registration_deadline", "door_shows_access_needs")
 
 
 def get_forum(ref: str | int) -> Forum:
@@ -35,16 +35,18 @@ def get_forum(ref: str | int) -> Forum:
 
 @dataclass(frozen=True)
 class ForumRef:
-    """A forum's id and slug only: enough for the door's hot path, which scopes by forum id."""
+    """A forum's id, slug and door setting only: enough for the door's hot path."""
 
     id: int
     slug: str
+    door_shows_access_needs: bool = False
 
 
 # Built once: SQLAlchemy reuses their compiled form (the check-in API runs this on every scan).
 _forum = Forum.__table__.c
-_FORUM_BY_ID = sa.select(_forum.id, _forum.slug).where(_forum.id == sa.bindparam("id"))
-_FORUM_BY_SLUG = sa.select(_forum.id, _forum.slug).where(_forum.slug == sa.bindparam("slug"))
+_FORUM_BY_ID = sa.select(_forum.id, _forum.slug, _forum.door_shows_access_needs).where(_forum.id == sa.bindparam("id"))
+_FORUM_BY_SLUG = (sa.select(_forum.id, _forum.slug, _forum.door_shows_access_needs)
+                  .where(_forum.slug == sa.bindparam("slug")))
 
 
 def forum_ref(ref: str | int) -> ForumRef:
@@ -56,7 +58,7 @@ def forum_ref(ref: str | int) -> ForumRef:
         row = conn.execute(_FORUM_BY_SLUG, {"slug": ref.lower()}).first()
     if row is None:
         raise NotFound(_l("No such forum."))
-    return ForumRef(row.id, row.slug)
+    return ForumRef(row.id, row.slug, bool(row.door_shows_access_needs))
 
 
 def list_forums(*, include_drafts: bool = True) -> list[Forum]:
@@ -94,6 +96,10 @@ def _clean_values(data: dict) -> dict:
     for key in ("starts_at", "ends_at", "exhibitor_deadline", "registration_deadline"):
         if key in values:
             values[key] = as_hk(values[key])
+    if "door_shows_access_needs" in values:
+        if not isinstance(values["door_shows_access_needs"], bool):
+            raise ValidationError(_l("Field %(name)s has the wrong type.", name="door_shows_access_needs"),
+                                  field="door_shows_access_needs")
     if "status" in values and values["status"] is not None:
         try:
             values["status"] = ForumStatus(values["status"])
@@ -123,7 +129,7 @@ def _check(values: dict, forum: Forum | None = None) -> None:
 
 def _unique_slug(wanted: str, forum_id: int | None = None) -> str:
     slug = slugify(wanted)
-    taken = set(db.session.scalars(sa.select(Forum.slug).where(Forum.slug.like(f"{slug}%"),
+    taken = set(db.session.scalars(sa.select(Forum.slug).where(starts_with(Forum.slug, slug),
                                                                Forum.id != (forum_id or 0))))
     if slug not in taken:
         return slug

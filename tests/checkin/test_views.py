@@ -34,13 +34,6 @@ def test_nav_entry_leads_to_the_current_forum(client, login_as, forum):
     assert response.status_code == 302 and "/checkin/scan" in response.headers["Location"]
 
 
-def test_search_returns_codes_for_the_scanner(client, login_as, forum):
-    login_as("scanner")
-    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Ho Ka Yan", name_zh="何嘉欣"))
-    found = client.get(f"/forums/{forum.slug}/checkin/search?q=嘉欣").json["attendees"]
-    assert found[0]["code"] == code_for(ticket)
-
-
 def test_kiosk_checks_in_and_locks_the_tablet_until_the_password(client, login_as, forum):
     login_as("organiser", email="kiosk-organiser@example.org")
     ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Ms Yip", name_zh="葉女士"))
@@ -174,3 +167,41 @@ def test_dashboard_groups_people_without_a_site_with_those_in_clusters(client, l
     assert page.status_code == 200
     by_site = page.get_data(as_text=True).split('id="by-site"')[1].split("</table>")[0]
     assert "Other organisations" in by_site and "0 / 2" in by_site and "Queen Mary Hospital" in by_site
+
+
+def test_a_kiosk_scan_answered_after_the_exit_does_not_lock_the_tablet_again(client, login_as, forum):
+    """The kiosk page keeps scanning the ticket in view while staff end kiosk mode. A scan sent
+    before the exit but answered after it must not bring kiosk mode back (it did: the scan's
+    answer rewrote the whole session cookie, and the next API call was refused with 403)."""
+    login_as("organiser", email="kiosk-race@example.org")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Ms Race", name_zh="賽女士"))
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance"})
+    in_kiosk = client.get_cookie("session").value
+    right = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"password": PASSWORD})
+    assert right.headers["Location"].endswith("/checkin/dashboard")
+    after_exit = client.get_cookie("session").value
+    # The in-flight scan still carries the cookie of kiosk mode ...
+    client.set_cookie("session", in_kiosk)
+    late = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan", json={"code": code_for(ticket)})
+    assert late.json["result"] == "ok"
+    # ... and the browser keeps the cookie of whichever answer arrived last.
+    if "session=" not in late.headers.get("Set-Cookie", ""):
+        client.set_cookie("session", after_exit)
+    assert client.get(f"/api/v1/forums/{forum.slug}/checkins/stats").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_the_kiosk_badge_link_opens_only_the_badge_of_the_person_just_checked_in(client, login_as, forum):
+    from forum.attendees.models import AttendeeStatus
+
+    login_as("organiser", email="kiosk-badge@example.org")
+    mine = TicketFactory(attendee=AttendeeFactory(forum=forum, status=AttendeeStatus.registered))
+    other = AttendeeFactory(forum=forum, status=AttendeeStatus.registered)
+    TicketFactory(attendee=other)
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance"})
+    answer = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan", json={"code": code_for(mine)}).json
+    badge = client.get(answer["badge_url"])
+    assert badge.status_code == 200 and badge.mimetype == "application/pdf"
+    forged = answer["badge_url"].replace(f"/attendees/{mine.attendee_id}/", f"/attendees/{other.id}/")
+    assert client.get(forged).status_code == 302
+    assert client.get(f"/forums/{forum.slug}/attendees/{other.id}/badge.pdf").status_code == 302
