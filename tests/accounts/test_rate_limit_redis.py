@@ -10,11 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Its own Redis database: an app elsewhere that resets its limiter on Redis wipes every limit key of
+# the database it uses, and would reset the count between the two processes.
 def _attempts(n: int, prefix: str, database_url: str, instance: Path) -> str:
     script = textwrap.dedent(f"""
         from forum import create_app
         app = create_app({{"FORUM_ENV": "testing", "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": {database_url!r}, "REDIS_URL": "redis://127.0.0.1:6379/0",
+                          "SQLALCHEMY_DATABASE_URI": {database_url!r}, "REDIS_URL": "redis://127.0.0.1:6379/15",
                           "RATELIMIT_KEY_PREFIX": {prefix!r}, "RATELIMIT_LOGIN": "3 per hour"}})
         client = app.test_client()
         print([client.post("/login", data={{"email": "x@ha.example", "password": "wrong pw"}}).status_code
