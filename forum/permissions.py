@@ -57,6 +57,8 @@ def role_allows(role: str | None, action: str) -> bool:
 def can(user, action: str, obj: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return False
+    if getattr(user, "email_verified", True) is False:  # an unconfirmed sign-up can do nothing
+        return False
     if not role_allows(user.role, action):
         return False
     rule = OBJECT_RULES.get(action)

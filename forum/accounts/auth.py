@@ -22,7 +22,7 @@ def init_login(app: Flask) -> None:
         except ValueError:
             return None
         user = db.session.get(User, user_id)
-        if user is None or user.session_version != version or not user.active:
+        if user is None or user.session_version != version or not user.active or not user.email_verified:
             return None
         return user
 

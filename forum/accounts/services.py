@@ -58,7 +58,7 @@ def check_password_strength(password: str) -> None:
 
 
 def create_user(email: str, role: str, *, password: str | None = None, name_en: str = "",
-                name_zh: str = "", company_id: int | None = None, actor=None) -> User:
+                name_zh: str = "", company_id: int | None = None, actor=None, verified: bool = True) -> User:
     email_key = normalise_email(email)
     if "@" not in email_key or len(email_key) > 254:
         raise ValidationError(_l("Enter a valid email address."), field="email")
@@ -67,7 +67,7 @@ def create_user(email: str, role: str, *, password: str | None = None, name_en: 
     if find_by_email(email_key):
         raise Conflict(_l("An account with this email already exists."), field="email")
     user = User(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
-                company_id=company_id, session_version=1)
+                company_id=company_id, session_version=1, email_verified=verified)
     if password is not None:
         check_password_strength(password)
         user.set_password(password)
@@ -245,6 +245,58 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
+# --- confirming the address of a sign-up ----------------------------------------------------
+
+def _verify_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-verify")
+
+
+def email_verification_token(user: User) -> str:
+    return _verify_serializer().dumps({"u": user.id, "e": user.email})
+
+
+def send_email_verification(user: User) -> None:
+    """Mail a signed link that confirms the address; it expires and works once."""
+    link = mail.external_url("accounts.verify_email", token=email_verification_token(user))
+    mail.queue_template(db.session, user.email, "Confirm your email address / 確認電郵地址", "verify_email",
+                        user=user, link=link, hours=current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600)
+
+
+def verify_email(token: str) -> User:
+    try:
+        data = _verify_serializer().loads(token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError(_l("This link has expired. Sign in to get a new one."))
+    except BadSignature:
+        raise ValidationError(_l("This link is not valid."))
+    user = db.session.get(User, data.get("u"))
+    # Single use: once the address is confirmed the link is spent.
+    if user is None or user.email != data.get("e") or user.email_verified or not user.active:
+        raise ValidationError(_l("This link has already been used or is no longer valid. Please sign in."))
+    user.email_verified = True
+    record(user, "user.email_verified", user)
+    return user
+
+
+def pending_invitation(email: str) -> Invitation | None:
+    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+    return db.session.scalar(sa.select(Invitation).where(
+        Invitation.email == normalise_email(email), Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.created_at > utcnow() - max_age).limit(1))
+
+
+def address_taken(email: str) -> bool:
+    """An account or a pending invitation holds this address: a sign-up may not claim it."""
+    return find_by_email(email) is not None or pending_invitation(email) is not None
+
+
+def tell_owner_of_taken_address(email: str) -> None:
+    """The sign-up page answers the same either way; the owner of the address learns of the attempt."""
+    mail.queue_template(db.session, normalise_email(email), "Sign-up with your address / 有人以你的地址登記",
+                        "signup_address_taken", link=mail.external_url("accounts.login"),
+                        reset_link=mail.external_url("accounts.forgot_password"))
+
+
 # --- invitations ------------------------------------------------------------------------
 
 def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = "",
@@ -281,6 +333,8 @@ def invitation_for_token(token: str) -> Invitation:
         raise NotFound(_l("This invitation link is not valid."))
     if row.accepted_at is not None:
         raise ValidationError(_l("This invitation has already been used. Please sign in."))
+    if row.revoked_at is not None:
+        raise ValidationError(_l("This invitation was withdrawn. Ask the organisers if you need a new one."))
     max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
     if utcnow() - row.created_at > max_age:
         raise ValidationError(_l("This invitation has expired. Ask the organisers for a new one."))

@@ -32,6 +32,11 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Wrong email or password."))
+        elif not user.email_verified:
+            # Only someone holding the password gets here: a fresh link goes to the address itself.
+            services.send_email_verification(user)
+            db.session.commit()
+            flash(_("Confirm your email address first: we sent a new link to it."), "info")
         else:
             login_user(user, remember=form.remember.data)
             if user.locale is None and session.get("locale"):
@@ -82,6 +87,22 @@ def reset_password(token: str):
             flash(_("Your password is set."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login"))
+    db.session.commit()
+    logout_user()
+    login_user(user)
+    flash(_("Your email address is confirmed. Welcome!"), "success")
+    return redirect(url_for("exhibitors.company") if user.role == "exhibitor" else url_for("home.index"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

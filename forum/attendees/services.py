@@ -114,15 +114,23 @@ def attendee_for_token(token: str) -> Attendee:
 
 
 def attendee_for_user(user, forum) -> Attendee | None:
-    """The user's own attendee record at the forum: linked by account, else by the same email (then linked)."""
+    """The user's own attendee record at the forum: linked by account, else by the same email (then linked).
+
+    Linking by email needs an address the account has proven it owns, and an exhibitor account only
+    ever takes its own company's exhibitor-staff record, never an HA invitee's.
+    """
     if forum is None or user is None:
         return None
     attendee = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,
                                                            Attendee.user_id == user.id))
-    if attendee is None:
-        attendee = db.session.scalar(sa.select(Attendee).where(
-            Attendee.forum_id == forum.id, Attendee.email_key == normalise_email(user.email),
-            Attendee.user_id.is_(None)))
+    if attendee is None and user.email_verified:
+        match = sa.select(Attendee).where(Attendee.forum_id == forum.id,
+                                          Attendee.email_key == normalise_email(user.email),
+                                          Attendee.user_id.is_(None))
+        if user.role == "exhibitor":
+            match = match.where(Attendee.kind == AttendeeKind.exhibitor, Attendee.company_id == user.company_id,
+                                Attendee.company_id.is_not(None))
+        attendee = db.session.scalar(match)
         if attendee is not None:
             attendee.user_id = user.id
             db.session.flush()

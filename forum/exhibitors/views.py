@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, send_file, url_for)
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import DomainError, NotFound
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..nav import nav_link
@@ -56,7 +57,12 @@ def _forum_or_404():
 
 # --- sign-up and the company's own pages ------------------------------------------------------
 
+def _signup_limit() -> str:
+    return current_app.config["RATELIMIT_SIGNUP"]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 @public
 def signup():
     if current_user.is_authenticated:
@@ -66,15 +72,16 @@ def signup():
     if form.validate_on_submit():
         try:
             data = _company_data(form) | {"contact_name_zh": form.contact_name_zh.data}
-            user, company = services.sign_up(data, password=form.password.data, logo=_upload(form.logo))
+            services.sign_up(data, password=form.password.data, logo=_upload(form.logo))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your company is registered. Add your solutions next."), "success")
-            return redirect(url_for("exhibitors.company"))
+            # The same answer whether or not the address was free (no account probing).
+            flash(_("Check your mail: we sent a link to %(email)s. Open it to confirm the address; your "
+                    "company's pages open after that.", email=form.contact_email.data), "info")
+            return redirect(url_for("accounts.login"))
     return render_template("exhibitors/signup.html", form=form)
 
 
