@@ -14,14 +14,7 @@ users_cli = AppGroup("users", help="Accounts and API tokens.")
 sites_cli = AppGroup("sites", help="Reference sites (HA hospitals, clinics, labs).")
 
 
-class SystemActor:
-    """The acting user for commands run on the server itself: an administrator."""
-
-    id = None
-    role = "admin"
-    is_authenticated = True
-    is_active = True
-    email = "cli"
+from .permissions import SystemActor  # noqa: F401  (commands act as the system actor)
 
 
 @forum_cli.command("demo")

@@ -301,11 +301,12 @@ def tell_owner_of_taken_address(email: str) -> None:
 
 def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = "",
            company_id: int | None = None) -> Invitation:
-    ensure(actor, "user.invite")
     if role not in ROLES:
         raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
-    if role == "admin" and actor.role != "admin":
+    if role == "admin" and getattr(actor, "role", None) != "admin":
         raise ValidationError(_l("Only an administrator can invite administrators."), field="role")
+    # Organisers invite anyone; a company admin invites colleagues into their own company only.
+    ensure(actor, "user.invite_into", (role, company_id if role == "exhibitor" else None))
     email_key = normalise_email(email)
     if "@" not in email_key:
         raise ValidationError(_l("Enter a valid email address."), field="email")

@@ -139,29 +139,13 @@ def own_company(user) -> Company:
     return db.session.get(Company, user.company_id)
 
 
-class _CompanyInviter:
-    """The company admin, acting through the accounts invitation service.
-
-    invite() requires "user.invite", which only organisers hold; the company-admin
-    rule ("company.members") has already been checked, and the invitation is
-    limited to the exhibitor role and the admin's own company.
-    """
-
-    role = "organiser"
-    is_authenticated = True
-    is_active = True
-
-    def __init__(self, user):
-        self.id, self.email = user.id, user.email
-        self.name_en, self.name_zh = user.name_en, user.name_zh
-
-
 def invite_colleague(actor, company: Company, email: str, *, name_en: str = "", name_zh: str = ""):
+    """A company admin (or an organiser) invites a colleague into the company; the rule is
+    "user.invite_into" in forum/permissions.py."""
     from ..accounts.services import invite
 
     ensure(actor, "company.members", company)
-    return invite(_CompanyInviter(actor), email, "exhibitor", name_en=name_en, name_zh=name_zh,
-                  company_id=company.id)
+    return invite(actor, email, "exhibitor", name_en=name_en, name_zh=name_zh, company_id=company.id)
 
 
 def remove_colleague(actor, company: Company, user) -> None:
@@ -649,7 +633,7 @@ def sync_badges(actor, application: Application) -> None:
     entries = [] if application.status != ApplicationStatus.approved else [
         {"company_id": application.company_id, "name_en": p.name_en, "name_zh": p.name_zh, "email": p.email,
          "title": p.title} for p in application.staff if p.email]
-    sync_exhibitor_staff(application.forum, actor, entries, company_ids={application.company_id}, authorised=True)
+    sync_exhibitor_staff(application.forum, actor, entries, company_ids={application.company_id})
 
 
 def company_public_to(user, company_id: int) -> bool:

@@ -127,3 +127,16 @@ def test_removing_yourself_is_explained_on_the_company_page(client, make_company
     assert "You cannot remove yourself" in response.get_data(as_text=True)
     db.session.refresh(admin)
     assert admin.company_id == company.id
+
+
+def test_company_admin_invites_only_exhibitors_into_own_company(make_company):
+    from forum.accounts.services import invite
+
+    company, admin = make_company()
+    other, _ = make_company()
+    assert not hasattr(services, "_CompanyInviter")  # no stand-in organiser acting for the admin
+    for role, company_id in (("organiser", None), ("ha_staff", None), ("exhibitor", other.id)):
+        with pytest.raises(PermissionDenied):
+            invite(admin, f"{role}@x.example", role, company_id=company_id)
+    invitation = invite(admin, "ok@acme.example", "exhibitor", company_id=company.id)
+    assert invitation.invited_by_id == admin.id
