@@ -38,6 +38,10 @@ class Config:
             raise RuntimeError("REDIS_URL must be set in production (rate limits are shared through Redis)")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "forum-memory://"  # forum/ratelimit.py
         self.RATELIMIT_HEADERS_ENABLED = True
+        # If Redis fails, each process counts on its own until it is back: door scanners and sign-in
+        # keep working (and stay limited) instead of answering 500.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
         self.RATELIMIT_SCAN = env.get("RATELIMIT_SCAN", "60 per 10 seconds;1200 per minute")
 

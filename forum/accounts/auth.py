@@ -30,6 +30,12 @@ def init_login(app: Flask) -> None:
     def _load_from_token(req):
         header = req.headers.get("Authorization", "")
         if not header.lower().startswith("bearer "):
+            from flask import session
+
+            if session.get("kiosk"):  # a tablet in kiosk mode: its own session, no account
+                from ..checkin.kiosk import KioskSession
+
+                return KioskSession(session["kiosk"])
             return None
         from .services import user_for_token
 

@@ -21,8 +21,20 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _account_key() -> str:
+    """The account an attempt is about, so that guessing at one account from many addresses is
+    held back too. Hashed: the rate-limit store holds no email addresses."""
+    import hashlib
+
+    from ..text import normalise_email
+
+    email = normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
 @public
 def login():
     form = LoginForm()
@@ -56,6 +68,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
 @public
 def forgot_password():
     form = ForgotPasswordForm()

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from .. import mail
-from ..audit.services import diff, record
+from ..audit.services import Invitee, diff, record
 from ..db import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..extensions import db
@@ -278,7 +278,7 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
             and (actor.role != "exhibitor" or attendee.kind == AttendeeKind.exhibitor)):
         attendee.user_id = actor.id
     attendee.responded_at = utcnow()
-    record(actor, "attendee.register", attendee, forum_id=forum.id, changes=changes)
+    record(actor or Invitee(attendee), "attendee.register", attendee, forum_id=forum.id, changes=changes)
     if first_time or current_ticket(attendee) is None:
         _issue_and_mail(attendee, token=token)
     db.session.flush()
@@ -305,7 +305,8 @@ def _withdraw(attendee: Attendee, status: AttendeeStatus, actor) -> Attendee:
     for ticket in attendee.tickets:
         if ticket.revoked_at is None:
             ticket.revoked_at = now
-    record(actor, f"attendee.{status.value}", attendee, forum_id=attendee.forum_id, changes=changes)
+    record(actor or Invitee(attendee), f"attendee.{status.value}", attendee, forum_id=attendee.forum_id,
+           changes=changes)
     db.session.flush()
     return attendee
 
