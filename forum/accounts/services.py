@@ -28,16 +28,25 @@ def find_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None; the same work is done either way."""
+    """The user for these credentials, or None; the same work is done either way. Both outcomes go
+    to the audit trail (the caller commits either way)."""
     user = find_by_email(email)
     if user is None or not user.active:
         # Hash anyway so a missing account takes as long as a wrong password.
         _dummy_check(password)
+        _failed_sign_in(email, user)
         return None
     if not user.check_password(password):
+        _failed_sign_in(email, user)
         return None
     user.last_login_at = utcnow()
+    record(user, "user.login" if user.email_verified else "user.login_unverified", user)
     return user
+
+
+def _failed_sign_in(email: str, user: User | None) -> None:
+    record(None, "user.login_failed", user, object_type="User",
+           changes={"email": normalise_email(email)[:254]})
 
 
 _DUMMY_HASH: str | None = None

@@ -43,6 +43,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            db.session.commit()  # the failed attempt stays in the audit trail
             form.password.errors.append(_("Wrong email or password."))
         elif not user.email_verified:
             # Only someone holding the password gets here: a fresh link goes to the address itself.

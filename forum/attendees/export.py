@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationError
 from ..extensions import db
+from ..audit.services import record
 from ..permissions import ensure
 from ..sites.models import Site
 from .models import Attendee
@@ -40,6 +41,10 @@ def export_rows(actor, forum, f: AttendeeFilter | None = None):
 
 
 def export_file(actor, forum, fmt: str, f: AttendeeFilter | None = None) -> bytes:
+    ensure(actor, "attendee.manage")
+    # Personal data leaving the app: who took it, when and from where (the caller commits).
+    record(actor, "attendee.export", forum, forum_id=forum.id,
+           changes={"format": fmt, "filter": {k: v for k, v in vars(f or AttendeeFilter()).items() if v}})
     rows = export_rows(actor, forum, f)
     if fmt == "xlsx":
         from openpyxl import Workbook

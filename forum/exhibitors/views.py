@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..audit.services import record
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
 from ..forms_util import commit_or_flash, show_domain_error
@@ -463,6 +464,9 @@ def export(forum: str, fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise NotFound()
+    # Contact names and addresses leaving the app: who took them, when and from where.
+    record(current_user, "exhibitor.export", forum, forum_id=forum.id, changes={"kind": kind, "format": fmt})
+    db.session.commit()
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
