@@ -36,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from .keys import init_keys
+
+    init_keys(app)
     register_extensions(app)
     register_blueprints(app)
     from .errors import register_errorhandlers

@@ -32,7 +32,10 @@ def demo_command(attendees, exhibitors, if_empty):
         click.echo("The database already holds forums; the demo was not loaded again.")
         return
 
-    summary = load_demo(attendees=attendees, exhibitors=exhibitors, echo=click.echo)
+    try:
+        summary = load_demo(attendees=attendees, exhibitors=exhibitors, echo=click.echo)
+    except RuntimeError as error:
+        raise click.ClickException(str(error))
     db.session.commit()
     for line in summary.lines():
         click.echo(line)

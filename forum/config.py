@@ -63,6 +63,10 @@ class Config:
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"))
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.PASSWORD_RESET_MAX_AGE = 2 * 3600
+        # Ticket codes are signed with key version TICKET_KEY_VERSION ("HKF2..."); versions from
+        # TICKET_KEY_OLDEST up still scan (1: the "HKF1" badges printed before derived keys).
+        self.TICKET_KEY_VERSION = int(env.get("TICKET_KEY_VERSION") or 2)
+        self.TICKET_KEY_OLDEST = int(env.get("TICKET_KEY_OLDEST") or 1)
         self.EMAIL_VERIFY_MAX_AGE = 48 * 3600
         self.RATELIMIT_SIGNUP = env.get("RATELIMIT_SIGNUP", "5 per hour;20 per day")
         self.INVITATION_MAX_AGE = 14 * 24 * 3600

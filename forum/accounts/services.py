@@ -16,6 +16,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
+from ..keys import key_for
 from ..permissions import ROLES, ensure
 from ..text import clean, normalise_email
 from .models import ApiToken, Invitation, User
@@ -218,7 +219,7 @@ def revoke_token(actor: User, token_id: int) -> None:
 # --- password reset ---------------------------------------------------------------------
 
 def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    return URLSafeTimedSerializer(key_for("password-reset"), salt="password-reset")
 
 
 def request_password_reset(email: str) -> None:
@@ -257,7 +258,7 @@ def reset_password(token: str, password: str) -> User:
 # --- confirming the address of a sign-up ----------------------------------------------------
 
 def _verify_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-verify")
+    return URLSafeTimedSerializer(key_for("email-verify"), salt="email-verify")
 
 
 def email_verification_token(user: User) -> str:
@@ -349,6 +350,29 @@ def invitation_for_token(token: str) -> Invitation:
     if utcnow() - row.created_at > max_age:
         raise ValidationError(_l("This invitation has expired. Ask the organisers for a new one."))
     return row
+
+
+def pending_invitations(actor) -> list[Invitation]:
+    """Invitations sent and not yet accepted, withdrawn or expired (organisers' list)."""
+    ensure(actor, "user.invite")
+    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+    return db.session.scalars(sa.select(Invitation).where(
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+        Invitation.created_at > utcnow() - max_age).order_by(Invitation.created_at.desc()).limit(200)).all()
+
+
+def revoke_invitation(actor, invitation_id: int) -> Invitation:
+    """Withdraw a sent invitation: its link stops working and the address is free again."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound()
+    ensure(actor, "user.invite_into", (invitation.role, invitation.company_id))
+    if invitation.accepted_at is not None:
+        raise ValidationError(_l("This invitation was already accepted; deactivate the account instead."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        record(actor, "invitation.revoke", invitation, changes={"email": invitation.email})
+    return invitation
 
 
 def accept_invitation(token: str, *, password: str, name_en: str, name_zh: str) -> User:

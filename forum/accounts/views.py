@@ -282,4 +282,20 @@ def invite():
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             form = InviteForm(formdata=None)
             form.company_id.choices = [("", "—")] + [(str(c.id), c.display_name) for c in companies]
-    return render_template("accounts/invite.html", form=form, link=link)
+    return render_template("accounts/invite.html", form=form, link=link,
+                           pending=services.pending_invitations(current_user), role_labels=ROLE_LABELS)
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@requires("user.invite")
+def revoke_invitation(invitation_id: int):
+    try:
+        invitation = services.revoke_invitation(current_user, invitation_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation to %(email)s is withdrawn; its link no longer works.", email=invitation.email),
+              "success")
+    return redirect(url_for("accounts.invite"))

@@ -226,7 +226,7 @@ def edit_solution(solution_id: int):
 @requires("directory.view")
 def solution(solution_id: int):
     solution = services.get_solution(solution_id)
-    if not services.company_public_to(current_user, solution.company_id):
+    if not services.solution_public_to(current_user, solution):
         raise NotFound()
     return render_template("exhibitors/solution.html", solution=solution, company=solution.company)
 
@@ -235,7 +235,7 @@ def solution(solution_id: int):
 @requires("directory.view")
 def file(file_id: int):
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not services.company_public_to(current_user, stored.company_id):
+    if stored is None or not services.file_public_to(current_user, stored):
         raise NotFound()
     path = uploads.path_of(stored)
     if not path.exists():
@@ -316,7 +316,7 @@ def application(application_id: int):
     application = services.get_application(current_user, application_id)
     staff_side = current_user.role in STAFF
     return render_template("exhibitors/application.html", application=application, forum=application.forum,
-                           company=application.company, history=services.history(application),
+                           company=application.company, history=services.history(application, current_user),
                            status_labels=STATUS_LABELS, decision_form=DecisionForm(),
                            score_form=DemoScoreForm(), staff_side=staff_side,
                            can_edit=staff_side or services.is_open(application.forum))
