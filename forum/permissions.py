@@ -62,9 +62,11 @@ def _invites_into_own_company(user, invitation) -> bool:
         return True
     if user.role != "exhibitor" or role != "exhibitor" or company_id is None or company_id != user.company_id:
         return False
-    from .exhibitors.services import is_company_admin
+    from .exhibitors.models import company_admin
+    from .extensions import db
 
-    return is_company_admin(user, company_id)
+    return db.session.execute(company_admin.select().where(
+        company_admin.c.company_id == company_id, company_admin.c.user_id == user.id)).first() is not None
 
 
 # The object is (role, company_id) of the invitation being made.

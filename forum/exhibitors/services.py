@@ -645,37 +645,6 @@ def sync_badges(actor, application: Application) -> None:
     sync_exhibitor_staff(application.forum, actor, entries, company_ids={application.company_id})
 
 
-def _in_approved_application():
-    from .models import application_solution
-
-    return (sa.select(application_solution.c.solution_id)
-            .join(Application, Application.id == application_solution.c.application_id)
-            .where(Application.status == ApplicationStatus.approved))
-
-
-def solution_public_to(user, solution: Solution) -> bool:
-    """Own company and organisers always; others only a solution shown in an approved application."""
-    if user.role in STAFF or (user.company_id is not None and user.company_id == solution.company_id):
-        return True
-    return db.session.scalar(_in_approved_application().where(
-        sa.column("solution_id") == solution.id).limit(1)) is not None
-
-
-def file_public_to(user, stored) -> bool:
-    """A company's file reaches others only as its logo (once approved) or as a brochure or image of a
-    solution in an approved application; drafts and files of nothing approved stay with the company."""
-    if user.role in STAFF or (user.company_id is not None and user.company_id == stored.company_id):
-        return True
-    company = db.session.get(Company, stored.company_id)
-    if company is not None and company.logo_id == stored.id and company_public_to(user, company.id):
-        return True
-    shown = _in_approved_application().subquery()
-    used = sa.select(Solution.id).where(Solution.id.in_(sa.select(shown.c.solution_id)), sa.or_(
-        Solution.brochure_id == stored.id,
-        Solution.id.in_(sa.select(SolutionImage.solution_id).where(SolutionImage.file_id == stored.id))))
-    return db.session.scalar(used.limit(1)) is not None
-
-
 def company_public_to(user, company_id: int) -> bool:
     """Own company and organisers always; others see a company's profile and files once it is approved."""
     if user.role in STAFF or (user.company_id is not None and user.company_id == company_id):

@@ -15,7 +15,7 @@ from ..forums.services import current_forum, get_forum
 from ..nav import nav_link
 from ..permissions import STAFF, can, ensure, public, requires
 from . import directory as listing
-from . import documents, services, uploads
+from . import documents, services, uploads, visibility
 from .forms import (SECTOR_LABELS, STATUS_LABELS, ApplicationForm, CompanyForm, DecisionForm, DemoScoreForm,
                     InviteColleagueForm, SignUpForm, SolutionForm, ThemeForm)
 from .models import Application, ApplicationStatus, StoredFile, Theme
@@ -226,7 +226,7 @@ def edit_solution(solution_id: int):
 @requires("directory.view")
 def solution(solution_id: int):
     solution = services.get_solution(solution_id)
-    if not services.solution_public_to(current_user, solution):
+    if not visibility.solution_public_to(current_user, solution):
         raise NotFound()
     return render_template("exhibitors/solution.html", solution=solution, company=solution.company)
 
@@ -235,7 +235,7 @@ def solution(solution_id: int):
 @requires("directory.view")
 def file(file_id: int):
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not services.file_public_to(current_user, stored):
+    if stored is None or not visibility.file_public_to(current_user, stored):
         raise NotFound()
     path = uploads.path_of(stored)
     if not path.exists():

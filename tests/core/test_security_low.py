@@ -36,7 +36,7 @@ def test_exhibitors_never_see_reviewers_scores_or_comments(client):
 
 
 def test_draft_solutions_and_their_files_stay_private_until_part_of_an_approved_application(client):
-    from forum.exhibitors import services
+    from forum.exhibitors import visibility as services
     from forum.exhibitors.models import ApplicationStatus, StoredFile
 
     company = CompanyFactory()
