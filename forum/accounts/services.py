@@ -218,8 +218,18 @@ def revoke_token(actor: User, token_id: int) -> None:
 
 # --- password reset ---------------------------------------------------------------------
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(key_for("password-reset"), salt="password-reset")
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    """Signed links of one kind ("password-reset", "email-verify"), each with its own derived key."""
+    return URLSafeTimedSerializer(key_for(purpose), salt=purpose)
+
+
+def _signed_link_data(purpose: str, token: str, max_age: int, expired) -> dict:
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise ValidationError(expired)
+    except BadSignature:
+        raise ValidationError(_l("This link is not valid."))
 
 
 def request_password_reset(email: str) -> None:
@@ -227,19 +237,15 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or not user.active:
         return
-    token = _reset_serializer().dumps({"u": user.id, "v": user.session_version})
+    token = _serializer("password-reset").dumps({"u": user.id, "v": user.session_version})
     link = mail.external_url("accounts.reset_password", token=token)
     mail.queue_template(db.session, user.email, "Reset your password / 重設密碼", "password_reset",
                         user=user, link=link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
 
 
 def user_for_reset_token(token: str) -> User:
-    try:
-        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired:
-        raise ValidationError(_l("This link has expired. Ask for a new one."))
-    except BadSignature:
-        raise ValidationError(_l("This link is not valid."))
+    data = _signed_link_data("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"],
+                             _l("This link has expired. Ask for a new one."))
     user = db.session.get(User, data.get("u"))
     # A used link stops working: setting the password bumps the version.
     if user is None or user.session_version != data.get("v") or not user.active:
@@ -257,12 +263,8 @@ def reset_password(token: str, password: str) -> User:
 
 # --- confirming the address of a sign-up ----------------------------------------------------
 
-def _verify_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(key_for("email-verify"), salt="email-verify")
-
-
 def email_verification_token(user: User) -> str:
-    return _verify_serializer().dumps({"u": user.id, "e": user.email})
+    return _serializer("email-verify").dumps({"u": user.id, "e": user.email})
 
 
 def send_email_verification(user: User) -> None:
@@ -273,12 +275,8 @@ def send_email_verification(user: User) -> None:
 
 
 def verify_email(token: str) -> User:
-    try:
-        data = _verify_serializer().loads(token, max_age=current_app.config["EMAIL_VERIFY_MAX_AGE"])
-    except SignatureExpired:
-        raise ValidationError(_l("This link has expired. Sign in to get a new one."))
-    except BadSignature:
-        raise ValidationError(_l("This link is not valid."))
+    data = _signed_link_data("email-verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"],
+                             _l("This link has expired. Sign in to get a new one."))
     user = db.session.get(User, data.get("u"))
     # Single use: once the address is confirmed the link is spent.
     if user is None or user.email != data.get("e") or user.email_verified or not user.active:
