@@ -257,6 +257,7 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_reset_token(token)
     check_password_strength(password)
     user.set_password(password)
+    user.email_verified = True  # the link reached the mailbox: the address is proven
     record(user, "user.password_reset", user)
     return user
 
@@ -318,7 +319,9 @@ def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = ""
     email_key = normalise_email(email)
     if "@" not in email_key:
         raise ValidationError(_l("Enter a valid email address."), field="email")
-    if find_by_email(email_key):
+    existing = find_by_email(email_key)
+    # An unconfirmed sign-up never blocks the real owner: accepting the invitation replaces it.
+    if existing is not None and existing.email_verified:
         raise Conflict(_l("An account with this email already exists."), field="email")
     if role == "exhibitor" and company_id is None:
         raise ValidationError(_l("Choose the company this person joins."), field="company_id")
@@ -376,6 +379,12 @@ def revoke_invitation(actor, invitation_id: int) -> Invitation:
 def accept_invitation(token: str, *, password: str, name_en: str, name_zh: str) -> User:
     invitation = invitation_for_token(token)
     check_password_strength(password)
+    unconfirmed = find_by_email(invitation.email)
+    if unconfirmed is not None and not unconfirmed.email_verified:
+        # Someone signed up with this address and never proved it; the invitee has.
+        record(None, "user.unconfirmed_replaced", unconfirmed, changes={"email": unconfirmed.email})
+        db.session.delete(unconfirmed)
+        db.session.flush()
     user = create_user(invitation.email, invitation.role, password=password,
                        name_en=name_en or invitation.name_en, name_zh=name_zh or invitation.name_zh,
                        company_id=invitation.company_id)

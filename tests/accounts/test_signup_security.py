@@ -127,3 +127,26 @@ def test_sign_up_is_rate_limited(app, client, monkeypatch):
                                                      "contact_email": f"n{n}@stranger.example"}).status_code
              for n in range(3)]
     assert codes == [302, 302, 429]
+
+
+def test_an_unconfirmed_sign_up_does_not_block_the_real_owners_invitation(client, outbox):
+    from forum.accounts import services
+
+    client.post("/exhibitors/signup", data={**SIGNUP, "contact_email": "squatted@ha.example"})
+    squatter = db.session.scalar(sa.select(User).where(User.email == "squatted@ha.example"))
+    invitation = services.invite(UserFactory(role="organiser"), "squatted@ha.example", "ha_staff")
+    token = invitation.link.rsplit("/", 1)[1]
+    user = services.accept_invitation(token, password="the owner's password", name_en="Real Owner", name_zh="")
+    db.session.flush()
+    assert user.id != squatter.id and user.role == "ha_staff" and user.email_verified
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.email == "squatted@ha.example")) == 1
+
+
+def test_a_password_reset_proves_the_address():
+    from forum.accounts import services
+
+    user = UserFactory(email="forgot@stranger.example", role="exhibitor", email_verified=False)
+    token = services._serializer("password-reset").dumps({"u": user.id, "v": user.session_version})
+    services.reset_password(token, "a brand new password")
+    assert user.email_verified is True
