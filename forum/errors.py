@@ -97,6 +97,11 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        from werkzeug.exceptions import SecurityError
+
+        if isinstance(error, SecurityError):
+            # An untrusted Host: no page is built for it (its links would point at that host).
+            return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             response = json_error(error.code or 500, code, error.description or error.name)

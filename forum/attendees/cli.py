@@ -69,6 +69,7 @@ def export_command(forum, fmt, output):
 
     forum = _forum(forum)
     content = export_file(_actor(), forum, fmt)
+    db.session.commit()  # the export's audit record
     if output:
         output.write_bytes(content)
         click.echo(f"wrote {output}", err=True)
@@ -114,6 +115,7 @@ def badges_command(forum, output, layout, chunk):
         partial.unlink(missing_ok=True)
         raise click.ClickException(error.message)
     partial.replace(output)
+    db.session.commit()  # the download's audit record
     click.echo(f"wrote {total} badge(s) to {output}")
 
 

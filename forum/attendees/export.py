@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from .. import tabular
 from ..errors import ValidationError
 from ..extensions import db
+from ..audit.services import record
 from ..permissions import ensure
 from ..sites.models import Site
 from .models import Attendee
@@ -39,7 +40,11 @@ def export_rows(actor, forum, f: AttendeeFilter | None = None):
 
 def export_file(actor, forum, fmt: str, f: AttendeeFilter | None = None) -> bytes:
     """CSV (with a BOM for Excel) or XLSX, written by forum/tabular.py with its formula guard."""
+    ensure(actor, "attendee.manage")
     if fmt not in ("csv", "xlsx"):
         raise ValidationError(_l("Export as csv or xlsx."))
+    # Personal data leaving the app: who took it, when and from where (the caller commits).
+    record(actor, "attendee.export", forum, forum_id=forum.id,
+           changes={"format": fmt, "filter": {k: v for k, v in vars(f or AttendeeFilter()).items() if v}})
     rows = export_rows(actor, forum, f)
     return tabular.xlsx_bytes(rows, "attendees") if fmt == "xlsx" else tabular.csv_bytes(rows)

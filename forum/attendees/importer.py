@@ -142,7 +142,15 @@ def apply_import(actor, forum, plan: ImportPlan, *, only_valid: bool = False) ->
         if row.action == "update":
             for name, (_old, new) in row.changes.items():
                 setattr(row.attendee, name, new)
+            record(actor, "attendee.import_update", row.attendee, forum_id=forum.id, changes=row.changes)
     db.session.flush()
+    if new_rows:
+        # One audit record per person the list added, under the id the insert gave them.
+        ids = dict(db.session.execute(sa.select(Attendee.email_key, Attendee.id).where(
+            Attendee.forum_id == forum.id, Attendee.email_key.in_([r.email for r in new_rows]))).all())
+        for r in new_rows:
+            record(actor, "attendee.import_create", None, object_type="Attendee", forum_id=forum.id,
+                   changes={k: v for k, v in r.values.items() if v not in ("", None)}).object_id = ids.get(r.email)
     record(actor, "attendee.import", forum, forum_id=forum.id,
            changes={"created": plan.created, "updated": plan.updated, "unchanged": plan.skipped,
                     "bad_rows": len(plan.errors), "only_valid": only_valid})

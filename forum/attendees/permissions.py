@@ -20,6 +20,8 @@ def _badge_of(user, attendee) -> bool:
     (a reprint at the door), never one reached by counting through ids."""
     if user.role in STAFF:
         return True
+    if user.role == "kiosk":  # a tablet in kiosk mode: only the person it just checked in
+        return attendee.id == user.attendee_id
     from ..checkin.models import CheckIn, ScanResult
     from ..db import utcnow
     from ..extensions import db
@@ -30,7 +32,8 @@ def _badge_of(user, attendee) -> bool:
         CheckIn.received_at >= utcnow() - BADGE_AFTER_SCAN))))
 
 
-# A single badge: organisers, and door staff for a person just scanned (reprints).
-grant("attendee.badge", STAFF | {"scanner"}, rule=_badge_of)
+# A single badge: organisers, door staff for a person just scanned (reprints), and a kiosk tablet for
+# the person it just checked in (its lock in checkin/views.py holds that too).
+grant("attendee.badge", STAFF | {"scanner", "kiosk"}, rule=_badge_of)
 # A signed-in person's own invitation and ticket: the people who attend rather than run the forum.
 grant("attendee.respond_own", {"ha_staff", "exhibitor", "partnership"}, rule=_own_attendee)

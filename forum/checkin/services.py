@@ -197,8 +197,12 @@ def _answer(result: ScanResult, person: dict | None = None, at: datetime | None 
 # The statements of the hot path, built once as Core so SQLAlchemy reuses their compiled form.
 _checkin_table = CheckIn.__table__
 _checkin = _checkin_table.c
-_STORED_ANSWER = sa.select(_checkin.answer).where(_checkin.forum_id == sa.bindparam("forum_id"),
-                                                  _checkin.nonce == sa.bindparam("nonce"))
+# A stored answer goes back only to the scanner (account and device) that sent the nonce: another
+# device replaying someone else's nonce learns nothing about the person scanned.
+_STORED_ANSWER = sa.select(_checkin.answer).where(
+    _checkin.forum_id == sa.bindparam("forum_id"), _checkin.nonce == sa.bindparam("nonce"),
+    _checkin.scanner_id.is_not_distinct_from(sa.bindparam("scanner_id", type_=sa.Integer)),
+    _checkin.device_id == sa.bindparam("device_id"))
 _LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"))
                      .select_from(_checkin_table.outerjoin(CheckInPoint.__table__, _point.id == _checkin.point_id))
                      .where(_checkin.forum_id == sa.bindparam("forum_id"),
@@ -219,10 +223,13 @@ _INSERT_UNLESS_TAKEN = sa.text(
              ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's rowcount only if asked
 
 
-def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
+def _stored_answer(forum_id: int, nonce: str | None, scanner_id: int | None = None,
+                   device_id: str = "") -> dict | None:
     if not nonce:
         return None
-    return db.session.connection().execute(_STORED_ANSWER, {"forum_id": forum_id, "nonce": nonce}).scalar()
+    return db.session.connection().execute(_STORED_ANSWER, {"forum_id": forum_id, "nonce": nonce,
+                                                            "scanner_id": scanner_id,
+                                                            "device_id": device_id or ""}).scalar()
 
 
 def _live_first_entry(forum_id: int, attendee_id: int):
@@ -252,7 +259,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     ensure(actor, "checkin.scan", forum)
     db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
-    stored = _stored_answer(forum_id, scan.nonce)
+    stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
     if stored is not None:
         return stored
     now = utcnow()
@@ -279,14 +286,14 @@ def check_in(actor, forum, scan: Scan) -> dict:
         answer = _answer(ScanResult(status), person)
         if _try_insert(row(ScanResult(status), answer)):
             return answer
-        return _stored_answer(forum_id, scan.nonce) or answer
+        return _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id) or answer
 
     answer = _answer(ScanResult.ok, person, scanned_at, point_key)
     if _try_insert(row(ScanResult.ok, answer, first=True)):
         return answer
     # Refused: either this nonce was recorded meanwhile, or the attendee is already in.
     for _attempt in range(3):
-        stored = _stored_answer(forum_id, scan.nonce)
+        stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
         if stored is not None:
             return stored
         first = _live_first_entry(forum_id, attendee_id)

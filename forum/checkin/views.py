@@ -5,7 +5,7 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -19,6 +19,7 @@ from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
 from ..nav import nav_link
 from ..permissions import can, requires
+from . import kiosk as kiosk_mode
 from . import search as door_search
 from . import services
 from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
@@ -81,7 +82,10 @@ def _kiosk_lock():
     args = request.view_args or {}
     if (request.endpoint == "attendees.badge" and args.get("forum") == kiosk["forum"]
             and _badge_pass_valid(args.get("attendee_id"), kiosk["forum"])):
-        return None  # the badge of a person who has just checked in at this kiosk
+        # The badge of a person who has just checked in at this kiosk: for this request the kiosk
+        # holds that person's pass, which the "attendee.badge" rule checks.
+        current_user.attendee_id = args.get("attendee_id")
+        return None
     if request.path.startswith("/api/"):
         raise PermissionDenied()
     return redirect(url_for("checkin.kiosk", forum=kiosk["forum"]))
@@ -149,9 +153,29 @@ def kiosk(forum: str):
     form = KioskStartForm()
     form.point.choices = [(p.key, p.display_name) for p in points]
     if form.validate_on_submit():
-        session["kiosk"] = {"forum": forum.slug, "point": form.point.data}
-        return redirect(url_for("checkin.kiosk", forum=forum.slug))
-    return render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points)
+        try:
+            kiosk_mode.start_kiosk(current_user, forum, form.pin.data, make_new_pin=form.new_pin.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            # The organiser's session leaves the tablet: from here on it is a kiosk and nothing else.
+            logout_user()
+            session["kiosk"] = {"forum": forum.slug, "point": form.point.data}
+            # Already "not fresh": Flask-Login's session protection would otherwise write that into the
+            # session on the first scan, and a late scan's cookie could then revive an ended kiosk.
+            session["_fresh"] = False
+            return redirect(url_for("checkin.kiosk", forum=forum.slug))
+    return render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points,
+                           pin_set=forum.kiosk_pin_hash is not None)
+
+
+def _kiosk_session(forum):
+    state = session.get("kiosk")
+    if current_user.role != "kiosk" or not state or state["forum"] != forum.slug:
+        raise PermissionDenied()
+    return state
 
 
 @bp.route(BASE + "/kiosk/scan", methods=["POST"])
@@ -159,9 +183,7 @@ def kiosk(forum: str):
 @limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"])
 def kiosk_scan(forum: str):
     forum = get_forum(forum)
-    state = session.get("kiosk")
-    if not state or state["forum"] != forum.slug:
-        raise PermissionDenied()
+    state = _kiosk_session(forum)
     data = json_body()
     scan = services.parse_scan({"code": data.get("code"), "nonce": data.get("nonce"), "point": state.get("point")},
                                device_id="kiosk")
@@ -179,12 +201,15 @@ def kiosk_scan(forum: str):
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def kiosk_exit(forum: str):
     forum = get_forum(forum)
+    _kiosk_session(forum)
     form = KioskExitForm()
-    if form.validate_on_submit() and current_user.check_password(form.password.data):
+    ended = form.validate_on_submit() and kiosk_mode.end_kiosk(current_user, forum, form.pin.data)
+    db.session.commit()
+    if ended:
         session.pop("kiosk", None)
-        flash(_("Kiosk mode has ended."), "success")
-        return redirect(url_for("checkin.dashboard", forum=forum.slug))
-    flash(_("Wrong password: the kiosk stays locked."), "error")
+        flash(_("Kiosk mode has ended. Sign in to carry on."), "success")
+        return redirect(url_for("accounts.login", next=url_for("checkin.dashboard", forum=forum.slug)))
+    flash(_("Wrong PIN: the kiosk stays locked."), "error")
     return redirect(url_for("checkin.kiosk", forum=forum.slug))
 
 

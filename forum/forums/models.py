@@ -46,6 +46,8 @@ class Forum(db.Model):
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The check-in kiosk's own PIN (a salted hash), set by an organiser: it starts and ends kiosk mode.
+    kiosk_pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 

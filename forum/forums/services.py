@@ -1,6 +1,8 @@
 """Forums: create, change and find them. Every forum-scoped record hangs off one of these."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -127,6 +129,17 @@ def _check(values: dict, forum: Forum | None = None) -> None:
             raise ValidationError(_l("Must be at least 1."), field=key)
 
 
+SLUG_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # the same rule as ForumForm.slug
+
+
+def _checked_slug(data: dict) -> str:
+    """The short name asked for, checked as the form checks it (the API reaches here without the form)."""
+    slug = (data.get("slug") or "").strip().lower()
+    if slug and (len(slug) > 80 or not SLUG_SHAPE.match(slug)):
+        raise ValidationError(_l("Use lower-case letters, digits and dashes."), field="slug")
+    return slug
+
+
 def _unique_slug(wanted: str, forum_id: int | None = None) -> str:
     slug = slugify(wanted)
     taken = set(db.session.scalars(sa.select(Forum.slug).where(starts_with(Forum.slug, slug),
@@ -144,7 +157,7 @@ def create_forum(actor, data: dict) -> Forum:
     values = _clean_values(data)
     _check(values)
     values.setdefault("status", ForumStatus.draft)
-    slug_wanted = (data.get("slug") or "").strip().lower()
+    slug_wanted = _checked_slug(data)
     if slug_wanted:
         if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted)):
             raise Conflict(_l("Another forum already uses this short name."), field="slug")
@@ -163,7 +176,7 @@ def update_forum(actor, forum: Forum, data: dict) -> dict:
     ensure(actor, "forum.manage", forum)
     values = _clean_values(data)
     _check(values, forum)
-    slug_wanted = (data.get("slug") or "").strip().lower()
+    slug_wanted = _checked_slug(data)
     if slug_wanted and slug_wanted != forum.slug:
         if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted, Forum.id != forum.id)):
             raise Conflict(_l("Another forum already uses this short name."), field="slug")

@@ -1,7 +1,7 @@
 """data security: the forum setting that shows access needs to door staff
 
 Revision ID: 0006_data_security
-Revises: 0004_checkin
+Revises: 0005_accounts_security
 Create Date: 2026-11-27 12:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_data_security'
-down_revision = '0004_checkin'
+down_revision = '0005_accounts_security'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@
   var staff = cfg.mode === "staff";
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   var $ = function (id) { return document.getElementById(id); };
-  var CODE_RE = /^HKF1[A-Z2-7]{32}$/;
+  var CODE_RE = /^HKF[0-9][A-Z2-7]{32}$/;
   var pointEl = $("point"), resultEl = $("result"), queueEl = $("queue"), logEl = $("log");
   var video = $("video"), canvas = $("frame"), cameraState = $("camera-state");
   var idleTimer = null;

@@ -139,8 +139,6 @@ def test_offline_scans_are_queued_and_recorded_exactly_once(live_server, page):
 
 
 def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, tmp_path, camera_context):
-    from forum.demo import DEMO_PASSWORD
-
     [(attendee_id, code), (_later_id, later_code)] = seed_attendees(
         live_server, [("Ms Kiosk Lau", "劉自助", "Kwong Wah Hospital"), ("Mr Late Comer", "遲來者", "Kwong Wah Hospital")])
     video = write_y4m(qr_png(code, box_size=8), tmp_path / "kiosk.y4m")
@@ -149,17 +147,21 @@ def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, 
     login(page, live_server, "organiser@forum.example")
     page.goto(f"{live_server.url}/forums/{FORUM}/checkin/kiosk")
     page.select_option("select[name=point]", "main-entrance")
+    page.fill("input[name=pin]", "482913")
     page.click("button:has-text('Start kiosk mode')")
     page.locator("#result[data-result=ok]").wait_for(timeout=20000)
     assert page.inner_text("#result-name") == "Ms Kiosk Lau" and page.inner_text("#result-other") == "劉自助"
     shot(page, "checkin-kiosk-welcome")
-    # Locked: the rest of the site is out of reach until the organiser's password is given.
+    # Locked: the rest of the site is out of reach until the kiosk PIN is given; then the tablet is signed out.
     page.goto(live_server.url + "/forums/")
     assert page.url.endswith("/checkin/kiosk")
     page.click("summary:has-text('Staff')")
-    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.fill("input[name=pin]", "482913")
     page.click("button:has-text('End kiosk mode')")
-    page.wait_for_url("**/checkin/dashboard")
+    page.wait_for_load_state()
+    assert "/login" in page.url, (page.url, page.inner_text("body")[:500])
+    login(page, live_server, "organiser@forum.example")
+    page.goto(f"{live_server.url}/forums/{FORUM}/checkin/dashboard")
     assert "Ms Kiosk Lau" not in page.inner_text("#missing")
     assert int(page.inner_text("#tile-arrived strong")) >= 1
     assert page.locator("svg.chart rect").count() >= 1

@@ -95,14 +95,18 @@ def test_brochure_is_served_as_an_attachment(client, make_company):
 def test_another_company_cannot_see_files_until_the_owner_is_approved(client, make_company, open_forum):
     company, admin = make_company()
     stored = uploads.store(company.id, png_bytes(), kind="image", actor=admin)
+    company.logo_id = stored.id
+    loose = uploads.store(company.id, png_bytes(colour="red"), kind="image", actor=admin)
     _other, other_admin = make_company()
     db.session.commit()
     _sign_in(client, other_admin)
     assert client.get(f"/exhibitors/files/{stored.id}").status_code == 404
     ApplicationFactory(forum=open_forum, company=company, status="approved")
     db.session.commit()
-    # Approved exhibitors' logos and images are public to signed-in users (the directory shows them).
+    # Approved exhibitors' logos are public to signed-in users (the directory shows them); a file that
+    # is part of nothing approved stays with the company.
     assert client.get(f"/exhibitors/files/{stored.id}").status_code == 200
+    assert client.get(f"/exhibitors/files/{loose.id}").status_code == 404
 
 
 def test_solution_form_refuses_a_fake_brochure_and_stores_nothing(client, make_company, app):
