@@ -1,7 +1,7 @@
 """agenda: rooms, sessions, speakers, demo slots, scheduler runs, releases, booth demos, stars, feeds
 
 Revision ID: 0007_agenda
-Revises: 0004_checkin
+Revises: 0006_data_security
 Create Date: 2026-11-27 12:35:23.186294
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_agenda'
-down_revision = '0004_checkin'
+down_revision = '0006_data_security'
 branch_labels = None
 depends_on = None
 

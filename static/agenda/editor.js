@@ -10,6 +10,13 @@
   var steps = Number(grid.dataset.steps);
   var rooms = grid.dataset.rooms ? grid.dataset.rooms.split(",") : [];
   var panel = document.getElementById("agenda-conflicts");
+  // Grid placement arrives in data- attributes (the Content-Security-Policy allows no inline styles).
+  grid.style.setProperty("--rooms", grid.dataset.gridRooms);
+  grid.style.setProperty("--steps", grid.dataset.steps);
+  Array.prototype.forEach.call(grid.querySelectorAll("[data-grid-row],[data-grid-column]"), function (el) {
+    if (el.dataset.gridRow) { el.style.gridRow = el.dataset.gridRow; }
+    if (el.dataset.gridColumn) { el.style.gridColumn = el.dataset.gridColumn; }
+  });
   var dragged = null, grabOffset = 0;
 
   function rowHeight() {
