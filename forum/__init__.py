@@ -83,6 +83,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .agenda.personal import bp as agenda_personal_bp
+    from .agenda.public import bp as agenda_public_bp
+    from .agenda.views import bp as agenda_bp
     from .api import bp as api_bp
     from .api.health import health_bp
     from .attendees.views import bp as attendees_bp
@@ -94,5 +97,6 @@ def register_blueprints(app: Flask) -> None:
     from .sites.views import bp as sites_bp
 
     for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, exhibitors_bp, attendees_bp, checkin_bp,
-               api_bp, health_bp):
+               api_bp, health_bp, agenda_bp, agenda_public_bp,
+               agenda_personal_bp):
         app.register_blueprint(bp)

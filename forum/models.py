@@ -6,3 +6,5 @@ from .forums.models import Forum  # noqa: F401
 from .sites.models import Cluster, Site  # noqa: F401
 from .attendees.models import Attendee, Ticket  # noqa: F401
 from .checkin.models import CheckIn, CheckInPoint  # noqa: F401
+from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, BoothBooking, BoothDemoSlot,  # noqa: F401
+                            DemoSlot, Room, SchedulerRun, SessionSpeaker, SessionStar)
