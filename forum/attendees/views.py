@@ -24,7 +24,6 @@ from . import badges, importer, services
 from .export import export_file
 from .forms import KIND_LABELS, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm, RegistrationForm
 from .models import AttendeeStatus
-from .themes import THEMES
 from .tickets import code_for, current_ticket
 
 bp = Blueprint("attendees", __name__)
@@ -209,7 +208,7 @@ def show(forum: str, attendee_id: int):
     code = code_for(ticket) if ticket else None
     return render_template("attendees/show.html", forum=forum, a=attendee, code=code,
                            qr=qr_svg(code) if code else None, status_labels=STATUS_LABELS,
-                           kind_labels=KIND_LABELS, themes=THEMES)
+                           kind_labels=KIND_LABELS)
 
 
 @bp.route("/forums/<forum>/attendees/<int:attendee_id>/edit", methods=["GET", "POST"])
@@ -281,6 +280,7 @@ def answer(forum: str, attendee_id: int):
 
 def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url: str):
     form = RegistrationForm(obj=attendee if request.method == "GET" else None)
+    form.themes.choices = services.theme_choices()
     choice = request.form.get("answer")
     if request.method == "POST" and choice in ("decline", "cancel"):
         # The CSRF token is checked for every POST before the view runs.
