@@ -82,3 +82,6 @@ def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, exhibitors_bp, attendees_bp, checkin_bp,
                api_bp, health_bp):
         app.register_blueprint(bp)
+    from .matchmaking import init_app as init_matchmaking
+
+    init_matchmaking(app)

@@ -54,6 +54,8 @@ class Attendee(db.Model):
     dietary_needs: Mapped[str] = mapped_column(sa.Text, default="")
     # PDPO: sharing contact details with exhibitors needs an explicit yes; the default is no.
     share_contact: Mapped[bool] = mapped_column(default=False)
+    # The key inside the badge's lead code (apart from the ticket: exhibitors never hold door tickets).
+    lead_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(10), unique=True)
     invitation_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

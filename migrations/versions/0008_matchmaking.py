@@ -36,6 +36,8 @@ def upgrade():
     # Dropped before the rows go in: SQLite rebuilds the table, and dropping the old copy would cascade.
     with op.batch_alter_table('attendee', schema=None) as batch_op:
         batch_op.drop_column('themes')
+        batch_op.add_column(sa.Column('lead_key', sa.LargeBinary(length=10), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_attendee_lead_key'), ['lead_key'])
     if links:
         table = sa.table("attendee_theme", sa.column("attendee_id", sa.Integer), sa.column("theme_id", sa.Integer),
                          sa.column("position", sa.Integer))
@@ -56,7 +58,58 @@ def _read_attendee_themes() -> list[dict]:
 
 
 def _create_matchmaking_tables():
-    pass
+    op.create_table('lead',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('forum_id', sa.Integer(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('attendee_id', sa.Integer(), nullable=False),
+    sa.Column('scanned_by_id', sa.Integer(), nullable=True),
+    sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('nonce', sa.String(length=80), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('tags', sa.String(length=300), nullable=False),
+    sa.Column('connect_requested_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('rating IS NULL OR rating BETWEEN 1 AND 5', name=op.f('ck_lead_rating_range')),
+    sa.ForeignKeyConstraint(['attendee_id'], ['attendee.id'], name=op.f('fk_lead_attendee_id_attendee'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_lead_company_id_company'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_lead_forum_id_forum'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['scanned_by_id'], ['user.id'], name=op.f('fk_lead_scanned_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lead')),
+    sa.UniqueConstraint('forum_id', 'company_id', 'attendee_id', name='uq_lead_forum_company_attendee')
+    )
+    with op.batch_alter_table('lead', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lead_attendee_id'), ['attendee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lead_company_id'), ['company_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lead_forum_id'), ['forum_id'], unique=False)
+
+    op.create_table('bookmark',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('forum_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('solution_id', sa.Integer(), nullable=True),
+    sa.Column('interest', sa.Enum('curious', 'follow_up', 'pilot', name='interest', native_enum=False, length=16), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('site_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_bookmark_company_id_company'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_bookmark_forum_id_forum'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_bookmark_site_id_site'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['solution_id'], ['solution.id'], name=op.f('fk_bookmark_solution_id_solution'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_bookmark_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bookmark'))
+    )
+    with op.batch_alter_table('bookmark', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bookmark_company_id'), ['company_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookmark_forum_id'), ['forum_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookmark_solution_id'), ['solution_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookmark_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_bookmark_exhibitor', ['user_id', 'forum_id', 'company_id'], unique=True, sqlite_where=sa.text('solution_id IS NULL'), postgresql_where=sa.text('solution_id IS NULL'))
+        batch_op.create_index('uq_bookmark_solution', ['user_id', 'forum_id', 'solution_id'], unique=True, sqlite_where=sa.text('solution_id IS NOT NULL'), postgresql_where=sa.text('solution_id IS NOT NULL'))
 
 
 def downgrade():
@@ -71,6 +124,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attendee_theme_theme_id'))
     op.drop_table('attendee_theme')
     with op.batch_alter_table('attendee', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_attendee_lead_key'), type_='unique')
+        batch_op.drop_column('lead_key')
         batch_op.add_column(sa.Column('themes', sa.JSON(), nullable=False, server_default='[]'))
     for attendee_id, values in keys.items():
         conn.execute(sa.text("UPDATE attendee SET themes = :themes WHERE id = :id"),
@@ -78,4 +133,16 @@ def downgrade():
 
 
 def _drop_matchmaking_tables():
-    pass
+    with op.batch_alter_table('bookmark', schema=None) as batch_op:
+        batch_op.drop_index('uq_bookmark_solution', sqlite_where=sa.text('solution_id IS NOT NULL'), postgresql_where=sa.text('solution_id IS NOT NULL'))
+        batch_op.drop_index('uq_bookmark_exhibitor', sqlite_where=sa.text('solution_id IS NULL'), postgresql_where=sa.text('solution_id IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_bookmark_user_id'))
+        batch_op.drop_index(batch_op.f('ix_bookmark_solution_id'))
+        batch_op.drop_index(batch_op.f('ix_bookmark_forum_id'))
+        batch_op.drop_index(batch_op.f('ix_bookmark_company_id'))
+    op.drop_table('bookmark')
+    with op.batch_alter_table('lead', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lead_forum_id'))
+        batch_op.drop_index(batch_op.f('ix_lead_company_id'))
+        batch_op.drop_index(batch_op.f('ix_lead_attendee_id'))
+    op.drop_table('lead')

@@ -1,0 +1,126 @@
+"""Bookmark pages: the buttons' target, "My bookmarks" across forums, one bookmark's details, exports."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..forms_util import safe_next, show_domain_error
+from ..forums.models import ForumStatus
+from ..forums.services import get_forum
+from ..home.next_steps import Step, step
+from ..nav import nav_link
+from ..permissions import requires
+from . import bookmarks, exports
+from .forms import BookmarkForm
+
+bp = Blueprint("matchmaking", __name__)
+
+nav_link("matchmaking.my_bookmarks", _l("My bookmarks"), "bookmark.own", 35)
+
+
+@step("ha_staff", "admin", order=30)
+def _bookmark_steps(user, forum):
+    if forum is None or forum.status == ForumStatus.draft:
+        return []
+    return [Step(_l("Bookmark what you want to follow up"), url_for("exhibitors.directory", forum=forum.slug),
+                 _l("From the directory, or scan a booth's QR poster with your phone."))]
+
+
+def _forum(ref: str):
+    forum = get_forum(ref)
+    if forum.status == ForumStatus.draft:
+        raise NotFound(_l("No such forum."))
+    return forum
+
+
+@bp.route("/forums/<forum>/bookmarks", methods=["POST"])
+@requires("bookmark.own")
+def add(forum: str):
+    """The bookmark buttons (directory, solution page, booth page): one tap, then the bookmark's page."""
+    forum = _forum(forum)
+    back = safe_next(request.form.get("next"), url_for("exhibitors.directory", forum=forum.slug))
+    try:
+        bookmark, created = bookmarks.add_bookmark(
+            current_user, forum, solution_id=request.form.get("solution") or None,
+            booth=request.form.get("booth") or None, company_id=request.form.get("exhibitor") or None)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Bookmarked.") if created else _("Already in your bookmarks."), "success")
+    return redirect(url_for("matchmaking.show", bookmark_id=bookmark.id, next=back))
+
+
+@bp.route("/bookmarks/<int:bookmark_id>", methods=["GET", "POST"])
+@requires("bookmark.own")
+def show(bookmark_id: int):
+    """One bookmark: its note, interest and candidate site, and what to look at next."""
+    bookmark = bookmarks.get_bookmark(current_user, bookmark_id)
+    form = BookmarkForm(obj=bookmark if request.method == "GET" else None)
+    if request.method == "GET":
+        form.interest.data = bookmark.interest.value
+        form.site_id.data = str(bookmark.site_id or "")
+    form.site_id.choices = [("", _("No site yet"))] + [(str(s.id), s.display_name if not _zh() else
+                                                        (s.name_zh or s.name_en))
+                                                       for s in bookmarks.candidate_sites()]
+    if form.validate_on_submit():
+        try:
+            bookmarks.update_bookmark(current_user, bookmark.id, {
+                "interest": form.interest.data, "note": form.note.data, "site_id": form.site_id.data or None})
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("matchmaking.show", bookmark_id=bookmark.id))
+    from .recommendations import for_person
+
+    recommendations = for_person(current_user, bookmark.forum, k=5)
+    return render_template("matchmaking/bookmark.html", bookmark=bookmark, form=form, forum=bookmark.forum,
+                           recommendations=recommendations,
+                           back=safe_next(request.args.get("next"), url_for("matchmaking.my_bookmarks")))
+
+
+def _zh() -> bool:
+    from ..i18n import is_chinese
+
+    return is_chinese()
+
+
+@bp.route("/bookmarks/<int:bookmark_id>/delete", methods=["POST"])
+@requires("bookmark.own")
+def delete(bookmark_id: int):
+    bookmarks.remove_bookmark(current_user, bookmark_id)
+    db.session.commit()
+    flash(_("Removed from your bookmarks."), "info")
+    return redirect(safe_next(request.form.get("next"), url_for("matchmaking.my_bookmarks")))
+
+
+@bp.route("/my/bookmarks")
+@requires("bookmark.own")
+def my_bookmarks():
+    rows = bookmarks.my_bookmarks(current_user)
+    booths = bookmarks.booth_codes_for(rows)
+    return render_template("matchmaking/my_bookmarks.html", rows=rows, booths=booths,
+                           interest_labels=exports.INTEREST_LABELS)
+
+
+@bp.route("/my/bookmarks.csv")
+@requires("bookmark.own")
+def my_bookmarks_csv():
+    return Response(exports.bookmarks_csv(current_user), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="my-bookmarks.csv"'})
+
+
+@bp.route("/my/bookmarks.pdf")
+@requires("bookmark.own")
+def my_bookmarks_pdf():
+    return Response(exports.bookmarks_pdf(current_user), mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="my-bookmarks.pdf"'})
