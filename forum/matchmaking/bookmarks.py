@@ -127,8 +127,9 @@ def add_bookmark(actor, forum: Forum, *, solution_id=None, booth=None, company_i
     inserted = db.session.execute(_insert(Bookmark.__table__).values(
         forum_id=forum.id, user_id=actor.id, company_id=target.company_id, solution_id=target.solution_id,
         interest=details.get("interest", Interest.curious).value, note=details.get("note", ""),
-        site_id=details.get("site_id"), created_at=now, updated_at=now).on_conflict_do_nothing())
-    created = inserted.rowcount == 1
+        site_id=details.get("site_id"), created_at=now, updated_at=now).on_conflict_do_nothing()
+        .returning(Bookmark.__table__.c.id))
+    created = inserted.scalar() is not None
     stmt = sa.select(Bookmark).where(Bookmark.forum_id == forum.id, Bookmark.user_id == actor.id)
     stmt = (stmt.where(Bookmark.solution_id == target.solution_id) if target.solution_id
             else stmt.where(Bookmark.company_id == target.company_id, Bookmark.solution_id.is_(None)))
