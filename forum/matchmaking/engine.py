@@ -23,8 +23,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-WEIGHTS = {"themes": 1.0, "department": 1.2, "site": 0.4, "cooccurrence": 1.5, "content": 0.6, "need": 1.5,
-           "popularity": 0.05}
+WEIGHTS = {"themes": 1.0, "department": 3.0, "site": 0.4, "cooccurrence": 2.0, "content": 0.6, "need": 3.0,
+           "popularity": 0.1}
 CHUNK = 1024  # people scored at once in a batch: bounds memory to CHUNK x items floats per matrix
 
 
@@ -111,6 +111,9 @@ class Model:
         site = self._onehot([self.sites[p.site_id] for p in people], len(self.sites))
         self.department_counts = (dept.T @ ones).tocsr()  # departments x items: how many bookmarked
         self.site_counts = (site.T @ ones).tocsr()
+        active = (np.asarray(ones.sum(axis=1)).ravel() > 0).astype(np.float32)
+        self.department_sizes = np.asarray(dept.T @ active).ravel()  # people with bookmarks per department
+        self.site_sizes = np.asarray(site.T @ active).ravel()
         self._blank_department = self.departments.get("")
         self._blank_site = self.sites.get(None)
 
@@ -136,13 +139,13 @@ class Model:
                     vals.append(weight)
         return sparse.csr_matrix((np.array(vals, np.float32), (rows, cols)), shape=(len(people), len(self.items)))
 
-    def _group_rows(self, people: list[Person], counts, groups: dict, key, blank) -> np.ndarray:
-        """Each person's group's bookmark counts (nothing for people without a department or site)."""
+    def _group_rows(self, people: list[Person], counts, sizes, groups: dict, key, blank):
+        """Each person's group's bookmark counts and the group's size (none for people without a group)."""
         columns = [groups.get(key(p)) for p in people]
         rows = [r for r, g in enumerate(columns) if g is not None and g != blank]
         pick = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, [columns[r] for r in rows])),
                                  shape=(len(people), counts.shape[0]))
-        return (pick @ counts).toarray()
+        return (pick @ counts).toarray(), pick @ sizes
 
 
 def _signals(model: Model, people: list[Person]) -> dict[str, np.ndarray]:
@@ -159,22 +162,32 @@ def _signals(model: Model, people: list[Person]) -> dict[str, np.ndarray]:
     ones.data[:] = 1
     own = bookmarks.toarray() > 0
     # Colleagues' counts, less the person's own bookmark (which is excluded anyway).
-    dept = model._group_rows(people, model.department_counts, model.departments,
-                             lambda p: department_key(p.department), model._blank_department) - own
-    site = model._group_rows(people, model.site_counts, model.sites, lambda p: p.site_id, model._blank_site) - own
+    dept, dept_size = model._group_rows(people, model.department_counts, model.department_sizes, model.departments,
+                                        lambda p: department_key(p.department), model._blank_department)
+    site, site_size = model._group_rows(people, model.site_counts, model.site_sizes, model.sites,
+                                        lambda p: p.site_id, model._blank_site)
+    dept, site = dept - own, site - own
+    # The share of colleagues who bookmarked it (others only), damped for small groups.
+    dept_share = dept / (np.maximum(dept_size - 1, 0) + 3)[:, None]
+    site_share = site / (np.maximum(site_size - 1, 0) + 3)[:, None]
     n_marks = np.asarray(ones.sum(axis=1)).ravel()
     scale = 1 / np.sqrt(np.maximum(n_marks, 1))
     co = (ones @ model.cooccurrence) * scale[:, None]
     content = (ones @ model.content) / np.maximum(n_marks, 1)[:, None]
 
+    # The need a person described: each note against each solution; the best note counts.
     need = np.zeros((n, len(model.items)), np.float32)
-    with_notes = [r for r, p in enumerate(people) if any(x.strip() for x in p.notes)]
-    if with_notes and len(model.items):
-        notes = model.vectoriser.transform([" ".join(people[r].notes) for r in with_notes])
-        need[with_notes] = (notes @ model.item_text.T).toarray()
-    return {"themes": theme_score, "department": dept / (dept + 2), "site": site / (site + 3), "cooccurrence": co,
+    best_note = np.full((n, len(model.items)), -1, np.int32)
+    notes = [(r, x) for r, p in enumerate(people) for x in p.notes if x.strip()]
+    if notes and len(model.items):
+        sims = (model.vectoriser.transform([x for _r, x in notes]) @ model.item_text.T).toarray()
+        for row, (r, _x) in enumerate(notes):
+            better = sims[row] > need[r]
+            need[r][better] = sims[row][better]
+            best_note[r][better] = row
+    return {"themes": theme_score, "department": dept_share, "site": site_share, "cooccurrence": co,
             "content": content, "need": need, "popularity": np.broadcast_to(model.popularity, (n, len(model.items))),
-            "_own": own, "_dept": dept, "_site": site}
+            "_own": own, "_dept": dept, "_site": site, "_best_note": best_note, "_notes": [x for _r, x in notes]}
 
 
 def recommend(model: Model, people: list[Person], k: int = 10, *, only_items: np.ndarray | None = None,
@@ -225,8 +238,7 @@ def _explain(model: Model, person: Person, r: int, c: int, score: float, signals
     if site_count > 0 and site_count != dept_count:
         reasons.append(Reason("site", weights["site"] * signals["site"][r, c], site_count, [person.site_id]))
     if signals["need"][r, c] > 0.08:
-        note = max((x for x in person.notes if x.strip()),
-                   key=lambda x: (model.vectoriser.transform([x]) @ model.item_text[c].T).toarray()[0, 0])
+        note = signals["_notes"][signals["_best_note"][r, c]]
         reasons.append(Reason("need", weights["need"] * signals["need"][r, c], 1, [note.strip()[:80]]))
     marked = [model.index[i] for i in person.bookmarks if i in model.index]
     if marked and signals["cooccurrence"][r, c] > 0:
