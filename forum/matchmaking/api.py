@@ -1,7 +1,7 @@
 """Bookmarks and recommendations over JSON (see shared CONTRACT.md): the same services as the pages."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -78,3 +78,25 @@ def delete_bookmark_api(forum: str, bookmark_id: str):
     bookmarks.remove_bookmark(current_user, bookmark.id, forum=forum)
     db.session.commit()
     return jsonify({"deleted": deleted})
+
+
+RECOMMENDATION = {"type": "object", "properties": {
+    "solution": {"type": "integer"}, "exhibitor": {"type": "integer"}, "booth": {"type": "string", "nullable": True},
+    "title_en": {"type": "string"}, "title_zh": {"type": "string"}, "score": {"type": "number"},
+    "reasons": {"type": "array", "items": {"type": "string"}, "description": "in the caller's language"}}}
+
+
+@api_route("/forums/<forum>/recommendations", permission="recommendation.own", tag="matchmaking",
+           summary="Solutions the signed-in HA person has not bookmarked, best first, each with its reasons.",
+           response={"type": "object", "properties": {"recommendations": {"type": "array", "items": RECOMMENDATION}}},
+           responses={401: REFUSALS[401], 403: REFUSALS[403], 404: "No such forum."})
+def recommendations_api(forum: str):
+    from .recommendations import for_person
+
+    forum = get_forum(forum)
+    limit = request.args.get("limit", "10")
+    k = int(limit) if limit.isdecimal() and 0 < int(limit) <= 50 else 10
+    return jsonify({"recommendations": [
+        {"solution": r.solution.id, "exhibitor": r.solution.company_id, "booth": r.booth,
+         "title_en": r.solution.title_en, "title_zh": r.solution.title_zh, "score": r.score,
+         "reasons": r.sentences} for r in for_person(current_user, forum, k)]})

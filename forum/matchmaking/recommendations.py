@@ -17,7 +17,9 @@ from sqlalchemy.orm import joinedload
 from ..attendees.models import Attendee, AttendeeKind, AttendeeStatus, AttendeeTheme
 from ..exhibitors.models import (Application, ApplicationStatus, Company, Solution, Theme, application_solution,
                                  solution_theme)
+from ..errors import NotFound
 from ..extensions import db
+from ..forums.models import ForumStatus
 from ..i18n import name_of
 from ..permissions import ensure
 from ..sites.models import Site
@@ -47,7 +49,7 @@ def _stamp(forum) -> tuple:
                          (Solution, sa.true()), (Attendee, Attendee.forum_id == forum.id)):
         parts += [sa.select(sa.func.count()).select_from(model).where(where).scalar_subquery(),
                   sa.select(sa.func.max(model.updated_at)).where(where).scalar_subquery()]
-    return tuple(db.session.execute(sa.select(*parts)).one())
+    return (forum.slug, forum.created_at, *db.session.execute(sa.select(*parts)).one())
 
 
 def _items(forum) -> list[engine.Item]:
@@ -203,6 +205,8 @@ def person_of(user, forum) -> engine.Person:
 
 def for_person(user, forum, k: int = 10) -> list[Shown]:
     ensure(user, "recommendation.own")
+    if forum.status == ForumStatus.draft:
+        raise NotFound()
     fm = forum_model(forum)
     found = engine.recommend(fm.model, [person_of(user, forum)], k)[0]
     return shown(forum, found)
@@ -220,4 +224,93 @@ def shown(forum, found: list[engine.Recommendation]) -> list[Shown]:
                   r.reasons) for r in found if r.item_id in solutions]
 
 
-__all__ = ["Company", "INTEREST_WEIGHT", "np"]
+# --- for an exhibitor: the people and departments to meet -------------------------------------------
+
+@dataclass
+class PersonToMeet:
+    attendee: Attendee
+    score: float
+    bookmarked: bool
+    themes: list[str]
+
+
+@dataclass
+class DepartmentToMeet:
+    name: str
+    people: int
+    score: float
+
+
+def for_exhibitor(actor, forum, company, k: int = 15) -> tuple[list[PersonToMeet], list[DepartmentToMeet]]:
+    """HA people whose themes, colleagues and notes point at the company's solutions; and their departments.
+
+    Scores are recommend()'s, limited to the company's solutions (bookmarked ones included: a person who
+    bookmarked them is the first to meet). No contact details here: the leads page decides those.
+    """
+    ensure(actor, "recommendation.exhibitor", company)
+    fm = forum_model(forum)
+    columns = np.array([n for n, item in enumerate(fm.model.items) if item.company_id == company.id])
+    if not len(columns) or not fm.people:
+        return [], []
+    found = engine.recommend(fm.model, fm.people, 1, only_items=columns, include_bookmarked=True)
+    ranked = sorted(((rows[0].score, n) for n, rows in enumerate(found) if rows and fm.attendees[n]), reverse=True)
+    by_department: dict[str, list[float]] = defaultdict(list)
+    for score, n in ranked:
+        department = fm.people[n].department.strip()
+        if department:
+            by_department[department].append(score)
+    departments = sorted((DepartmentToMeet(name, len(scores), round(sum(scores), 3))
+                          for name, scores in by_department.items()), key=lambda d: -d.score)[:8]
+    top = ranked[:k]
+    attendees = {a.id: a for a in db.session.scalars(sa.select(Attendee).options(
+        joinedload(Attendee.site)).where(Attendee.id.in_([fm.attendees[n] for _s, n in top])))}
+    company_themes = {t for n in columns for t in fm.model.items[n].theme_ids}
+    theme_names = {t.id: name_of(t) for t in db.session.scalars(sa.select(Theme).where(Theme.id.in_(company_themes)))}
+    people = [PersonToMeet(attendees[fm.attendees[n]], score,
+                           any(fm.model.items[c].id in fm.people[n].bookmarks for c in columns),
+                           [theme_names[t] for t in fm.people[n].theme_ids if t in theme_names])
+              for score, n in top if fm.attendees[n] in attendees]
+    return people, departments
+
+
+# --- for the partnership team: startup-to-site pairs --------------------------------------------------
+
+@dataclass
+class Pair:
+    company: Company
+    site: Site
+    score: float
+    pilot: int  # bookmarks naming the site as the candidate, at "want to pilot"
+    candidate: int  # bookmarks naming the site as the candidate, any interest
+    colleagues: int  # people working at the site who bookmarked the company
+    matched: int  # people at the site whose recommendations put the company in their top 10
+
+
+def site_pairs(actor, forum, k: int = 20) -> list[Pair]:
+    """The strongest startup-to-site pairs: named candidate sites first, then interest from the site's people."""
+    ensure(actor, "recommendation.pairs")
+    fm = forum_model(forum)
+    score: dict[tuple[int, int], float] = defaultdict(float)
+    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for company_id, site_id, interest in db.session.execute(
+            sa.select(Bookmark.company_id, Bookmark.site_id, Bookmark.interest).where(
+                Bookmark.forum_id == forum.id, Bookmark.site_id.is_not(None))):
+        score[(company_id, site_id)] += 2 * INTEREST_WEIGHT[interest]
+        counts[(company_id, site_id)][1] += 1
+        counts[(company_id, site_id)][0] += interest == Interest.pilot
+    found = engine.recommend(fm.model, fm.people, 10) if fm.people else []
+    for person, rows in zip(fm.people, found):
+        if person.site_id is None:
+            continue
+        for company_id in {fm.model.items[fm.model.index[i]].company_id for i in person.bookmarks
+                           if i in fm.model.index}:
+            score[(company_id, person.site_id)] += 1
+            counts[(company_id, person.site_id)][2] += 1
+        for company_id in {r.company_id for r in rows}:
+            score[(company_id, person.site_id)] += 0.2
+            counts[(company_id, person.site_id)][3] += 1
+    best = sorted(score.items(), key=lambda kv: -kv[1])[:k]
+    companies = {c.id: c for c in db.session.scalars(sa.select(Company).where(Company.id.in_({c for (c, _s), _v in best})))}
+    sites = {s.id: s for s in db.session.scalars(sa.select(Site).where(Site.id.in_({s for (_c, s), _v in best})))}
+    return [Pair(companies[c], sites[s], round(v, 2), *counts[(c, s)]) for (c, s), v in best
+            if c in companies and s in sites]

@@ -23,12 +23,31 @@ bp = Blueprint("matchmaking", __name__)
 nav_link("matchmaking.my_bookmarks", _l("My bookmarks"), "bookmark.own", 35)
 
 
+nav_link("matchmaking.meet_current", _l("People to meet"), "lead.manage", 36)
+nav_link("matchmaking.pairs_current", _l("Startup-site pairs"), "recommendation.pairs", 36)
+
+
 @step("ha_staff", "admin", order=30)
 def _bookmark_steps(user, forum):
     if forum is None or forum.status == ForumStatus.draft:
         return []
     return [Step(_l("Bookmark what you want to follow up"), url_for("exhibitors.directory", forum=forum.slug),
                  _l("From the directory, or scan a booth's QR poster with your phone."))]
+
+
+@step("partnership", order=30)
+def _partnership_steps(user, forum):
+    if forum is None or forum.status == ForumStatus.draft:
+        return []
+    return [Step(_l("See the strongest startup-site pairs"), url_for("matchmaking.pairs", forum=forum.slug),
+                 _l("Candidate sites named in bookmarks, and interest from the people who work there."))]
+
+
+@step("exhibitor", order=60)
+def _exhibitor_steps(user, forum):
+    if forum is None or forum.status == ForumStatus.draft or user.company_id is None:
+        return []
+    return [Step(_l("See the HA people and departments to meet"), url_for("matchmaking.meet", forum=forum.slug))]
 
 
 def _forum(ref: str):
@@ -124,3 +143,59 @@ def my_bookmarks_csv():
 def my_bookmarks_pdf():
     return Response(exports.bookmarks_pdf(current_user), mimetype="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="my-bookmarks.pdf"'})
+
+
+# --- recommendations ---------------------------------------------------------------------------------
+
+def _current():
+    from ..forums.services import current_forum
+
+    forum = current_forum()
+    if forum is None:
+        raise NotFound(_l("No forum is open yet."))
+    return forum
+
+
+@bp.route("/forums/<forum>/recommendations")
+@requires("recommendation.own")
+def recommendations(forum: str):
+    from .recommendations import for_person
+
+    forum = _forum(forum)
+    return render_template("matchmaking/recommendations.html", forum=forum,
+                           recommendations=for_person(current_user, forum, k=10))
+
+
+@bp.route("/meet")
+@requires("lead.manage")
+def meet_current():
+    return redirect(url_for("matchmaking.meet", forum=_current().slug))
+
+
+@bp.route("/forums/<forum>/meet")
+@requires("lead.manage")
+def meet(forum: str):
+    """For an exhibitor: the HA departments and people to meet at this forum."""
+    from .recommendations import for_exhibitor
+
+    forum = _forum(forum)
+    if current_user.company is None:
+        raise NotFound(_l("Your account is not linked to a company."))
+    people, departments = for_exhibitor(current_user, forum, current_user.company)
+    return render_template("matchmaking/meet.html", forum=forum, people=people, departments=departments)
+
+
+@bp.route("/pairs")
+@requires("recommendation.pairs")
+def pairs_current():
+    return redirect(url_for("matchmaking.pairs", forum=_current().slug))
+
+
+@bp.route("/forums/<forum>/pairs")
+@requires("recommendation.pairs")
+def pairs(forum: str):
+    """For the partnership team: the strongest startup-to-site pairs."""
+    from .recommendations import site_pairs
+
+    forum = _forum(forum)
+    return render_template("matchmaking/pairs.html", forum=forum, pairs=site_pairs(current_user, forum))
