@@ -6,7 +6,7 @@ def init_app(app) -> None:
     """Register the pages and the helpers the directory, booth and home templates call."""
     from flask_login import current_user
 
-    from . import bookmarks
+    from . import bookmarks, lead_views  # noqa: F401  (lead pages join the blueprint)
     from .cli import matchmaking_cli
     from .views import bp
 

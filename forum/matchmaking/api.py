@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -47,7 +48,7 @@ def add_bookmark_api(forum: str):
     data = json_body()
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        raise ValidationError(f"Unknown field: {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationError(_("Unknown field: %(fields)s.", fields=", ".join(unknown)), field=unknown[0])
     values = {k: data[k] for k in ("interest", "note") if k in data}
     if "site" in data:
         values["site_id"] = data["site"]
@@ -100,3 +101,81 @@ def recommendations_api(forum: str):
         {"solution": r.solution.id, "exhibitor": r.solution.company_id, "booth": r.booth,
          "title_en": r.solution.title_en, "title_zh": r.solution.title_zh, "score": r.score,
          "reasons": r.sentences} for r in for_person(current_user, forum, k)]})
+
+
+PERSON = {"type": "object", "nullable": True, "properties": {
+    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "organisation": {"type": "string"},
+    "title": {"type": "string"}, "department": {"type": "string"}, "contact_shared": {"type": "boolean"},
+    "email": {"type": "string", "nullable": True, "description": "only with the person's consent"}}}
+LEAD_ANSWER = {"type": "object", "required": ["result", "attendee", "lead"], "properties": {
+    "result": {"type": "string", "enum": ["ok", "already_saved", "invalid", "ticket_code", "wrong_forum"]},
+    "attendee": PERSON, "lead": {"type": "integer", "nullable": True},
+    "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
+LEAD_SCAN = {"type": "object", "required": ["code"], "properties": {
+    "code": {"type": "string", "description": "the lead code on the badge (HKL1...)"},
+    "nonce": {"type": "string", "description": "8-80 characters; a resend gets the first answer"}}}
+LEAD_REFUSALS = {400: "Malformed body.", 401: "Not signed in.", 403: "Not an exhibitor at this forum.",
+                 404: "No such forum."}
+
+
+def _scan_fields(item) -> tuple:
+    if not isinstance(item, dict):
+        raise ValidationError(_("Each scan is an object with a code."), field="code")
+    return item.get("code"), item.get("nonce")
+
+
+@api_route("/forums/<forum>/leads/scan", methods=("POST",), permission="lead.manage", tag="matchmaking",
+           summary="Save the person whose badge lead code was scanned at the exhibitor's booth.",
+           body=LEAD_SCAN, response=LEAD_ANSWER, responses=LEAD_REFUSALS)
+def lead_scan_api(forum: str):
+    from .leads import scan_lead
+
+    forum = get_forum(forum)
+    code, nonce = _scan_fields(json_body())
+    answer = scan_lead(current_user, forum, code, nonce)
+    db.session.commit()
+    return jsonify(answer)
+
+
+@api_route("/forums/<forum>/leads/batch", methods=("POST",), permission="lead.manage", tag="matchmaking",
+           summary="Lead scans queued offline at the booth, judged one by one; answers in the same order.",
+           body={"type": "object", "required": ["scans"], "properties": {"scans": {"type": "array",
+                                                                                    "items": LEAD_SCAN}}},
+           response={"type": "object", "properties": {"results": {"type": "array", "items": LEAD_ANSWER}}},
+           responses=LEAD_REFUSALS)
+def lead_batch_api(forum: str):
+    from ..errors import DomainError
+    from .leads import scan_lead
+
+    forum = get_forum(forum)
+    scans = json_body().get("scans")
+    if not isinstance(scans, list) or len(scans) > 200:
+        raise ValidationError(_("Send up to 200 scans in a list."), field="scans")
+    results = []
+    for item in scans:
+        try:
+            results.append(scan_lead(current_user, forum, *_scan_fields(item)))
+        except ValidationError as error:
+            results.append({"result": "invalid", "attendee": None, "lead": None,
+                            "error": {"code": error.code, "message": error.message}})
+        except DomainError:
+            raise
+    db.session.commit()
+    return jsonify({"results": results})
+
+
+@api_route("/forums/<forum>/leads", permission="lead.manage", tag="matchmaking",
+           summary="The exhibitor's own leads: scanned badges and people who bookmarked it.",
+           response={"type": "object", "properties": {"leads": {"type": "array", "items": {
+               "type": "object", "properties": {"person": PERSON, "lead": {"type": "integer", "nullable": True},
+                                                "bookmarked": {"type": "boolean"}, "rating": {"type": "integer",
+                                                                                              "nullable": True},
+                                                "tags": {"type": "string"}, "note": {"type": "string"}}}}}},
+           responses=LEAD_REFUSALS)
+def leads_api(forum: str):
+    from .leads import leads_for
+
+    forum = get_forum(forum)
+    return jsonify({"leads": [{"person": r.person, "lead": r.lead.id if r.lead else None, "bookmarked": r.bookmarked,
+                               "rating": r.lead.rating if r.lead else None, "tags": r.lead.tags if r.lead else "",
+                               "note": r.lead.note if r.lead else ""} for r in leads_for(current_user, forum)]})
