@@ -32,7 +32,8 @@ def _bookmark_steps(user, forum):
     if forum is None or forum.status == ForumStatus.draft:
         return []
     return [Step(_l("Bookmark what you want to follow up"), url_for("exhibitors.directory", forum=forum.slug),
-                 _l("From the directory, or scan a booth's QR poster with your phone."))]
+                 _l("From the directory, or scan a booth's QR poster with your phone.")),
+            Step(_l("Scan a booth poster"), url_for("matchmaking.scan_booth"))]
 
 
 @step("partnership", order=30)
@@ -74,6 +75,13 @@ def add(forum: str):
     db.session.commit()
     flash(_("Bookmarked.") if created else _("Already in your bookmarks."), "success")
     return redirect(url_for("matchmaking.show", bookmark_id=bookmark.id, next=back))
+
+
+@bp.route("/scan-booth")
+@requires("bookmark.own")
+def scan_booth():
+    """The phone camera reads a booth poster's QR and opens the booth page (for phones without a QR reader)."""
+    return render_template("matchmaking/booth_scan.html")
 
 
 @bp.route("/bookmarks/<int:bookmark_id>", methods=["GET", "POST"])
