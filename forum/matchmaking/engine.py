@@ -237,7 +237,7 @@ def _explain(model: Model, person: Person, r: int, c: int, score: float, signals
     site_count = int(round(signals["_site"][r, c]))
     if site_count > 0 and site_count != dept_count:
         reasons.append(Reason("site", weights["site"] * signals["site"][r, c], site_count, [person.site_id]))
-    if signals["need"][r, c] > 0.08:
+    if signals["need"][r, c] > 0.15:  # char n-grams share common words: only a clear match is named
         note = signals["_notes"][signals["_best_note"][r, c]]
         reasons.append(Reason("need", weights["need"] * signals["need"][r, c], 1, [note.strip()[:80]]))
     marked = [model.index[i] for i in person.bookmarks if i in model.index]
@@ -250,4 +250,4 @@ def _explain(model: Model, person: Person, r: int, c: int, score: float, signals
         j = max(marked, key=lambda j: model.content[j, c])
         reasons.append(Reason("content", weights["content"] * signals["content"][r, c], 1, [model.items[j].id]))
     reasons.sort(key=lambda x: -x.weight)
-    return Recommendation(item.id, item.company_id, round(score, 4), reasons)
+    return Recommendation(item.id, item.company_id, round(score, 4), reasons[:3])  # the three that weigh most
