@@ -25,6 +25,17 @@ def _live_app(live_server):
                        "SECRET_KEY": live_server.env["SECRET_KEY"], "BASE_URL": live_server.url})
 
 
+def _set_locale(live_server, locale: str) -> None:
+    """Other journeys switch demo accounts' language; each journey here says which it reads."""
+    engine = sa.create_engine(live_server.env["DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE \"user\" SET locale = :locale WHERE email IN "
+                                 "('ha.staff@forum.example', 'exhibitor@forum.example')"), {"locale": locale})
+    finally:
+        engine.dispose()
+
+
 def _booth_and_codes(live_server):
     """The demo company's booth URL (what its poster's QR holds), the demo HA user's lead code, and one more
     registered person who did not consent to share contact details (their lead code and email)."""
@@ -32,6 +43,7 @@ def _booth_and_codes(live_server):
     from forum.attendees.models import Attendee, AttendeeStatus
     from forum.exhibitors.documents import booth_url
     from forum.exhibitors.models import Application, Company
+    from forum.accounts.models import User
     from forum.extensions import db
 
     app = _live_app(live_server)
@@ -54,6 +66,7 @@ def _booth_and_codes(live_server):
 
 def test_booth_qr_bookmark_recommendations_and_a_consent_bound_lead(live_server, tmp_path, camera_context):  # noqa: F811
     booth, booth_code, my_lead, my_email, other_lead, other_email, other_name = _booth_and_codes(live_server)
+    _set_locale(live_server, "en")
     assert booth.startswith(live_server.url) and "@" not in booth
 
     # The HA user's phone: the camera sees the booth poster; not signed in yet.
@@ -106,6 +119,7 @@ def test_booth_scanner_in_chinese_refuses_a_door_ticket(live_server, chromium):
     from tests.browser.test_checkin_scanner import seed_attendees
 
     [(_id, ticket)] = seed_attendees(live_server, [("Dr Door Only", "門票", "Tuen Mun Hospital")])
+    _set_locale(live_server, "zh_Hant_HK")
     context = chromium.new_context(viewport=PHONE, locale="zh-HK", extra_http_headers={"Accept-Language": "zh-HK"})
     page = context.new_page()
     login(page, live_server, "exhibitor@forum.example")
