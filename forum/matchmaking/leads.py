@@ -185,3 +185,11 @@ def export_leads_csv(actor, forum) -> bytes:
         "yes" if r.bookmarked else "no", r.lead.scanned_at.isoformat() if r.lead and r.lead.scanned_by_id else "",
         r.lead.rating or "" if r.lead else "", r.lead.tags if r.lead else "", r.lead.note if r.lead else "",
         "yes" if r.lead and r.lead.connect_requested_at else "no"] for r in rows])
+
+
+def connection_requests(actor, forum) -> list[Lead]:
+    """For the partnership team: exhibitors' requests to be introduced, newest first (one query)."""
+    ensure(actor, "recommendation.pairs")
+    return db.session.scalars(sa.select(Lead).options(joinedload(Lead.attendee), joinedload(Lead.company)).where(
+        Lead.forum_id == forum.id, Lead.connect_requested_at.is_not(None))
+        .order_by(Lead.connect_requested_at.desc())).all()

@@ -205,5 +205,8 @@ def pairs(forum: str):
     """For the partnership team: the strongest startup-to-site pairs."""
     from .recommendations import site_pairs
 
+    from .leads import connection_requests
+
     forum = _forum(forum)
-    return render_template("matchmaking/pairs.html", forum=forum, pairs=site_pairs(current_user, forum))
+    return render_template("matchmaking/pairs.html", forum=forum, pairs=site_pairs(current_user, forum),
+                           requests=connection_requests(current_user, forum))

@@ -112,6 +112,11 @@ def test_ask_the_partnership_team_to_connect(client, login_as, forum, exhibitors
     assert "The partnership team will introduce you." in response.get_data(as_text=True)
     lead = db.session.scalar(sa.select(Lead).where(Lead.attendee_id == attendee.id))
     assert lead.connect_requested_at is not None and lead.scanned_by_id is None
+    # The partnership team sees the request beside its startup-site pairs.
+    login_as("partnership")
+    pairs = client.get(f"/forums/{forum.slug}/pairs").get_data(as_text=True)
+    assert attendee.name_en in pairs and "Introductions asked for" in pairs
+    login_as("exhibitor", company_id=exhibitors[0].company_id)
     # Someone who neither bookmarked nor was met is not theirs to ask about.
     refused = client.post(f"/forums/{forum.slug}/leads/connect", data={"attendee": str(stranger.id)},
                           follow_redirects=True)
