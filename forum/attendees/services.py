@@ -245,14 +245,6 @@ def _check_open(forum) -> None:
         raise ValidationError(_l("This forum is over."))
 
 
-def theme_choices() -> list[tuple[str, str]]:
-    """The organisers' active themes as (key, name in the reader's language), for the registration form."""
-    from ..i18n import name_of
-
-    return [(t.key, name_of(t)) for t in db.session.scalars(
-        sa.select(Theme).where(Theme.active.is_(True)).order_by(Theme.position, Theme.id))]
-
-
 def register(attendee: Attendee, values: dict, *, actor=None, token: str | None = None) -> Attendee:
     """The person confirms: themes, needs and PDPO consent recorded; a ticket is issued and mailed once."""
     forum = attendee.forum

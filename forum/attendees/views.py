@@ -12,10 +12,12 @@ from flask_login import current_user
 
 from . import permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
+from ..exhibitors.services import list_themes
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
+from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_svg
@@ -280,7 +282,7 @@ def answer(forum: str, attendee_id: int):
 
 def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url: str):
     form = RegistrationForm(obj=attendee if request.method == "GET" else None)
-    form.themes.choices = services.theme_choices()
+    form.themes.choices = [(t.key, name_of(t)) for t in list_themes()]  # the organisers' one theme list
     choice = request.form.get("answer")
     if request.method == "POST" and choice in ("decline", "cancel"):
         # The CSRF token is checked for every POST before the view runs.
