@@ -88,7 +88,11 @@ class Model:
         texts = [i.text or i.title_en or i.title_zh or " " for i in items]
         self.vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=1, sublinear_tf=True,
                                           max_features=200_000, dtype=np.float32)
-        self.item_text = self.vectoriser.fit_transform(texts) if n_items else sparse.csr_matrix((0, 1))
+        try:
+            self.item_text = self.vectoriser.fit_transform(texts)
+        except ValueError:  # no solutions, or no text at all: no text signal
+            self.vectoriser = None
+            self.item_text = sparse.csr_matrix((n_items, 1), dtype=np.float32)
         self.content = (self.item_text @ self.item_text.T).toarray().astype(np.float32)
         np.fill_diagonal(self.content, 0)
 
@@ -179,7 +183,7 @@ def _signals(model: Model, people: list[Person]) -> dict[str, np.ndarray]:
     need = np.zeros((n, len(model.items)), np.float32)
     best_note = np.full((n, len(model.items)), -1, np.int32)
     notes = [(r, x) for r, p in enumerate(people) for x in p.notes if x.strip()]
-    if notes and len(model.items):
+    if notes and len(model.items) and model.vectoriser is not None:
         sims = (model.vectoriser.transform([x for _r, x in notes]) @ model.item_text.T).toarray()
         for row, (r, _x) in enumerate(notes):
             better = sims[row] > need[r]

@@ -116,3 +116,20 @@ def test_partnership_pairs_put_named_candidate_sites_first(client, login_as, for
     login_as("partnership")
     html = client.get(f"/forums/{forum.slug}/pairs").get_data(as_text=True)
     assert "1 person wants to pilot it here" in html and "Queen Mary Hospital" in html
+
+
+def test_nothing_to_suggest_yet_is_a_quiet_page(client, forum):
+    """A forum without approved exhibitors, a person without themes or bookmarks: no error, a hint."""
+    me = UserFactory(role="ha_staff")
+    AttendeeFactory(forum=forum, user_id=me.id, status=AttendeeStatus.registered)
+    assert for_person(me, forum) == []
+    from forum.matchmaking import engine
+
+    model = engine.Model([engine.Item(1, 1, "", "", "", [])], [engine.Person(1, notes=["x"])])
+    assert engine.recommend(model, [engine.Person(1, notes=["anything"])]) == [[]]
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = me.get_id()
+        session["_fresh"] = True
+    html = client.get(f"/forums/{forum.slug}/recommendations").get_data(as_text=True)
+    assert "suggestions appear here" in html
