@@ -167,9 +167,23 @@ def request_connection(actor, forum, attendee_id) -> Lead:
         db.session.add(lead)
     if lead.connect_requested_at is None:
         lead.connect_requested_at = utcnow()
+        db.session.flush()
         record(actor, "lead.connect_request", lead, forum_id=forum.id, changes={"attendee_id": attendee.id})
+        _mail_partnership_team(forum, application, attendee)
     db.session.flush()
     return lead
+
+
+def _mail_partnership_team(forum, application, attendee) -> None:
+    """Each partnership colleague hears of the request (after the commit); no contact details in the mail."""
+    from .. import mail
+    from ..accounts.models import User
+
+    link = mail.external_url("matchmaking.pairs", forum=forum.slug)
+    for email in db.session.scalars(sa.select(User.email).where(User.role == "partnership", User.active.is_(True))):
+        mail.queue_template(db.session, email, f"Introduction asked for: {application.company.name_en} | 引薦要求",
+                            "connection_request", company=application.company, attendee=attendee, forum=forum,
+                            link=link)
 
 
 EXPORT_COLUMNS = ["name_en", "name_zh", "organisation", "title", "department", "email", "contact_shared",

@@ -101,7 +101,8 @@ def test_no_contact_details_without_consent_and_withdrawal_hides_them(client, lo
     assert "agrees@ha.example" not in _everything_an_exhibitor_sees(client, forum, lead_code_for(yes))
 
 
-def test_ask_the_partnership_team_to_connect(client, login_as, forum, exhibitors):
+def test_ask_the_partnership_team_to_connect(client, login_as, forum, exhibitors, outbox):
+    partner = UserFactory(role="partnership", email="partner@hkstp.example")
     user, attendee = _person(forum, "wong@ha.example", consent=False)
     bookmarks.add_bookmark(user, forum, solution_id=exhibitors[0].solutions[0].id)
     stranger_user, stranger = _person(forum, "stranger@ha.example", consent=False)
@@ -112,6 +113,12 @@ def test_ask_the_partnership_team_to_connect(client, login_as, forum, exhibitors
     assert "The partnership team will introduce you." in response.get_data(as_text=True)
     lead = db.session.scalar(sa.select(Lead).where(Lead.attendee_id == attendee.id))
     assert lead.connect_requested_at is not None and lead.scanned_by_id is None
+    [message] = outbox()
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert message["To"] == partner.email and attendee.name_en in body and "引薦" in message["Subject"]
+    assert "wong@ha.example" not in body
+    client.post(f"/forums/{forum.slug}/leads/connect", data={"attendee": str(attendee.id)})
+    assert len(outbox()) == 1  # asked once, told once
     # The partnership team sees the request beside its startup-site pairs.
     login_as("partnership")
     pairs = client.get(f"/forums/{forum.slug}/pairs").get_data(as_text=True)
