@@ -88,7 +88,7 @@ def scan_lead(actor, forum, code, nonce: str | None = None) -> dict:
         lead_id = lead.id
     else:
         result = "ok"
-        record(actor, "lead.scan", None, forum_id=forum.id, object_type="Lead",
+        record(actor, "lead.scan", db.session.get(Lead, lead_id), forum_id=forum.id,
                changes={"attendee_id": attendee.id, "company_id": application.company_id})
     db.session.flush()
     return {"result": result, "attendee": visible_person(attendee), "lead": lead_id}
