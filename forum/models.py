@@ -7,3 +7,5 @@ from .sites.models import Cluster, Site  # noqa: F401
 from .attendees.models import Attendee, AttendeeTheme, Ticket  # noqa: F401
 from .checkin.models import CheckIn, CheckInPoint  # noqa: F401
 from .matchmaking.models import Bookmark, Lead  # noqa: F401
+from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, BoothBooking, BoothDemoSlot,  # noqa: F401
+                            DemoSlot, Room, SchedulerRun, SessionSpeaker, SessionStar)

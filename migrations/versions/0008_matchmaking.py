@@ -1,7 +1,7 @@
 """matchmaking: attendee interests from the one theme list; bookmarks; lead codes and leads
 
 Revision ID: 0008_matchmaking
-Revises: 0004_checkin
+Revises: 0007_agenda
 Create Date: 2026-11-27 12:10:00
 
 Attendees' themes were a JSON list of keys from a fixed list; they now reference the organisers'
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_matchmaking'
-down_revision = '0004_checkin'
+down_revision = '0007_agenda'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""The demo scheduler as a pure function: see solve.solve() and SCHEDULING.md."""

@@ -1,0 +1,84 @@
+"""The demo scheduler: instance (a dict as in SCHEDULING.md) in, result dict out. No Flask, no database."""
+from __future__ import annotations
+
+import math
+import time as clock
+
+from ortools.sat.python import cp_model
+
+from . import evaluate
+from .baseline import arrange_rooms, explain_infeasible, greedy
+from .instance import InvalidInstance, parse
+from .model import Model
+from .search import anneal
+
+LARGE = 40_000  # attendee x time pairs above which local search runs before CP-SAT
+
+
+def _result(status: str, started: float, **fields) -> dict:
+    out = {"status": status, "assignments": [], "missed": None, "bound": None,
+           "seconds": round(clock.monotonic() - started, 3), "conflicts": [], "reasons": []}
+    out.update(fields)
+    return out
+
+
+def solve(data, time_limit: float = 20.0, workers: int = 8) -> dict:
+    # Eight CP-SAT workers even on two cores: the LP-based ones are what raises the bound.
+    started = clock.monotonic()
+    try:
+        inst = parse(data)
+    except InvalidInstance as error:
+        return _result("invalid", started, reasons=error.reasons)
+    reasons = explain_infeasible(inst)
+    if reasons:
+        return _result("infeasible", started, reasons=reasons)
+    if not inst.demo_ids:
+        return _result("optimal", started, missed=0, bound=0)
+    group, limits = evaluate.components(inst)
+    candidates: list[list[int]] = []
+    large = len(inst.wants) * len(inst.time_ids) > LARGE
+    start = greedy(inst, group, limits)
+    if start is not None:
+        candidates.append(start)
+        share = 0.6 if large else 0.1  # on large instances CP-SAT mostly proves, local search finds
+        candidates.append(anneal(inst, start, group, limits, seconds=time_limit * share))
+    best_start = min(candidates, key=lambda t: evaluate.missed(inst, t)) if candidates else None
+
+    model = Model(inst, group, limits)
+    if best_start is not None:
+        model.hint(best_start)
+    remaining = time_limit - (clock.monotonic() - started)
+    if large:  # CP-SAT overruns its limit while presolving big models; leave it a margin
+        remaining *= 0.6
+    status, found, bound = model.solve(remaining, workers)
+    if status == cp_model.INFEASIBLE:
+        return _result("infeasible", started, reasons=[
+            "no schedule meets every rule together: the presenters who give several demos cannot all be "
+            "kept apart at the demos' available times (" + _busy_presenters(inst) + ")"])
+    if found is not None:
+        candidates.append(found)
+    if not candidates:
+        return _result("infeasible", started, reasons=[
+            f"no schedule was found within {time_limit:g} s, and none was proven impossible; "
+            "allow more time or open more room-times"])
+    time_of = min(candidates, key=lambda t: evaluate.missed(inst, t))
+    missed = evaluate.missed(inst, time_of)
+    proven = None
+    if bound is not None:
+        proven = min(missed, max(0, math.ceil(bound - 1e-6)))  # the model counts no more than the exact cost
+    room_of = arrange_rooms(inst, time_of)
+    return _result(
+        "optimal" if proven == missed else "feasible", started,
+        assignments=[{"demo": inst.demo_ids[d], "room": inst.room_ids[room_of[d]], "time": inst.time_ids[t]}
+                     for d, t in enumerate(time_of)],
+        missed=missed, bound=proven, conflicts=evaluate.conflicts(inst, time_of),
+        greedy_missed=evaluate.missed(inst, start) if start is not None else None)
+
+
+def _busy_presenters(inst) -> str:
+    counts: dict[str, list[str]] = {}
+    for d, people in enumerate(inst.presenters):
+        for p in people:
+            counts.setdefault(p, []).append(inst.demo_ids[d])
+    busy = [f"{p!r}: {', '.join(map(repr, ds))}" for p, ds in sorted(counts.items()) if len(ds) > 1]
+    return "; ".join(busy) or "no presenter has more than one demo"
