@@ -100,3 +100,6 @@ def register_blueprints(app: Flask) -> None:
                api_bp, health_bp, agenda_bp, agenda_public_bp,
                agenda_personal_bp):
         app.register_blueprint(bp)
+    from .matchmaking import init_app as init_matchmaking
+
+    init_matchmaking(app)

@@ -4,7 +4,8 @@ from .audit.models import AuditEvent  # noqa: F401
 from .exhibitors.models import Application, Company, Solution, StoredFile, Theme  # noqa: F401
 from .forums.models import Forum  # noqa: F401
 from .sites.models import Cluster, Site  # noqa: F401
-from .attendees.models import Attendee, Ticket  # noqa: F401
+from .attendees.models import Attendee, AttendeeTheme, Ticket  # noqa: F401
 from .checkin.models import CheckIn, CheckInPoint  # noqa: F401
+from .matchmaking.models import Bookmark, Lead  # noqa: F401
 from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, BoothBooking, BoothDemoSlot,  # noqa: F401
                             DemoSlot, Room, SchedulerRun, SessionSpeaker, SessionStar)

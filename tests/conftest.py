@@ -146,7 +146,7 @@ def committed(app):
     """For tests that need real commits (several connections or processes): empties the tables after."""
     yield
     db.session.remove()
-    keep = {"alembic_version", "cluster", "site"}
+    keep = {"alembic_version", "cluster", "site", "theme"}  # reference data the migrations load
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in keep:

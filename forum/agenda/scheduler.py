@@ -24,10 +24,18 @@ from .scheduling.solve import solve
 
 
 def attendee_interests(forum) -> dict[int, set[str]]:
-    """Attendee id -> theme keys chosen at registration (stored as keys of the shared theme list)."""
-    rows = db.session.execute(sa.select(Attendee.id, Attendee.themes).where(
-        Attendee.forum_id == forum.id, Attendee.status == AttendeeStatus.registered))
-    return {attendee_id: {str(k) for k in (themes or [])} for attendee_id, themes in rows}
+    """Attendee id -> keys of the themes (rows of the shared theme list) chosen at registration."""
+    from ..attendees.models import AttendeeTheme
+    from ..exhibitors.models import Theme
+
+    rows = db.session.execute(
+        sa.select(Attendee.id, Theme.key).join(AttendeeTheme, AttendeeTheme.attendee_id == Attendee.id)
+        .join(Theme, Theme.id == AttendeeTheme.theme_id)
+        .where(Attendee.forum_id == forum.id, Attendee.status == AttendeeStatus.registered))
+    interests: dict[int, set[str]] = {}
+    for attendee_id, key in rows:
+        interests.setdefault(attendee_id, set()).add(key)
+    return interests
 
 
 def selected_demos(forum) -> list[Application]:

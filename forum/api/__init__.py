@@ -5,4 +5,5 @@ from ..forums import api as _forums_api  # noqa: F401,E402
 from ..exhibitors import api as _exhibitors_api  # noqa: F401,E402
 from ..attendees import api as _attendees_api  # noqa: F401,E402
 from ..checkin import api as _checkin_api  # noqa: F401,E402
+from ..matchmaking import api as _matchmaking_api  # noqa: F401,E402
 from ..agenda import api as _agenda_api  # noqa: F401,E402

@@ -37,7 +37,7 @@ def list_attendees_api(forum: str):
                                 site_id=int(site) if site.isdigit() else None,
                                 status=request.args.get("status", ""), kind=request.args.get("kind", ""))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = services.list_attendees(forum, f, page=page, per_page=200)
+    rows, total = services.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
     codes = services.current_codes(forum) if rows else {}
     return jsonify({"attendees": [_as_json(a, codes.get(a.id)) for a in rows], "total": total, "page": page})
 

@@ -22,6 +22,7 @@ from ..permissions import ensure
 from ..qr import qr_data_uri
 from . import permissions  # noqa: F401  (grants)
 from .models import Attendee, AttendeeKind, AttendeeStatus, Ticket
+from .lead_codes import ensure_lead_keys, lead_code_for
 from .tickets import code_for, current_ticket
 
 LAYOUTS = ("a6", "a4")
@@ -49,6 +50,8 @@ class Badge:
     colour: str
     code: str
     qr: str  # PNG data URI
+    lead_code: str = ""  # HA attendees: what exhibitors scan at their booth (not the door ticket)
+    lead_qr: str = ""
 
 
 _UNSET = object()
@@ -67,8 +70,10 @@ def badge_for(attendee: Attendee, code: str, site=_UNSET, company=_UNSET) -> Bad
     kind_en, kind_zh = KIND_LABELS[attendee.kind]
     # A small PNG printed with crisp edges: renders about twice as fast as the SVG path, scans the same.
     qr = qr_data_uri(code, box_size=4, border=2)
+    lead = lead_code_for(attendee) if attendee.kind == AttendeeKind.ha else ""
     return Badge(attendee.name_en, attendee.name_zh, attendee.title, org_en, org_zh if org_zh != org_en else "",
-                 kind_en, kind_zh, KIND_COLOURS[attendee.kind], code, qr)
+                 kind_en, kind_zh, KIND_COLOURS[attendee.kind], code, qr, lead,
+                 qr_data_uri(lead, box_size=3, border=1) if lead else "")
 
 
 def render_badges_pdf(forum, badges: list[Badge], layout: str = "a6") -> bytes:
@@ -98,6 +103,7 @@ def _forum_badges(forum) -> Iterable[Badge]:
     from ..sites.models import Site
 
     sites = {s.id: s for s in db.session.scalars(sa.select(Site))}
+    ensure_lead_keys(forum)  # in one statement, before the rows are streamed
     stmt = (sa.select(Attendee, Ticket).join(Ticket, Ticket.attendee_id == Attendee.id)
             .where(Ticket.forum_id == forum.id, Ticket.revoked_at.is_(None),
                    Attendee.status == AttendeeStatus.registered)

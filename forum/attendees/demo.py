@@ -12,12 +12,11 @@ import sqlalchemy as sa
 
 from ..db import utcnow
 from ..demo import DEMO_COMPANY, demo_part
-from ..exhibitors.models import Company
+from ..exhibitors.models import Company, Theme
 from ..extensions import db
 from ..sites.models import Site
 from ..text import normalise
-from .models import Attendee, AttendeeKind, AttendeeStatus, Ticket
-from .themes import THEMES
+from .models import Attendee, AttendeeKind, AttendeeStatus, AttendeeTheme, Ticket
 from .tickets import KEY_BYTES
 
 DEFAULT_COUNT = 230
@@ -86,7 +85,9 @@ def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
                                                      Site.active.is_(True)).order_by(Site.id)).all()
     known = set(db.session.scalars(sa.select(Attendee.email_key).where(Attendee.forum_id == forum.id)))
     now = utcnow()
-    theme_keys = list(THEMES)
+    theme_ids = dict(db.session.execute(sa.select(Theme.key, Theme.id).where(Theme.active.is_(True))).all())
+    theme_keys = list(theme_ids)
+    picked: dict[str, list[str]] = {}
     rows = []
     for index in range(count):
         person = _person(rng, index, sites)
@@ -94,14 +95,22 @@ def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
         themes = rng.sample(theme_keys, rng.randint(1, 4)) if status == AttendeeStatus.registered else []
         if person["email"] in known:
             continue
+        picked[person["email"]] = themes
         rows.append({**person, "email_key": person["email"], "forum_id": forum.id, "kind": AttendeeKind.ha,
-                     "status": status, "themes": themes, "access_needs": "", "dietary_needs":
+                     "status": status, "access_needs": "", "dietary_needs":
                      rng.choice(["", "", "", "Vegetarian", "No beef", "Nut allergy"]) if themes else "",
                      "share_contact": status == AttendeeStatus.registered and rng.random() < 0.6,
                      "invited_at": now, "responded_at": now if status != AttendeeStatus.invited else None,
                      "created_at": now, "updated_at": now})
     for start in range(0, len(rows), 2000):
         db.session.execute(sa.insert(Attendee), rows[start:start + 2000])
+    if picked:
+        ids = dict(db.session.execute(sa.select(Attendee.email_key, Attendee.id).where(
+            Attendee.forum_id == forum.id, Attendee.email_key.in_(list(picked)))).all())
+        links = [{"attendee_id": ids[email], "theme_id": theme_ids[key], "position": i}
+                 for email, keys in picked.items() for i, key in enumerate(keys)]
+        for start in range(0, len(links), 5000):
+            db.session.execute(sa.insert(AttendeeTheme), links[start:start + 5000])
 
     # The demo HA sign-in is one of the registered executives, so "My ticket" works for them.
     me = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from .. import tabular
 from ..errors import ValidationError
@@ -27,7 +28,7 @@ def export_rows(actor, forum, f: AttendeeFilter | None = None):
     codes = current_codes(forum)
     sites = {s.id: s for s in db.session.scalars(sa.select(Site))}
     yield list(EXPORT_COLUMNS)
-    stmt = filtered_query(forum, f or AttendeeFilter()).order_by(Attendee.id)
+    stmt = filtered_query(forum, f or AttendeeFilter()).options(selectinload(Attendee.theme_links)).order_by(Attendee.id)
     for a in db.session.scalars(stmt).yield_per(1000):
         site = sites.get(a.site_id)
         yield [a.id, a.kind.value, a.status.value, a.name_en, a.name_zh, a.email, a.title, a.department,

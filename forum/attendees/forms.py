@@ -5,7 +5,6 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMu
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .themes import THEMES
 
 STATUS_LABELS = {
     "invited": _l("Invited"),
@@ -56,7 +55,7 @@ class AttendeeForm(FlaskForm):
 
 class RegistrationForm(FlaskForm):
     # Unknown keys are dropped by the service rather than refused (an old form after the list changes).
-    themes = MultiCheckboxField(_l("Smart Hospital themes you care about"), choices=list(THEMES.items()),
+    themes = MultiCheckboxField(_l("Smart Hospital themes you care about"), choices=[],
                                 validate_choice=False)
     access_needs = TextAreaField(_l("Access needs"), validators=[Optional(), Length(max=2000)])
     dietary_needs = TextAreaField(_l("Dietary needs"), validators=[Optional(), Length(max=2000)])

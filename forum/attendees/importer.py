@@ -136,7 +136,7 @@ def apply_import(actor, forum, plan: ImportPlan, *, only_valid: bool = False) ->
         db.session.execute(sa.insert(Attendee), [
             {"forum_id": forum.id, "kind": AttendeeKind.ha, "status": AttendeeStatus.invited, "email": r.email,
              "email_key": r.email, "access_needs": "", "dietary_needs": "", "share_contact": False,
-             "themes": [], "created_at": now, "updated_at": now, **r.values}
+             "created_at": now, "updated_at": now, **r.values}
             for r in new_rows])
     for row in plan.rows:
         if row.action == "update":

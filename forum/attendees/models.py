@@ -54,7 +54,8 @@ class Attendee(db.Model):
     dietary_needs: Mapped[str] = mapped_column(sa.Text, default="")
     # PDPO: sharing contact details with exhibitors needs an explicit yes; the default is no.
     share_contact: Mapped[bool] = mapped_column(default=False)
-    themes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The key inside the badge's lead code (apart from the ticket: exhibitors never hold door tickets).
+    lead_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(10), unique=True)
     invitation_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -66,12 +67,53 @@ class Attendee(db.Model):
     company = relationship("Company")
     user = relationship("User")
     tickets = relationship("Ticket", back_populates="attendee", order_by="Ticket.id")
+    # The person's interests, from the organisers' one theme list (the one solutions use), in the order picked.
+    theme_links = relationship("AttendeeTheme", order_by="AttendeeTheme.position", cascade="all, delete-orphan")
 
     __table_args__ = (sa.UniqueConstraint("forum_id", "email_key", name="uq_attendee_forum_email"),)
 
     @property
     def display_name(self) -> str:
         return self.name_en or self.name_zh or self.email
+
+    @property
+    def interests(self) -> list:
+        """The Theme rows the person picked."""
+        return [link.theme for link in self.theme_links]
+
+    @property
+    def themes(self) -> list[str]:
+        """The keys of the picked themes (what forms, exports and the API carry)."""
+        return [link.theme.key for link in self.theme_links]
+
+    @themes.setter
+    def themes(self, keys) -> None:
+        """Keys (or Theme rows) in the order picked; keys not in the theme list are dropped."""
+        from ..exhibitors.models import Theme
+
+        keys = list(dict.fromkeys(getattr(k, "key", k) for k in (keys or [])))
+        rows = {t.key: t for t in db.session.scalars(sa.select(Theme).where(Theme.key.in_(keys)))} if keys else {}
+        current = {link.theme_id: link for link in self.theme_links}
+        links = []
+        for position, key in enumerate(k for k in keys if k in rows):
+            theme = rows[key]
+            link = current.get(theme.id) or AttendeeTheme(theme=theme)
+            link.position = position
+            links.append(link)
+        self.theme_links = links
+
+
+class AttendeeTheme(db.Model):
+    """One theme an attendee cares about: a row of the organisers' Theme table."""
+
+    __tablename__ = "attendee_theme"
+
+    attendee_id: Mapped[int] = mapped_column(sa.ForeignKey("attendee.id", ondelete="CASCADE"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    theme = relationship("Theme", lazy="joined")
 
 
 class Ticket(db.Model):

@@ -14,6 +14,7 @@ from .. import mail
 from ..audit.services import Invitee, diff, record
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..exhibitors.models import Theme
 from ..extensions import db
 from ..forums.models import ForumStatus
 from ..permissions import can, ensure
@@ -23,7 +24,6 @@ from ..text import clean, normalise_email
 from . import permissions  # noqa: F401  (grants)
 from .importer import EMAIL_SHAPE
 from .models import Attendee, AttendeeKind, AttendeeStatus, Ticket
-from .themes import THEMES
 from .tickets import code_for, current_ticket, issue_ticket
 
 
@@ -71,10 +71,13 @@ def filtered_query(forum, f: AttendeeFilter):
     return stmt
 
 
-def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50) -> tuple[list[Attendee], int]:
+def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50,
+                   with_themes: bool = False) -> tuple[list[Attendee], int]:
     """One page of attendees and the total; two queries whatever the size (sites come joined)."""
     stmt = filtered_query(forum, f)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    if with_themes:
+        stmt = stmt.options(selectinload(Attendee.theme_links))
     rows = db.session.scalars(stmt.options(selectinload(Attendee.site))
                               .order_by(Attendee.name_en, Attendee.id)
                               .limit(per_page).offset(max(page - 1, 0) * per_page)).all()
@@ -266,7 +269,9 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
             Attendee.forum_id == forum.id, Attendee.status == AttendeeStatus.registered))
         if forum.attendee_capacity and registered >= forum.attendee_capacity:
             raise Conflict(_l("The forum is full. Please contact the organisers."))
-    themes = [t for t in (values.get("themes") or []) if t in THEMES]
+    # The organisers' theme list: a theme they added reaches attendees; retired or unknown keys are dropped.
+    active = set(db.session.scalars(sa.select(Theme.key).where(Theme.active.is_(True))))
+    themes = [t for t in (values.get("themes") or []) if t in active]
     changes = diff(attendee, {
         "status": AttendeeStatus.registered, "themes": themes,
         "access_needs": clean(values.get("access_needs"))[:2000],

@@ -12,10 +12,12 @@ from flask_login import current_user
 
 from . import permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
+from ..exhibitors.services import list_themes
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
+from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_svg
@@ -24,7 +26,6 @@ from . import badges, importer, services
 from .export import export_file
 from .forms import KIND_LABELS, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm, RegistrationForm
 from .models import AttendeeStatus
-from .themes import THEMES
 from .tickets import code_for, current_ticket
 
 bp = Blueprint("attendees", __name__)
@@ -211,7 +212,7 @@ def show(forum: str, attendee_id: int):
     code = code_for(ticket) if ticket else None
     return render_template("attendees/show.html", forum=forum, a=attendee, code=code,
                            qr=qr_svg(code) if code else None, status_labels=STATUS_LABELS,
-                           kind_labels=KIND_LABELS, themes=THEMES)
+                           kind_labels=KIND_LABELS)
 
 
 @bp.route("/forums/<forum>/attendees/<int:attendee_id>/edit", methods=["GET", "POST"])
@@ -283,6 +284,7 @@ def answer(forum: str, attendee_id: int):
 
 def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url: str):
     form = RegistrationForm(obj=attendee if request.method == "GET" else None)
+    form.themes.choices = [(t.key, name_of(t)) for t in list_themes()]  # the organisers' one theme list
     choice = request.form.get("answer")
     if request.method == "POST" and choice in ("decline", "cancel"):
         # The CSRF token is checked for every POST before the view runs.

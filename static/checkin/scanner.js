@@ -9,7 +9,9 @@
   var staff = cfg.mode === "staff";
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   var $ = function (id) { return document.getElementById(id); };
-  var CODE_RE = /^HKF[0-9][A-Z2-7]{32}$/;
+  // The booth's lead scanner reuses this file with its own code shape and answers.
+  var CODE_RE = cfg.codePattern ? new RegExp(cfg.codePattern) : /^HKF[0-9][A-Z2-7]{32}$/;
+  var WARN = cfg.warnResults || ["already_checked_in"];
   var pointEl = $("point"), resultEl = $("result"), queueEl = $("queue"), logEl = $("log");
   var video = $("video"), canvas = $("frame"), cameraState = $("camera-state");
   var idleTimer = null;
@@ -51,7 +53,7 @@
   function setText(id, text) { var el = $(id); if (el) el.textContent = text || ""; }
   function show(answer, code) {
     var r = answer.result;
-    var tone = r === "ok" ? "ok" : (r === "already_checked_in" || r === "queued") ? "warn" : "bad";
+    var tone = r === "ok" ? "ok" : (WARN.indexOf(r) >= 0 || r === "queued") ? "warn" : "bad";
     resultEl.className = "result result-" + tone;
     resultEl.setAttribute("data-result", r);
     setText("result-word", W[r] || r);

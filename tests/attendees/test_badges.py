@@ -25,7 +25,10 @@ def test_one_badge_has_the_qr_and_both_names(organiser, forum):
     text = pdf_text(pdf)
     assert "陳嘉欣醫生" in text and "Dr CHAN Ka Yan" in text and "Consultant" in text
     assert "Queen Mary Hospital" in text and "瑪麗醫院" in text and "醫院管理局" in text
-    assert decode_qr(pdf_pages_png(pdf, dpi=150)[0]) == [code]
+    # The door ticket and, apart from it, the lead code exhibitors scan at their booth.
+    from forum.attendees.lead_codes import lead_code_for
+
+    assert sorted(decode_qr(pdf_pages_png(pdf, dpi=150)[0])) == sorted([code, lead_code_for(attendee)])
 
 
 def test_exhibitor_badge_shows_the_company(organiser, forum):
@@ -50,7 +53,9 @@ def test_four_up_a4_sheets_decode_every_code(organiser, forum):
     found = set()
     for page in pdf_pages_png(pdf, dpi=150):
         found |= set(decode_qr(page))
-    assert found == codes
+    # Each badge: its door ticket and its lead code (for exhibitors' booths).
+    assert {c for c in found if c.startswith("HKF1")} == codes
+    assert len({c for c in found if c.startswith("HKL1")}) == 5 and len(found) == 10
 
 
 def test_forum_badges_are_rendered_in_chunks(organiser, forum):
@@ -71,7 +76,7 @@ def test_cli_badges_writes_a_pdf_with_a_progress_bar(app, forum, tmp_path):
     assert "wrote 1 badge(s)" in result.output
     pdf = out.read_bytes()
     assert "陳大文" in pdf_text(pdf)
-    assert decode_qr(pdf_pages_png(pdf)[0]) == [code]
+    assert [c for c in decode_qr(pdf_pages_png(pdf)[0]) if not c.startswith("HKL1")] == [code]  # lead code apart
 
 
 def test_badge_endpoint_url_and_permissions(app, client, login_as, forum):
@@ -88,7 +93,7 @@ def test_badge_endpoint_url_and_permissions(app, client, login_as, forum):
     client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code})
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert decode_qr(pdf_pages_png(response.data)[0]) == [code]
+    assert [c for c in decode_qr(pdf_pages_png(response.data)[0]) if not c.startswith("HKL1")] == [code]
     login_as("organiser")
     assert client.get(f"/forums/{forum.slug}/attendees/999999/badge.pdf").status_code == 404
 
@@ -100,7 +105,7 @@ def test_forum_badges_from_the_organiser_ui(client, login_as, forum, monkeypatch
     codes = {_registered(forum)[1] for _ in range(2)}
     response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf?layout=a4")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert set(decode_qr(pdf_pages_png(response.data)[0])) == codes
+    assert {c for c in decode_qr(pdf_pages_png(response.data)[0]) if not c.startswith("HKL1")} == codes
     monkeypatch.setattr(views, "WEB_BADGE_LIMIT", 1)
     response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf")
     assert response.status_code == 302

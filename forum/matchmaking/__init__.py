@@ -1,0 +1,42 @@
+"""Matchmaking: bookmarks, explained recommendations and exhibitors' leads."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the pages and the helpers the directory, booth and home templates call."""
+    from flask_login import current_user
+
+    from . import bookmarks, lead_views  # noqa: F401  (lead pages join the blueprint)
+    from .cli import matchmaking_cli
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(matchmaking_cli)
+
+    def bookmark_marks(forum):
+        """({solution_id: bookmark_id}, {company_id: bookmark_id}) for the buttons, or None: no buttons."""
+        from ..permissions import can
+
+        if forum is None or not can(current_user, "bookmark.own"):
+            return None
+        return bookmarks.marks_of(current_user, forum)
+
+    def home_recommendations(forum, k: int = 5):
+        from ..forums.models import ForumStatus
+        from ..permissions import can
+        from .recommendations import for_person
+
+        if forum is None or forum.status == ForumStatus.draft or not can(current_user, "recommendation.own"):
+            return None
+        return for_person(current_user, forum, k)
+
+    def solution_forum(solution):
+        """The current forum when the solution is shown there (its bookmark button's forum), else None."""
+        from ..forums.services import current_forum
+
+        forum = current_forum()
+        return forum if forum is not None and bookmarks.shown_at(forum, solution.id) else None
+
+    app.add_template_global(solution_forum)
+    app.add_template_global(bookmark_marks)
+    app.add_template_global(home_recommendations)
