@@ -21,7 +21,7 @@ from ..sites.models import Site
 from ..text import clean
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .models import Champion, Pilot, PilotComment, PilotOrigin, PilotSite, Stage
-from .stages import claim
+from .stages import claim, expect_version
 
 TEXT_FIELDS = ("title", "sponsor_name", "department", "objectives", "success_measures", "funding_scheme",
                "budget", "notes")
@@ -103,10 +103,10 @@ def create_pilot(actor, data: dict, *, origin_kind: str = "forum", origin_ref: i
         solution = db.session.get(Solution, int(data["solution_id"])) if str(data["solution_id"]).isdigit() else None
         if solution is None or solution.company_id != company.id:
             raise ValidationError(_l("Choose one of the company's solutions."), field="solution_id")
+    sites = _sites(data.get("sites"))
     values = clean_fields({"title": data.get("title") or (solution.title_en if solution else ""), **{
         k: v for k, v in data.items() if k in TEXT_FIELDS + DATE_FIELDS + ("sponsor_user_id",) and k != "title"}})
     _check_order(values.get("planned_start"), values.get("planned_end"), "planned_end")
-    sites = _sites(data.get("sites"))
     forum_ids = [int(f) for f in data.get("forums") or [] if str(f).isdigit()]
     forums = db.session.scalars(sa.select(Forum).where(Forum.id.in_(forum_ids))).all() if forum_ids else []
     if len(forums) != len(set(forum_ids)) or len(forum_ids) != len(data.get("forums") or []):
@@ -130,6 +130,7 @@ def create_pilot(actor, data: dict, *, origin_kind: str = "forum", origin_ref: i
 def update_pilot(actor, pilot: Pilot, data: dict, *, read_version) -> dict:
     """Change fields; returns {field: [old, new]} (empty when nothing changed, and nothing claimed)."""
     ensure(actor, "pilot.edit", pilot)
+    expect_version(pilot, read_version)
     values = clean_fields(data)
     start = values.get("planned_start", pilot.planned_start)
     _check_order(start, values.get("planned_end", pilot.planned_end), "planned_end")
@@ -152,6 +153,7 @@ def pilot_site(pilot: Pilot, pilot_site_id: int) -> PilotSite:
 
 def update_site(actor, pilot: Pilot, pilot_site_id: int, data: dict, *, read_version) -> dict:
     ensure(actor, "pilot.edit", pilot)
+    expect_version(pilot, read_version)
     ps = pilot_site(pilot, pilot_site_id)
     values = {k: (data[k] or "").strip() for k in SITE_TEXT_FIELDS if k in data and isinstance(data[k], (str, type(None)))}
     changes = {k: v for k, v in values.items() if getattr(ps, k) != v}

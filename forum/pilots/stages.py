@@ -86,12 +86,25 @@ def check(current: Stage, to: Stage, reason: Reason | None, reason_detail: str =
         raise ValidationError(_l("Describe the other reason."), field="reason_detail")
 
 
-def claim(actor, pilot: Pilot, read_version) -> None:
-    """Take the pilot for this change, or refuse if it changed since the editor read it."""
+def _version(read_version) -> int:
     try:
-        read_version = int(read_version)
+        return int(read_version)
     except (TypeError, ValueError):
         raise ValidationError(_l("The version you read is missing."), field="version") from None
+
+
+def expect_version(pilot: Pilot, read_version) -> None:
+    """Refuse early, before judging the change against a state the editor never saw.
+
+    Only a courtesy: claim() below is what the database guarantees.
+    """
+    if pilot.version != _version(read_version):
+        raise stale(pilot.id)
+
+
+def claim(actor, pilot: Pilot, read_version) -> None:
+    """Take the pilot for this change, or refuse if it changed since the editor read it."""
+    read_version = _version(read_version)
     now = utcnow()
     result = db.session.execute(
         sa.update(Pilot).where(Pilot.id == pilot.id, Pilot.version == read_version)
@@ -147,6 +160,7 @@ def move(actor, pilot: Pilot, to, *, read_version, site_id=None, comment: str = 
     the pilot ends too: adopted if any site adopted, else extended, else discontinued.
     """
     ensure(actor, "pilot.edit", pilot)
+    expect_version(pilot, read_version)
     to = parse_stage(to)
     reason = parse_reason(reason)
     on = on or today()
