@@ -161,7 +161,11 @@ def attention(user, stale_days: int, *, limit: int = 20) -> dict:
     due = db.session.scalars(base.where(Pilot.stage == Stage.running, Pilot.evaluation_due.is_not(None),
                                         Pilot.evaluation_due <= today() + timedelta(days=14))
                              .order_by(Pilot.evaluation_due).limit(limit).options(joinedload(Pilot.company))).all()
-    return {"stale": stale, "due": due}
+    count = lambda stmt: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))  # noqa: E731
+    return {"stale": stale, "due": due,
+            "stale_count": count(base.where(Pilot.updated_at < cutoff)),
+            "due_count": count(base.where(Pilot.stage == Stage.running, Pilot.evaluation_due.is_not(None),
+                                          Pilot.evaluation_due <= today() + timedelta(days=14)))}
 
 
 def filter_choices() -> dict:

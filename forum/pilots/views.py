@@ -28,7 +28,13 @@ nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)
 
 @step("partnership", "organiser", "admin", order=60)
 def _pilot_steps(user, forum):
-    out = [Step(_l("Move pilots along the pipeline"), url_for("pilots.board"))]
+    out = []
+    waiting = queries.attention(user, stale_days())
+    if waiting["stale"] or waiting["due"]:
+        out.append(Step(_l("Pilots need attention"), url_for("pilots.attention"),
+                        _l("%(stale)d with no update for %(days)d days, %(due)d evaluations due.",
+                           stale=waiting["stale_count"], days=stale_days(), due=waiting["due_count"])))
+    out.append(Step(_l("Move pilots along the pipeline"), url_for("pilots.board")))
     if can(user, "pilot.dashboard"):
         out.append(Step(_l("See what the forums lead to"), url_for("pilot_dashboard.dashboard")))
     return out

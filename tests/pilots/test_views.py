@@ -138,3 +138,32 @@ def test_table_filters_and_sorts(client, login_as, make_pilot):
     text = client.get("/pilots/?sort=title&desc=0").get_data(as_text=True)
     assert text.index("Alpha pilot") < text.index("Beta pilot")
     assert a.id != b.id
+
+
+def test_partnership_home_lists_what_needs_attention(client, login_as, make_pilot, app):
+    from datetime import timedelta
+
+    from forum.db import utcnow
+    from forum.pilots.stages import today
+
+    user = login_as("partnership")
+    quiet = make_pilot(user, title="Quiet pilot")
+    running = walk(user, make_pilot(user, title="Due pilot"), "under_assessment", "approved", "running")
+    running.evaluation_due = today() + timedelta(days=3)
+    db.session.execute(sa.update(Pilot).where(Pilot.id == quiet.id).values(updated_at=utcnow() - timedelta(days=91)))
+    home = client.get("/").get_data(as_text=True)
+    assert "1 with no update for 90 days, 1 evaluations due." in home
+    page = client.get("/pilots/attention").get_data(as_text=True)
+    assert "Quiet pilot" in page and "Due pilot" in page
+    app.config["PILOTS_STALE_DAYS"] = 120
+    try:
+        assert "0 with no update for 120 days" in client.get("/").get_data(as_text=True)
+    finally:
+        app.config.pop("PILOTS_STALE_DAYS")
+
+
+def test_forum_and_company_pages_offer_a_new_pilot(client, login_as):
+    login_as("partnership")
+    forum = ForumFactory()
+    text = client.get(f"/forums/{forum.slug}").get_data(as_text=True)
+    assert f"/pilots/new?forum={forum.id}" in text
