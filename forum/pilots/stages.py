@@ -208,7 +208,7 @@ def move(actor, pilot: Pilot, to, *, read_version, site_id=None, comment: str = 
         record(actor, "pilot.stage", pilot, object_type="Pilot",
                changes={"stage": [t.from_stage, t.to_stage], "site": ps.site.name_en if ps else None,
                         "site_zh": ps.site.name_zh if ps else None, "comment": t.comment,
-                        "reason": t.reason})
+                        "reason": t.reason, "settled": site is not None and ps is None})
     db.session.flush()
     return moved
 
@@ -227,4 +227,4 @@ def _settle(pilot: Pilot, actor, moved: list) -> None:
         first = next(s for s in pilot.sites if s.stage == S.discontinued)
         pilot.reason, pilot.reason_detail = first.reason, first.reason_detail
     moved.append(Transition(pilot_id=pilot.id, pilot_site_id=None, actor_id=getattr(actor, "id", None),
-                            from_stage=frm, to_stage=overall, comment=str(_l("Every site has a decision."))))
+                            from_stage=frm, to_stage=overall, comment=""))

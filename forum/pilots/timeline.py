@@ -21,6 +21,8 @@ FIELD_LABELS = {
     "funding_scheme": _l("funding scheme"), "budget": _l("budget"), "notes": _l("notes"),
     "results": _l("results"), "decision": _l("decision"),
 }
+ORIGIN_LABELS = {"forum": _l("the forum"), "company_page": _l("the company's page"), "api": _l("the API"),
+                 "bookmark": _l("a bookmark"), "lead": _l("a lead"), "meeting": _l("a meeting")}
 SHORT_FIELDS = {"title", "sponsor_name", "department", "planned_start", "planned_end", "evaluation_due", "budget"}
 
 
@@ -54,7 +56,7 @@ def sentence(event: AuditEvent) -> tuple[str, str]:
             text = _("moved it at %(site)s from %(from)s to %(to)s.", site=_site(c), **values)
         else:
             text = _("moved the pilot from %(from)s to %(to)s.", **values)
-        detail = []
+        detail = [_("Every site has a decision.")] if c.get("settled") else []
         if c.get("reason"):
             detail.append(_("Reason: %(reason)s.", reason=REASON_LABELS[Reason(c["reason"])]))
         if c.get("comment"):

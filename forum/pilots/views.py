@@ -19,7 +19,7 @@ from ..sites.services import get_site
 from . import queries, services, stages
 from .forms import AddSiteForm, ChampionForm, CommentForm, EditForm, MoveForm, PilotForm, SiteOutcomeForm
 from .models import Stage
-from .timeline import timeline
+from .timeline import ORIGIN_LABELS, timeline
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 
@@ -46,7 +46,8 @@ def stale_days() -> int:
 
 @bp.app_context_processor
 def _labels():
-    return {"stage_labels": stages.STAGE_LABELS, "reason_labels": stages.REASON_LABELS}
+    return {"stage_labels": stages.STAGE_LABELS, "reason_labels": stages.REASON_LABELS,
+            "origin_labels": ORIGIN_LABELS}
 
 
 @bp.route("/")
@@ -121,6 +122,7 @@ def _page(pilot, **forms):
                            outcome_forms={ps.id: SiteOutcomeForm(formdata=None, obj=ps, version=pilot.version)
                                           for ps in pilot.sites},
                            history=timeline(pilot.id), before=before, allowed=stages.allowed_from(pilot.stage),
+                           can_move=any(stages.allowed_from(s) for s in [pilot.stage] + [p.stage for p in pilot.sites]),
                            status=forms.get("status", 200)), forms.get("status", 200)
 
 
