@@ -1,7 +1,7 @@
 """Pilot outcome dashboard: 2,000 pilots across 10 forums, against a bare endpoint in the same run.
 
     .venv/bin/python benchmarks/pilots.py [--pilots 2000] [--forums 10] [--requests 60]
-    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/pilots.py
+    .venv/bin/python benchmarks/pilots.py --database postgresql     # PG_URL, default postgres@127.0.0.1:5432
 
 Builds a fresh database (SQLite file in a temporary folder, or a new PostgreSQL database),
 loads the reference sites, 40 companies with solutions and themes, each forum's approved
@@ -19,31 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def _database(folder: Path):
-    wanted = os.environ.get("BENCH_DATABASE_URL", "")
-    if not wanted.startswith("postgresql"):
-        return f"sqlite:///{folder / 'bench.db'}", None
-    import sqlalchemy as sa
-
-    base = sa.engine.make_url(wanted)
-    name = f"forum_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from checkin import fresh_database  # noqa: E402  (the same fresh SQLite file or PostgreSQL database)
 
 
 def _load(pilots: int, forums: int):
@@ -97,10 +79,12 @@ def main() -> None:
     parser.add_argument("--pilots", type=int, default=2000)
     parser.add_argument("--forums", type=int, default=10)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: a new database on PG_URL (default postgres@127.0.0.1:5432)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        url, drop = _database(folder)
+        url, drop = fresh_database(args.database, folder)
         os.environ["FORUM_INSTANCE_PATH"] = str(folder)
         from flask_migrate import upgrade
 
@@ -137,8 +121,7 @@ def main() -> None:
                 db.session.remove()
                 db.engine.dispose()
         finally:
-            if drop:
-                drop()
+            drop()
 
 
 if __name__ == "__main__":
