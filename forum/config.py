@@ -60,6 +60,8 @@ class Config:
         self.MAX_CONTENT_LENGTH = 25 * 1024 * 1024
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
         self.SQLALCHEMY_RECORD_QUERIES = False
+        # Pilots: an open pilot with no change for this many days is listed as needing attention.
+        self.PILOTS_STALE_DAYS = int(env.get("PILOTS_STALE_DAYS") or 90)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

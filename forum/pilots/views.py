@@ -41,7 +41,7 @@ def _pilot_steps(user, forum):
 
 
 def stale_days() -> int:
-    return int(current_app.config.get("PILOTS_STALE_DAYS", 90))
+    return int(current_app.config["PILOTS_STALE_DAYS"])
 
 
 @bp.app_context_processor

@@ -159,7 +159,7 @@ def test_partnership_home_lists_what_needs_attention(client, login_as, make_pilo
     try:
         assert "0 with no update for 120 days" in client.get("/").get_data(as_text=True)
     finally:
-        app.config.pop("PILOTS_STALE_DAYS")
+        app.config["PILOTS_STALE_DAYS"] = 90
 
 
 def test_forum_and_company_pages_offer_a_new_pilot(client, login_as):
