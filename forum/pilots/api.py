@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forums.services import get_forum
 from . import queries, services, stages
@@ -30,7 +30,9 @@ SITE = {"type": "object", "properties": {
     "champions": {"type": "array", "items": {"type": "object", "properties": {
         "name": {"type": "string"}, "title": {"type": "string"}}}}}}
 FIELDS = {
-    "title": {"type": "string"}, "sponsor_name": {"type": "string"}, "department": {"type": "string"},
+    "title": {"type": "string"}, "sponsor_name": {"type": "string"},
+    "sponsor_user_id": {"type": ["integer", "null"], "description": "an HA user's id: they see the pilot"},
+    "department": {"type": "string"},
     "objectives": {"type": "string"}, "success_measures": {"type": "string"}, "planned_start": DATE,
     "planned_end": DATE, "evaluation_due": DATE, "funding_scheme": {"type": "string"}, "budget": {"type": "string"},
     "notes": {"type": "string"}}
@@ -88,6 +90,13 @@ def list_pilots():
                     "total": page.total})
 
 
+def _id(value: str) -> int:
+    # A plain <pilot_id> in the rule (not <int:>) so the OpenAPI path reads /pilots/{pilot_id}.
+    if not value.isdigit():
+        raise NotFound(_("No such pilot."))
+    return int(value)
+
+
 def _forum_ids(refs) -> list:
     if refs is None:
         return []
@@ -108,16 +117,17 @@ def create_pilot():
     return jsonify(pilot_json(services.get_pilot(current_user, pilot.id))), 201
 
 
-@api_route("/pilots/<int:pilot_id>", permission="pilot.view", tag="pilots",
+@api_route("/pilots/<pilot_id>", permission="pilot.view", tag="pilots",
            summary="One pilot with its sites and version.", response=PILOT, responses={404: REFUSALS[404]})
-def get_pilot(pilot_id: int):
-    return jsonify(pilot_json(services.get_pilot(current_user, pilot_id)))
+def get_pilot(pilot_id: str):
+    return jsonify(pilot_json(services.get_pilot(current_user, _id(pilot_id))))
 
 
-@api_route("/pilots/<int:pilot_id>", methods=("PATCH",), permission="pilot.edit", tag="pilots",
+@api_route("/pilots/<pilot_id>", methods=("PATCH",), permission="pilot.edit", tag="pilots",
            summary="Change fields and/or move the stage, from the version you read.", body=PATCH, response=PILOT,
            responses={**REFUSALS, 409: "The pilot changed since you read it: who and when are in the message."})
-def patch_pilot(pilot_id: int):
+def patch_pilot(pilot_id: str):
+    pilot_id = _id(pilot_id)
     data = json_body()
     if "version" not in data or isinstance(data["version"], bool) or not isinstance(data["version"], int):
         raise ValidationError(_("Send the version you read."), field="version")
@@ -143,4 +153,4 @@ def patch_pilot(pilot_id: int):
            response={"type": "object"}, responses={404: "No such forum."})
 def dashboard_figures():
     ref = request.args.get("forum")
-    return jsonify(figures(get_forum(ref) if ref else None).as_json())
+    return jsonify(figures(current_user, get_forum(ref) if ref else None).as_json())

@@ -19,7 +19,9 @@ from ..exhibitors.models import Application, ApplicationStatus, Theme, solution_
 from ..extensions import db
 from ..forums.models import Forum
 from ..sites.models import Cluster, Site
+from ..permissions import ensure
 from .models import DECISIONS, Pilot, PilotSite, Reason, Stage, Transition, pilot_forum
+from .permissions import visible_clause
 
 # name -> (label, position after "exhibitors", counter(forum_id | None) -> (companies, count) | None)
 _FUNNEL_SOURCES: dict[str, tuple[object, int, Callable]] = {}
@@ -77,16 +79,19 @@ class Figures:
                 "by_theme": self.by_theme, "by_forum": self.by_forum}
 
 
-def _pilot_ids(forum_id: int | None):
+def _pilot_ids(actor, forum_id: int | None):
+    ids = sa.select(Pilot.id).where(visible_clause(actor))
     if forum_id is None:
-        return sa.select(Pilot.id)
-    return sa.select(pilot_forum.c.pilot_id).where(pilot_forum.c.forum_id == forum_id)
+        return ids
+    return ids.where(Pilot.id.in_(sa.select(pilot_forum.c.pilot_id).where(pilot_forum.c.forum_id == forum_id)))
 
 
-def figures(forum: Forum | None = None) -> Figures:
+def figures(actor, forum: Forum | None = None) -> Figures:
+    """The figures over the pilots `actor` may see, for one forum or the series."""
+    ensure(actor, "pilot.dashboard")
     forum_id = forum.id if forum else None
     out = Figures(forum)
-    ids = _pilot_ids(forum_id)
+    ids = _pilot_ids(actor, forum_id)
     out.funnel = _funnel(forum_id, ids)
     out.stage_days = _stage_days(ids)
     _sites_figures(out, ids)

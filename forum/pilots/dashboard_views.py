@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..errors import NotFound
@@ -16,7 +17,7 @@ bp = Blueprint("pilot_dashboard", __name__, url_prefix="/pilots/dashboard")
 
 def _figures():
     ref = request.args.get("forum")
-    return figures(get_forum(ref) if ref else None)
+    return figures(current_user, get_forum(ref) if ref else None)
 
 
 @bp.route("/")

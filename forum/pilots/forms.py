@@ -8,9 +8,15 @@ from .models import Reason, Stage
 from .stages import REASON_LABELS, STAGE_LABELS
 
 
+def _id_or_empty(value) -> str:
+    return "" if value in (None, "", "None") else str(value)
+
+
 class _Fields(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     sponsor_name = StringField(_l("HA sponsor"), validators=[Optional(), Length(max=160)])
+    sponsor_user_id = SelectField(_l("Sponsor's account (they see the pilot)"), coerce=_id_or_empty, choices=[],
+                                  validators=[Optional()], validate_choice=False)
     department = StringField(_l("Department"), validators=[Optional(), Length(max=160)])
     objectives = TextAreaField(_l("Objectives"), validators=[Optional(), Length(max=4000)])
     success_measures = TextAreaField(_l("Success measures"), validators=[Optional(), Length(max=4000)])
@@ -21,7 +27,7 @@ class _Fields(FlaskForm):
     budget = TextAreaField(_l("Budget"), validators=[Optional(), Length(max=2000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=8000)])
 
-    FIELDS = ("title", "sponsor_name", "department", "objectives", "success_measures", "planned_start",
+    FIELDS = ("title", "sponsor_name", "sponsor_user_id", "department", "objectives", "success_measures", "planned_start",
               "planned_end", "evaluation_due", "funding_scheme", "budget", "notes")
 
     def values(self) -> dict:

@@ -20,7 +20,8 @@ from .permissions import visible_clause
 from .stages import today
 
 SORTS = {
-    "updated": Pilot.updated_at, "title": Pilot.title, "stage": Pilot.stage, "company": Company.name_en,
+    "updated": Pilot.updated_at, "title": Pilot.title, "company": Company.name_en,
+    "stage": sa.case({s.name: i for i, s in enumerate(Stage)}, value=Pilot.stage),  # pipeline order
     "start": Pilot.actual_start, "sponsor": Pilot.sponsor_name,
 }
 

@@ -65,7 +65,7 @@ def _user_id(value) -> int | None:
 
     if value in (None, ""):
         return None
-    user = db.session.get(User, int(value)) if str(value).isdigit() else None
+    user = db.session.get(User, int(value)) if str(value).isdigit() and not isinstance(value, bool) else None
     if user is None or user.role != "ha_staff":
         raise ValidationError(_l("The sponsor must be an HA user."), field="sponsor_user_id")
     return user.id

@@ -12,7 +12,7 @@ from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..forms_util import show_domain_error
 from ..home.next_steps import Step, step
-from ..i18n import name_of
+from ..i18n import both_names, name_of
 from ..nav import nav_link
 from ..permissions import can, requires
 from ..sites.services import get_site
@@ -66,6 +66,16 @@ def board():
                            choices=queries.filter_choices(), limit=queries.BOARD_LIMIT, allowed=stages.allowed_from)
 
 
+def _sponsors(form):
+    from ..accounts.models import User
+
+    form.sponsor_user_id.choices = [("", "—")] + [(str(u.id), f"{both_names(u)} <{u.email}>") for u in
+                                                  db.session.scalars(sa.select(User).where(
+                                                      User.role == "ha_staff", User.active.is_(True))
+                                                      .order_by(User.name_en))]
+    return form
+
+
 def _pilot_form(form: PilotForm) -> PilotForm:
     from ..exhibitors.models import Company, Solution
     from ..forums.models import Forum
@@ -81,7 +91,7 @@ def _pilot_form(form: PilotForm) -> PilotForm:
                           db.session.scalars(sa.select(Site).where(Site.active.is_(True)).order_by(Site.name_en))]
     form.forums.choices = [(str(f.id), name_of(f, "title")) for f in
                            db.session.scalars(sa.select(Forum).order_by(Forum.starts_at.desc()))]
-    return form
+    return _sponsors(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -113,7 +123,7 @@ def _page(pilot, **forms):
     champion.pilot_site_id.choices = [(str(s.id), name_of(s.site)) for s in pilot.sites]
     add_site = forms.get("add_site") or AddSiteForm(formdata=None, version=pilot.version)
     add_site.site_id.choices = _pilot_form(PilotForm(formdata=None)).sites.choices
-    edit = forms.get("edit") or EditForm(formdata=None, obj=pilot)
+    edit = _sponsors(forms.get("edit") or EditForm(formdata=None, obj=pilot))
     edit.version.data = pilot.version
     before = {ps.id: queries.similar_before(current_user, ps.site_id, pilot) for ps in pilot.sites
               if ps.stage in (Stage.proposed, Stage.under_assessment, Stage.approved)}

@@ -28,7 +28,7 @@ def _story(make_pilot):
 
 def test_figures_follow_the_pilots(make_pilot):
     team, forum, pilot = _story(make_pilot)
-    fig = figures(forum)
+    fig = figures(team, forum)
     funnel = {s["step"]: (s["companies"], s["pilot_sites"]) for s in fig.funnel}
     assert funnel == {"exhibitors": (0, None), "proposed": (1, 3), "running": (1, 3), "adopted": (1, 1)}
     assert fig.adoption == {"pilot_sites": 3, "decided": 2, "adopted": 1, "extended": 0, "discontinued": 1,
@@ -36,7 +36,7 @@ def test_figures_follow_the_pilots(make_pilot):
     assert fig.decision_days.n == 2 and fig.decision_days.median == (121 + 152) / 2
     assert fig.reasons["evidence_gap"] == 1 and sum(fig.reasons.values()) == 1
     walk(team, pilot, "adopted", site_id=pilot.sites[2].site_id, on=date(2024, 6, 2))
-    assert figures(forum).adoption["rate"] == round(2 / 3, 3)
+    assert figures(team, forum).adoption["rate"] == round(2 / 3, 3)
 
 
 def test_time_in_stage_comes_from_the_transition_log(make_pilot):
@@ -48,17 +48,17 @@ def test_time_in_stage_comes_from_the_transition_log(make_pilot):
         pilot.created_at = datetime(2024, 1, 1, tzinfo=timezone.utc)
         db.session.execute(sa.update(Transition).where(Transition.pilot_id == pilot.id)
                            .values(at=datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(days=days)))
-    spread = figures(forum).stage_days["proposed"]
+    spread = figures(team, forum).stage_days["proposed"]
     assert (spread.n, spread.median, spread.low, spread.high) == (3, 20.0, 10.0, 40.0)
 
 
 def test_funnel_steps_from_other_features_appear_only_with_data(make_pilot, monkeypatch):
-    _team, forum, _pilot = _story(make_pilot)
+    team, forum, _pilot = _story(make_pilot)
     monkeypatch.setattr(dashboard, "_FUNNEL_SOURCES", {})
     dashboard.funnel_source("met", "Met", 1, lambda forum_id: None)
-    assert [s["step"] for s in figures(forum).funnel] == ["exhibitors", "proposed", "running", "adopted"]
+    assert [s["step"] for s in figures(team, forum).funnel] == ["exhibitors", "proposed", "running", "adopted"]
     dashboard.funnel_source("met", "Met", 1, lambda forum_id: 7)
-    assert [s["step"] for s in figures(forum).funnel][:2] == ["exhibitors", "met"]
+    assert [s["step"] for s in figures(team, forum).funnel][:2] == ["exhibitors", "met"]
 
 
 def test_page_charts_and_tables_show_the_same_numbers(client, login_as, make_pilot):

@@ -137,7 +137,10 @@ def test_table_filters_and_sorts(client, login_as, make_pilot):
     assert "Beta pilot" in text and "Alpha pilot" not in text
     text = client.get("/pilots/?sort=title&desc=0").get_data(as_text=True)
     assert text.index("Alpha pilot") < text.index("Beta pilot")
-    assert a.id != b.id
+    text = client.get("/pilots/?sort=stage&desc=0").get_data(as_text=True)
+    assert text.index("Alpha pilot") < text.index("Beta pilot")  # pipeline order, not alphabetical
+    text = client.get("/pilots/?sort=stage&desc=1").get_data(as_text=True)
+    assert text.index("Beta pilot") < text.index("Alpha pilot")
 
 
 def test_partnership_home_lists_what_needs_attention(client, login_as, make_pilot, app):
@@ -167,3 +170,22 @@ def test_forum_and_company_pages_offer_a_new_pilot(client, login_as):
     forum = ForumFactory()
     text = client.get(f"/forums/{forum.slug}").get_data(as_text=True)
     assert f"/pilots/new?forum={forum.id}" in text
+
+
+def test_sponsor_account_chosen_on_the_page_lets_that_ha_user_see_the_pilot(client, login_as, make_pilot):
+    team = login_as("partnership")
+    pilot = make_pilot(team, n_sites=1)
+    sponsor = UserFactory(role="ha_staff", name_en="Dr Sponsor")
+    assert f'value="{sponsor.id}"' in client.get(f"/pilots/{pilot.id}").get_data(as_text=True)
+    response = client.post(f"/pilots/{pilot.id}/edit", data={"version": pilot.version, "title": pilot.title,
+                                                            "sponsor_user_id": str(sponsor.id)})
+    assert response.status_code == 302
+    db.session.refresh(pilot)
+    assert pilot.sponsor_user_id == sponsor.id
+    not_ha = UserFactory(role="exhibitor")
+    response = client.post(f"/pilots/{pilot.id}/edit", data={"version": pilot.version, "title": pilot.title,
+                                                            "sponsor_user_id": str(not_ha.id)})
+    assert 'id="sponsor_user_id-error">The sponsor must be an HA user.' in response.get_data(as_text=True)
+    from forum.pilots.queries import visible_pilots
+
+    assert db.session.scalars(visible_pilots(sponsor)).all() == [pilot]
