@@ -195,3 +195,32 @@ class PilotComment(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
 
     author = relationship("User")
+
+
+class FollowUpAnswer(str, enum.Enum):
+    no_contact = "no_contact"
+    in_discussion = "in_discussion"
+    pilot_proposed = "pilot_proposed"
+    agreement_reached = "agreement_reached"
+
+
+class FollowUp(db.Model):
+    """The six-month question to one of a pilot's owners: how did it go? Answered through a personal link."""
+
+    __tablename__ = "pilot_follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(160), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answer: Mapped[FollowUpAnswer | None] = mapped_column(
+        sa.Enum(FollowUpAnswer, native_enum=False, length=24, validate_strings=True), nullable=True)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pilot = relationship(Pilot)
+
+    __table_args__ = (sa.UniqueConstraint("pilot_id", "email", name="uq_pilot_follow_up_email"),)

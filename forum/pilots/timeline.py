@@ -81,6 +81,14 @@ def sentence(event: AuditEvent) -> tuple[str, str]:
         return _("added the site %(site)s.", site=_site(c)), ""
     if event.action == "pilot.champion_add":
         return _("named %(name)s as a champion at %(site)s.", name=c.get("champion", ""), site=_site(c)), ""
+    if event.action == "pilot.follow_up_sent":
+        return _("asked the pilot's owners how it went (six-month follow-up, %(n)d people).", n=c.get("to", 0)), ""
+    if event.action == "pilot.follow_up_answer":
+        from .followups import ANSWER_LABELS
+        from .models import FollowUpAnswer
+
+        return _("answered the six-month follow-up: %(answer)s.",
+                 answer=ANSWER_LABELS[FollowUpAnswer(c["answer"])]), c.get("note", "")
     if event.action == "pilot.comment":
         return _("commented:"), c.get("comment", "")
     return event.action, ""
@@ -93,7 +101,7 @@ def timeline(pilot_id: int) -> list[Entry]:
     out = []
     for event in events:
         who = (event.actor.name_zh if is_chinese() and event.actor and event.actor.name_zh else None) or \
-            (event.actor.display_name if event.actor else _("Someone"))
+            (event.actor.display_name if event.actor else (event.changes or {}).get("name") or _("Someone"))
         text, detail = sentence(event)
         out.append(Entry(event.at, who, text, detail))
     return out

@@ -14,14 +14,16 @@ from ..forms_util import show_domain_error
 from ..home.next_steps import Step, step
 from ..i18n import both_names, name_of
 from ..nav import nav_link
-from ..permissions import can, requires
+from ..permissions import can, public, requires
 from ..sites.services import get_site
-from . import queries, services, stages
+from . import followups, queries, services, stages
+from .cli import register_cli
 from .forms import AddSiteForm, ChampionForm, CommentForm, EditForm, MoveForm, PilotForm, SiteOutcomeForm
 from .models import Stage
 from .timeline import ORIGIN_LABELS, timeline
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
+register_cli(bp)
 
 nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)
 
@@ -47,7 +49,7 @@ def stale_days() -> int:
 @bp.app_context_processor
 def _labels():
     return {"stage_labels": stages.STAGE_LABELS, "reason_labels": stages.REASON_LABELS,
-            "origin_labels": ORIGIN_LABELS}
+            "origin_labels": ORIGIN_LABELS, "follow_up_labels": followups.ANSWER_LABELS}
 
 
 @bp.route("/")
@@ -270,3 +272,24 @@ def company(company_id: int):
 def attention():
     return render_template("pilots/attention.html", data=queries.attention(current_user, stale_days()),
                            days=stale_days())
+
+
+@bp.route("/follow-up/<token>", methods=["GET", "POST"])
+@public
+def follow_up(token: str):
+    """An owner's answer to the six-month follow-up, through the personal link in the mail."""
+    found = followups.by_token(token)
+    error = None
+    if request.method == "POST":
+        try:
+            followups.answer(found, request.form.get("answer"), request.form.get("note", ""))
+        except DomainError as refused:
+            db.session.rollback()
+            error = refused.message
+            found = followups.by_token(token)
+        else:
+            db.session.commit()
+            flash(_("Thank you: your answer is kept with the pilot."), "success")
+            return redirect(url_for("pilots.follow_up", token=token))
+    return render_template("pilots/follow_up.html", f=found, answer_labels=followups.ANSWER_LABELS,
+                           error=error), 400 if error else 200

@@ -1,8 +1,8 @@
-"""pilots: records, sites, champions, origins, comments and the transition log
+"""pilots: records, sites, champions, origins, comments, the transition log and six-month follow-ups
 
 Revision ID: 0009_pilots
 Revises: 0004_checkin
-Create Date: 2026-11-27 12:02:27.556556
+Create Date: 2026-11-27 12:24:10.161072
 
 """
 from alembic import op
@@ -73,6 +73,25 @@ def upgrade():
     )
     with op.batch_alter_table('pilot_comment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pilot_comment_pilot_id'), ['pilot_id'], unique=False)
+
+    op.create_table('pilot_follow_up',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pilot_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answer', sa.Enum('no_contact', 'in_discussion', 'pilot_proposed', 'agreement_reached', name='followupanswer', native_enum=False, length=24), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['pilot_id'], ['pilot.id'], name=op.f('fk_pilot_follow_up_pilot_id_pilot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pilot_follow_up')),
+    sa.UniqueConstraint('pilot_id', 'email', name='uq_pilot_follow_up_email'),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_pilot_follow_up_token_hash'))
+    )
+    with op.batch_alter_table('pilot_follow_up', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pilot_follow_up_pilot_id'), ['pilot_id'], unique=False)
 
     op.create_table('pilot_forum',
     sa.Column('pilot_id', sa.Integer(), nullable=False),
@@ -189,6 +208,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pilot_forum_forum_id'))
 
     op.drop_table('pilot_forum')
+    with op.batch_alter_table('pilot_follow_up', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pilot_follow_up_pilot_id'))
+
+    op.drop_table('pilot_follow_up')
     with op.batch_alter_table('pilot_comment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pilot_comment_pilot_id'))
 
