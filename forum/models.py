@@ -6,4 +6,5 @@ from .forums.models import Forum  # noqa: F401
 from .sites.models import Cluster, Site  # noqa: F401
 from .attendees.models import Attendee, Ticket  # noqa: F401
 from .checkin.models import CheckIn, CheckInPoint  # noqa: F401
-from .pilots.models import Champion, FollowUp, Pilot, PilotComment, PilotOrigin, PilotSite, Transition  # noqa: F401
+from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin, PilotSite, Survey,  # noqa: F401
+                            SurveyInvite, Transition)

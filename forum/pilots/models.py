@@ -224,3 +224,42 @@ class FollowUp(db.Model):
     pilot = relationship(Pilot)
 
     __table_args__ = (sa.UniqueConstraint("pilot_id", "email", name="uq_pilot_follow_up_email"),)
+
+
+class Survey(db.Model):
+    """The short bilingual survey after a forum, one per audience (attendees, exhibitors).
+
+    `questions` is a list of {"kind": rating | solutions | text, "en": ..., "zh": ...}; organisers edit it.
+    """
+
+    __tablename__ = "forum_survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(sa.String(16))  # attendees | exhibitors
+    questions: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    forum = relationship("Forum")
+
+    __table_args__ = (sa.UniqueConstraint("forum_id", "audience", name="uq_forum_survey_audience"),
+                      sa.CheckConstraint("audience IN ('attendees','exhibitors')", name="audience_known"))
+
+
+class SurveyInvite(db.Model):
+    """One person asked to answer a survey; the answers are kept here with the questions as they were asked."""
+
+    __tablename__ = "survey_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_survey.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(160), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answers: Mapped[list | None] = mapped_column(sa.JSON, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    survey = relationship(Survey)
+
+    __table_args__ = (sa.UniqueConstraint("survey_id", "email", name="uq_survey_invite_email"),)
