@@ -127,7 +127,8 @@ def load_pilots(forum, summary, **_scale):
     made = 0
     for index, (names, depth, endings, sponsor, department) in enumerate(SCENARIOS):
         solution = firsts[index]
-        title = f"{solution.title_en} pilot"
+        company = db.session.get(Company, solution.company_id)
+        title = f"{solution.title_en} ({company.name_en.split()[0]})"  # two companies may offer alike solutions
         if title in existing or any(n not in sites for n in names):
             continue
         decided = any(e not in (None, "withdrawn") for e in endings)

@@ -28,7 +28,7 @@ def _survey_steps(user, forum):
 
 
 def _page(forum, audience: str, *, questions_text: str | None = None, error: str | None = None, status=200):
-    survey = surveys.survey_for(forum, audience)
+    survey = surveys.survey_for(forum, audience, create=False)
     return render_template("pilots/survey.html", forum=forum, survey=survey, audience=audience,
                            audience_labels=AUDIENCE_LABELS, results=surveys.results(survey), error=error,
                            questions_text=questions_text or surveys.questions_as_text(survey)), status

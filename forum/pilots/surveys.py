@@ -44,15 +44,20 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def survey_for(forum, audience: str) -> Survey:
-    """The forum's survey for this audience, created with the default questions on first use."""
+def survey_for(forum, audience: str, *, create: bool = True) -> Survey:
+    """The forum's survey for this audience, with the default questions until organisers change them.
+
+    Pages only read (create=False: an unsaved survey with the defaults); editing and sending save it.
+    """
     if audience not in AUDIENCES:
         raise NotFound()
     survey = db.session.scalar(sa.select(Survey).where(Survey.forum_id == forum.id, Survey.audience == audience))
     if survey is None:
-        survey = Survey(forum_id=forum.id, audience=audience, questions=[dict(q) for q in DEFAULT_QUESTIONS[audience]])
-        db.session.add(survey)
-        db.session.flush()
+        survey = Survey(forum_id=forum.id, forum=forum, audience=audience,
+                        questions=[dict(q) for q in DEFAULT_QUESTIONS[audience]])
+        if create:
+            db.session.add(survey)
+            db.session.flush()
     return survey
 
 
@@ -180,7 +185,8 @@ def answer(invite: SurveyInvite, form) -> None:
 
 def results(survey: Survey) -> dict:
     """Counts for the organisers: who answered, ratings, the solutions people want to follow up, texts."""
-    invites = db.session.scalars(sa.select(SurveyInvite).where(SurveyInvite.survey_id == survey.id)).all()
+    invites = db.session.scalars(sa.select(SurveyInvite).where(SurveyInvite.survey_id == survey.id)).all() \
+        if survey.id else []
     answered = [i for i in invites if i.answers]
     ratings: dict[str, Counter] = {}
     wanted: Counter = Counter()

@@ -47,7 +47,7 @@
     }
     select.value = stage;
     var reason = form.querySelector("select[name=reason]");
-    if (stage === "discontinued" && !reason.value) {
+    if (stage === "discontinued" && reason && !reason.value) {
       say(board.dataset.reasonNeeded);
       reason.focus();
       return;
