@@ -1,10 +1,24 @@
 """Server-side SVG charts with the number beside every bar (the page also has the table behind each)."""
 from __future__ import annotations
 
+import unicodedata
+
 from markupsafe import Markup, escape
 
-LABEL_W, BAR_W, NUM_W, ROW_H = 190, 260, 110, 24
+LABEL_W, BAR_W, NUM_W, ROW_H = 250, 240, 110, 24
+LABEL_UNITS = 38  # about 6.5 px a unit at 12 px; a Chinese character takes two
 FONT = 'font-family="Noto Sans CJK TC, Noto Sans TC, sans-serif" font-size="12"'
+
+
+def _fit(label: str) -> str:
+    """The label shortened with an ellipsis to fit left of the bars (the table beside has it whole)."""
+    used, out = 0, []
+    for char in label:
+        used += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if used > LABEL_UNITS:
+            return "".join(out).rstrip() + "…"
+        out.append(char)
+    return label
 
 
 def _frame(title: str, rows: int, body: list[str]) -> Markup:
@@ -23,7 +37,7 @@ def bar_chart(rows: list[tuple[str, float | None]], *, title: str, suffix: str =
         y = i * ROW_H + 4
         length = 0 if not value else max(2, round(BAR_W * value / top))
         shown = "—" if value is None else (f"{value:g}{suffix}")
-        body.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+        body.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(_fit(label))}</text>'
                     f'<rect x="{LABEL_W}" y="{y + 3}" width="{length}" height="{ROW_H - 8}" fill="#0b6e4f"/>'
                     f'<text x="{LABEL_W + length + 6}" y="{y + 15}">{escape(shown)}</text>')
     return _frame(title, len(rows), body)
@@ -37,7 +51,7 @@ def spread_chart(rows: list[tuple[str, object]], *, title: str, unit: str) -> Ma
     for i, (label, s) in enumerate(rows):
         y = i * ROW_H + 4
         mid = y + ROW_H // 2
-        body.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
+        body.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{escape(_fit(label))}</text>')
         if not s.n:
             body.append(f'<text x="{LABEL_W}" y="{y + 15}">—</text>')
             continue
@@ -69,7 +83,8 @@ def chart_set(fig) -> dict[str, Markup]:
                                    title=_("Days in each stage"), unit=_("days")),
         "reasons": bar_chart([(str(REASON_LABELS[Reason(k)]), v) for k, v in fig.reasons.items()],
                              title=_("Discontinuation reasons")),
-        "by_cluster": bar_chart([(f'{c["cluster"]} {pick(c, "name") or ""}'.strip(), c["pilot_sites"])
+        "by_cluster": bar_chart([((f'{c["cluster"]} {pick(c, "name")}' if c["cluster"] != "-" else _("No cluster")),
+                                  c["pilot_sites"])
                                  for c in fig.by_cluster], title=_("Pilot-sites by cluster")),
         "by_site": bar_chart([(pick(s, "name"), s["pilot_sites"]) for s in fig.by_site], title=_("Pilot-sites by site")),
         "by_theme": bar_chart([(pick(t, "name"), t["pilots"]) for t in fig.by_theme], title=_("Pilots by theme")),

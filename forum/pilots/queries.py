@@ -181,3 +181,11 @@ def filter_choices() -> dict:
         "companies": db.session.scalars(sa.select(Company).where(Company.id.in_(sa.select(Pilot.company_id)))
                                         .order_by(Company.name_en)).all(),
     }
+
+
+def from_origin(user, kind: str, ref_id: int) -> list[Pilot]:
+    """The pilots that came from one bookmark, lead or meeting: the way back from a demo to its pilots."""
+    from .models import PilotOrigin
+
+    came = sa.select(PilotOrigin.pilot_id).where(PilotOrigin.kind == kind, PilotOrigin.ref_id == ref_id)
+    return db.session.scalars(visible_pilots(user).where(Pilot.id.in_(came)).order_by(Pilot.id)).all()

@@ -103,6 +103,7 @@ def test_partnership_takes_a_pilot_to_adoption_and_discontinuation(live_server, 
 
     # The dashboard numbers moved.
     after = _funnel(page, live_server)
+    shot(page, "pilots-dashboard")
     count = lambda d, step, i: int(d["funnel"][step][i])  # noqa: E731
     assert count(after, "Pilot proposed", 1) == count(before, "Pilot proposed", 1) + 2
     assert count(after, "Running (started)", 1) == count(before, "Running (started)", 1) + 2

@@ -95,3 +95,14 @@ def test_report_pdf_in_chinese_and_english_has_its_charts(client, login_as, make
     en = pdf_text(client.get(f"/pilots/dashboard/report.en.pdf?forum={forum.slug}").data)
     assert "Pilot report" in en and en.count("Evidence gap") >= 2
     assert client.get("/pilots/dashboard/report.fr.pdf").status_code == 404
+
+
+def test_chart_labels_fit_beside_the_bars():
+    from forum.pilots.charts import _fit, bar_chart
+
+    assert _fit("Queen Mary Hospital") == "Queen Mary Hospital"
+    long = _fit("The Duchess of Kent Children's Hospital at Sandy Bay")
+    assert long.endswith("…") and len(long) <= 39
+    assert _fit("東區尤德夫人那打素醫院東區尤德夫人那打素醫院") == "東區尤德夫人那打素醫院東區尤德夫人那打…"  # 19 wide characters
+    svg = bar_chart([("A & B", 3), ("C", None)], title="T <x>")
+    assert "A &amp; B" in svg and ">3<" in svg and ">—<" in svg and "T &lt;x&gt;" in svg

@@ -133,3 +133,17 @@ def test_every_field_edit_is_audited(team, make_pilot):
                                 .order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["pilot.create", "pilot.update"]
     assert events[1].changes["budget"] == ["", "HK$300k"] and events[1].actor_id == team.id
+
+
+def test_a_pilot_can_be_found_from_the_bookmark_or_meeting_it_came_from(team):
+    from forum.pilots.queries import from_origin
+    from forum.pilots.services import create_pilot
+    from tests.factories import SolutionFactory
+    from tests.pilots.conftest import sites
+
+    solution = SolutionFactory()
+    pilot = create_pilot(team, {"company_id": solution.company_id, "sites": [sites(1)[0].id], "title": "From a meeting"},
+                         origin_kind="meeting", origin_ref=42)
+    assert from_origin(team, "meeting", 42) == [pilot]
+    assert from_origin(team, "bookmark", 42) == []
+    assert from_origin(UserFactory(role="exhibitor"), "meeting", 42) == []  # still only what the user may see
