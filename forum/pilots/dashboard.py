@@ -134,56 +134,69 @@ def _funnel(forum_id, ids) -> list[dict]:
     return steps
 
 
+def _days(later, earlier, *, dates: bool = False):
+    """Days from `earlier` to `later`, computed by the database (SQLite has no date arithmetic)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.julianday(later) - sa.func.julianday(earlier)
+    if dates:
+        return later - earlier  # PostgreSQL: date - date is a number of days
+    return sa.extract("epoch", later - earlier) / 86400.0
+
+
 def _stage_days(ids) -> dict[str, Spread]:
-    """Days each pilot spent in each stage it has left: from entering it to the next move."""
-    rows = db.session.execute(
-        sa.select(Transition.pilot_id, Transition.at, Transition.to_stage, Pilot.created_at)
-        .join(Pilot, Pilot.id == Transition.pilot_id)
-        .where(Transition.pilot_site_id.is_(None), Transition.pilot_id.in_(ids))
-        .order_by(Transition.pilot_id, Transition.at, Transition.id)).all()
+    """Days each pilot spent in each stage it has left: from entering it (the previous move, or the
+    proposal) to the next move, read from the pilot-level transition log with LAG()."""
+    window = {"partition_by": Transition.pilot_id, "order_by": (Transition.at, Transition.id)}
+    moves = (sa.select(Transition.at.label("at"), Pilot.created_at.label("created_at"),
+                       sa.func.lag(Transition.at).over(**window).label("prev_at"),
+                       sa.func.lag(Transition.to_stage).over(**window).label("prev_stage"))
+             .join(Pilot, Pilot.id == Transition.pilot_id)
+             .where(Transition.pilot_site_id.is_(None), Transition.pilot_id.in_(ids))).subquery()
+    rows = db.session.execute(sa.select(
+        sa.func.coalesce(moves.c.prev_stage, Stage.proposed.name),
+        _days(moves.c.at, sa.func.coalesce(moves.c.prev_at, moves.c.created_at)))).all()
     spent: dict[str, list[float]] = defaultdict(list)
-    current = None
-    for pilot_id, at, to_stage, created_at in rows:
-        if current is None or current[0] != pilot_id:
-            current = (pilot_id, created_at, Stage.proposed)
-        _pid, since, stage = current
-        spent[stage.value].append(max(0.0, (at - since).total_seconds() / 86400))
-        current = (pilot_id, at, to_stage)
+    for stage, days in rows:
+        spent[stage].append(max(0.0, float(days)))
     return {s.value: Spread.of(spent[s.value]) for s in Stage if s.value in spent}
 
 
 def _sites_figures(out: Figures, ids) -> None:
-    rows = db.session.execute(
-        sa.select(PilotSite.stage, PilotSite.reason, PilotSite.started_on, PilotSite.decided_on,
-                  Site.name_en, Site.name_zh, Site.id, Cluster.code, Cluster.name_en, Cluster.name_zh)
-        .join(Site, Site.id == PilotSite.site_id).outerjoin(Cluster, Cluster.id == Site.cluster_id)
-        .where(PilotSite.pilot_id.in_(ids))).all()
-    decided = [r for r in rows if r[0] in DECISIONS]
-    adopted = sum(1 for r in decided if r[0] == Stage.adopted)
-    out.adoption = {"pilot_sites": len(rows), "decided": len(decided), "adopted": adopted,
-                    "extended": sum(1 for r in decided if r[0] == Stage.extended),
-                    "discontinued": sum(1 for r in decided if r[0] == Stage.discontinued),
-                    "rate": round(adopted / len(decided), 3) if decided else None}
-    out.decision_days = Spread.of([(r[3] - r[2]).days for r in decided if r[2] and r[3]])
+    """Adoption, time to decision, reasons, clusters and sites: aggregated by the database."""
+    in_scope = PilotSite.pilot_id.in_(ids)
+    stages = {Stage(k) if not isinstance(k, Stage) else k: n for k, n in db.session.execute(
+        sa.select(PilotSite.stage, sa.func.count()).where(in_scope).group_by(PilotSite.stage))}
+    decided = sum(stages.get(s, 0) for s in DECISIONS)
+    adopted = stages.get(Stage.adopted, 0)
+    out.adoption = {"pilot_sites": sum(stages.values()), "decided": decided, "adopted": adopted,
+                    "extended": stages.get(Stage.extended, 0), "discontinued": stages.get(Stage.discontinued, 0),
+                    "rate": round(adopted / decided, 3) if decided else None}
+    out.decision_days = Spread.of([float(d) for d in db.session.scalars(
+        sa.select(_days(PilotSite.decided_on, PilotSite.started_on, dates=True)).where(
+            in_scope, PilotSite.stage.in_(DECISIONS), PilotSite.decided_on.is_not(None),
+            PilotSite.started_on.is_not(None)))])
     reasons = {r.value: 0 for r in Reason}
-    for r in rows:
-        if r[0] == Stage.discontinued and r[1]:
-            reasons[r[1].value] += 1
+    for reason, n in db.session.execute(sa.select(PilotSite.reason, sa.func.count()).where(
+            in_scope, PilotSite.stage == Stage.discontinued, PilotSite.reason.is_not(None))
+            .group_by(PilotSite.reason)):
+        reasons[reason.value] = n
     out.reasons = reasons
-    clusters: dict[str, dict] = {}
-    sites: dict[int, dict] = {}
-    for stage, _reason, _s, _d, s_en, s_zh, s_id, c_code, c_en, c_zh in rows:
-        key = c_code or "-"
-        c = clusters.setdefault(key, {"cluster": key, "name_en": c_en or "", "name_zh": c_zh or "",
-                                      "pilot_sites": 0, "adopted": 0, "discontinued": 0})
-        s = sites.setdefault(s_id, {"site_id": s_id, "name_en": s_en, "name_zh": s_zh, "cluster": key,
-                                    "pilot_sites": 0, "adopted": 0, "discontinued": 0})
-        for bucket in (c, s):
-            bucket["pilot_sites"] += 1
-            if stage in (Stage.adopted, Stage.discontinued):
-                bucket[stage.value] += 1
-    out.by_cluster = sorted(clusters.values(), key=lambda c: c["cluster"])
-    out.by_site = sorted(sites.values(), key=lambda s: (-s["pilot_sites"], s["name_en"]))[:15]
+    counts = (sa.func.count(PilotSite.id).label("n"),
+              sa.func.count(sa.case((PilotSite.stage == Stage.adopted, 1))),
+              sa.func.count(sa.case((PilotSite.stage == Stage.discontinued, 1))))
+    out.by_cluster = [{"cluster": code or "-", "name_en": en or "", "name_zh": zh or "", "pilot_sites": n,
+                       "adopted": a, "discontinued": d} for code, en, zh, n, a, d in db.session.execute(
+        sa.select(Cluster.code, Cluster.name_en, Cluster.name_zh, *counts)
+        .select_from(PilotSite).join(Site, Site.id == PilotSite.site_id)
+        .outerjoin(Cluster, Cluster.id == Site.cluster_id).where(in_scope)
+        .group_by(Cluster.code, Cluster.name_en, Cluster.name_zh).order_by(Cluster.code.nulls_first()))]
+    out.by_site = [{"site_id": sid, "name_en": en, "name_zh": zh, "cluster": code or "-", "pilot_sites": n,
+                    "adopted": a, "discontinued": d} for sid, en, zh, code, n, a, d in db.session.execute(
+        sa.select(Site.id, Site.name_en, Site.name_zh, Cluster.code, *counts)
+        .select_from(PilotSite).join(Site, Site.id == PilotSite.site_id)
+        .outerjoin(Cluster, Cluster.id == Site.cluster_id).where(in_scope)
+        .group_by(Site.id, Site.name_en, Site.name_zh, Cluster.code)
+        .order_by(sa.desc("n"), Site.name_en).limit(15))]
 
 
 def _by_forum(forum_id) -> list[dict]:
