@@ -7,8 +7,6 @@ on the dashboard. `flask pilots follow-ups` sends those due; run it daily (cron)
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -18,9 +16,10 @@ from sqlalchemy.orm import selectinload
 from .. import mail
 from ..audit.services import record
 from ..db import HK, utcnow
-from ..errors import NotFound, ValidationError
+from ..errors import ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from .links import by_link, new_link
 from .models import FollowUp, FollowUpAnswer, Pilot
 
 AFTER = timedelta(days=182)
@@ -29,10 +28,6 @@ ANSWER_LABELS = {
     FollowUpAnswer.pilot_proposed: _l("A pilot is proposed"),
     FollowUpAnswer.agreement_reached: _l("An agreement is reached"),
 }
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def owners(pilot: Pilot) -> list[tuple[str, str]]:
@@ -76,8 +71,8 @@ def send_due(actor, today: date, *, dry_run: bool = False) -> list[tuple[Pilot, 
         if dry_run:
             continue
         for email, name in people:
-            token = secrets.token_urlsafe(24)
-            db.session.add(FollowUp(pilot_id=pilot.id, email=email, name=name, token_hash=_hash(token),
+            token, token_hash = new_link()
+            db.session.add(FollowUp(pilot_id=pilot.id, email=email, name=name, token_hash=token_hash,
                                     due_on=today))
             mail.queue_template(db.session, email, f"How did it go? {pilot.title} | 試點進展如何？",
                                 "pilot_follow_up", pilot=pilot, name=name,
@@ -88,10 +83,7 @@ def send_due(actor, today: date, *, dry_run: bool = False) -> list[tuple[Pilot, 
 
 
 def by_token(token: str) -> FollowUp:
-    found = db.session.scalar(sa.select(FollowUp).where(FollowUp.token_hash == _hash(token or "")))
-    if found is None:
-        raise NotFound(_l("This link is not valid."))
-    return found
+    return by_link(FollowUp, token)
 
 
 def answer(follow_up: FollowUp, value, note: str = "") -> FollowUp:

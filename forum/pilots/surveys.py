@@ -7,8 +7,6 @@ SHA-256 is stored); answers are kept with the forum, with the question as it was
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections import Counter
 
 import sqlalchemy as sa
@@ -20,6 +18,7 @@ from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from .links import by_link, new_link
 from .models import Survey, SurveyInvite
 
 AUDIENCES = ("attendees", "exhibitors")
@@ -38,10 +37,6 @@ DEFAULT_QUESTIONS = {
         {"kind": "text", "en": "What should we do better next time?", "zh": "下次有甚麼可以做得更好？"},
     ],
 }
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def survey_for(forum, audience: str, *, create: bool = True) -> Survey:
@@ -128,8 +123,8 @@ def send(actor, survey: Survey) -> int:
     for email, name in recipients(survey):
         if email.lower() in invited:
             continue
-        token = secrets.token_urlsafe(24)
-        db.session.add(SurveyInvite(survey_id=survey.id, email=email, name=name, token_hash=_hash(token)))
+        token, token_hash = new_link()
+        db.session.add(SurveyInvite(survey_id=survey.id, email=email, name=name, token_hash=token_hash))
         mail.queue_template(db.session, email, f"Your view of {forum.title_en} | 意見調查：{forum.title_zh}",
                             "forum_survey", forum=forum, name=name,
                             link=mail.external_url("surveys.respond", token=token))
@@ -140,10 +135,7 @@ def send(actor, survey: Survey) -> int:
 
 
 def invite_by_token(token: str) -> SurveyInvite:
-    found = db.session.scalar(sa.select(SurveyInvite).where(SurveyInvite.token_hash == _hash(token or "")))
-    if found is None:
-        raise NotFound(_l("This link is not valid."))
-    return found
+    return by_link(SurveyInvite, token)
 
 
 def solution_choices(forum_id: int) -> list:
