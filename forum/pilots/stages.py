@@ -167,7 +167,7 @@ def move(actor, pilot: Pilot, to, *, read_version, site_id=None, comment: str = 
     comment = (comment or "").strip()
     site = None
     if site_id not in (None, ""):
-        site = next((s for s in pilot.sites if str(s.site_id) == str(site_id) or f"ps{s.id}" == str(site_id)), None)
+        site = next((s for s in pilot.sites if str(s.site_id) == str(site_id)), None)
         if site is None:
             raise ValidationError(_l("This pilot does not run at that site."), field="site")
     current = site.stage if site else pilot.stage
@@ -191,10 +191,6 @@ def move(actor, pilot: Pilot, to, *, read_version, site_id=None, comment: str = 
         _settle(pilot, actor, moved)
     else:
         followers = [s for s in pilot.sites if s.stage == current]
-        if to in (S.adopted, S.extended):
-            unevaluated = [s for s in followers if s.stage != S.evaluated]
-            if unevaluated:  # cannot happen while sites follow the pilot; kept as the rule's guard
-                raise ValidationError(_l("A decision needs an evaluation first: move it to Evaluated."), field="stage")
         step(pilot, current)
         for s in followers:
             step(s, current)
