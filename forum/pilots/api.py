@@ -78,13 +78,16 @@ def pilot_json(p) -> dict:
 
 
 @api_route("/pilots", permission="pilot.view", tag="pilots",
-           summary="Pilots you may see, newest change first; filters: forum, stage, cluster, site, theme, company, "
-                   "sponsor; page.",
+           summary="Pilots you may see, newest change first; filters: forum (id or slug), stage, cluster, site, "
+                   "theme, company, sponsor; sort (updated, title, stage, company, start, sponsor), desc=0|1; page.",
            response={"type": "object", "properties": {"pilots": {"type": "array", "items": PILOT},
                                                       "page": {"type": "integer"}, "pages": {"type": "integer"},
                                                       "total": {"type": "integer"}}})
 def list_pilots():
     f = queries.PilotFilter.from_args(request.args)
+    ref = request.args.get("forum", "")
+    if ref and not ref.isdigit():
+        f.forum = get_forum(ref).id  # a slug works as well as an id
     page = queries.table(current_user, f, page=request.args.get("page", 1, type=int), per_page=50)
     return jsonify({"pilots": [pilot_json(p) for p in page.items], "page": page.page, "pages": page.pages,
                     "total": page.total})

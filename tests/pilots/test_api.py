@@ -23,6 +23,8 @@ def test_create_list_patch_and_conflict(client, api_token):
 
     listed = client.get(f"/api/v1/pilots?forum={forum.id}", headers=_auth(token)).json
     assert [p["id"] for p in listed["pilots"]] == [pilot["id"]] and listed["total"] == 1
+    assert client.get(f"/api/v1/pilots?forum={forum.slug}", headers=_auth(token)).json["total"] == 1
+    assert client.get("/api/v1/pilots?forum=no-such-forum", headers=_auth(token)).status_code == 404
 
     moved = client.patch(f"/api/v1/pilots/{pilot['id']}", headers=_auth(token),
                          json={"version": 1, "stage": "under_assessment", "budget": "HK$200k"})
