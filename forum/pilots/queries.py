@@ -101,7 +101,7 @@ def table(user, f: PilotFilter, *, page: int = 1, per_page: int = 25):
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
-BOARD_LIMIT = 40
+BOARD_LIMIT = 25  # per column; the table lists them all
 
 
 def board(user, f: PilotFilter) -> dict:
