@@ -94,11 +94,14 @@ def register_blueprints(app: Flask) -> None:
     from .exhibitors.views import bp as exhibitors_bp
     from .forums.views import bp as forums_bp
     from .home.views import bp as home_bp
+    from .pilots.dashboard_views import bp as pilot_dashboard_bp
+    from .pilots.survey_views import bp as surveys_bp
+    from .pilots.views import bp as pilots_bp
     from .sites.views import bp as sites_bp
 
     for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, exhibitors_bp, attendees_bp, checkin_bp,
                api_bp, health_bp, agenda_bp, agenda_public_bp,
-               agenda_personal_bp):
+               agenda_personal_bp, pilots_bp, pilot_dashboard_bp, surveys_bp):
         app.register_blueprint(bp)
     from .matchmaking import init_app as init_matchmaking
 

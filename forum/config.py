@@ -88,6 +88,8 @@ class Config:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (0: none).
         self.PROXY_HOPS = int(env.get("PROXY_HOPS") or 0)
         self.SQLALCHEMY_RECORD_QUERIES = False
+        # Pilots: an open pilot with no change for this many days is listed as needing attention.
+        self.PILOTS_STALE_DAYS = int(env.get("PILOTS_STALE_DAYS") or 90)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

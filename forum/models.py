@@ -9,3 +9,5 @@ from .checkin.models import CheckIn, CheckInPoint  # noqa: F401
 from .matchmaking.models import Bookmark, Lead  # noqa: F401
 from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, BoothBooking, BoothDemoSlot,  # noqa: F401
                             DemoSlot, Room, SchedulerRun, SessionSpeaker, SessionStar)
+from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin, PilotSite, Survey,  # noqa: F401
+                            SurveyInvite, Transition)

@@ -1,0 +1,109 @@
+"""Six months after a pilot is proposed, ask its owners how it went.
+
+Owners are the HA sponsor's account and the company's contact and admins. Each gets a
+personal link (only its SHA-256 is stored); the answer (no further contact, in discussion,
+pilot proposed, agreement reached) is kept with the pilot, shown in its history and counted
+on the dashboard. `flask pilots follow-ups` sends those due; run it daily (cron).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from .. import mail
+from ..audit.services import record
+from ..db import HK, utcnow
+from ..errors import ValidationError
+from ..extensions import db
+from ..permissions import ensure
+from .links import by_link, new_link
+from .models import FollowUp, FollowUpAnswer, Pilot
+
+AFTER = timedelta(days=182)
+ANSWER_LABELS = {
+    FollowUpAnswer.no_contact: _l("No further contact"), FollowUpAnswer.in_discussion: _l("In discussion"),
+    FollowUpAnswer.pilot_proposed: _l("A pilot is proposed"),
+    FollowUpAnswer.agreement_reached: _l("An agreement is reached"),
+}
+
+
+def owners(pilot: Pilot) -> list[tuple[str, str]]:
+    """(email, name) of the people who answer for the pilot, without repeats."""
+    from ..exhibitors.models import company_admin
+    from ..accounts.models import User
+
+    people = []
+    if pilot.sponsor is not None:
+        people.append((pilot.sponsor.email, pilot.sponsor.display_name))
+    if pilot.company.contact_email:
+        people.append((pilot.company.contact_email, pilot.company.contact_name or pilot.company.name_en))
+    admins = db.session.scalars(sa.select(User).join(company_admin, company_admin.c.user_id == User.id)
+                                .where(company_admin.c.company_id == pilot.company_id, User.active.is_(True)))
+    people += [(u.email, u.display_name) for u in admins]
+    seen, out = set(), []
+    for email, name in people:
+        key = email.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            out.append((email.strip(), name))
+    return out
+
+
+def due(today: date) -> list[Pilot]:
+    """Pilots proposed at least six months ago whose owners have not been asked yet."""
+    cutoff = datetime.combine(today - AFTER, time(23, 59), tzinfo=HK)
+    asked = sa.select(FollowUp.pilot_id)
+    return db.session.scalars(sa.select(Pilot).where(Pilot.created_at <= cutoff, Pilot.id.not_in(asked))
+                              .options(selectinload(Pilot.company), selectinload(Pilot.sponsor))
+                              .order_by(Pilot.id)).all()
+
+
+def send_due(actor, today: date, *, dry_run: bool = False) -> list[tuple[Pilot, list[str]]]:
+    """Create and mail the follow-ups due today; the mail leaves when the caller commits."""
+    ensure(actor, "pilot.edit")
+    sent = []
+    for pilot in due(today):
+        people = owners(pilot)
+        sent.append((pilot, [email for email, _name in people]))
+        if dry_run:
+            continue
+        for email, name in people:
+            token, token_hash = new_link()
+            db.session.add(FollowUp(pilot_id=pilot.id, email=email, name=name, token_hash=token_hash,
+                                    due_on=today))
+            mail.queue_template(db.session, email, f"How did it go? {pilot.title} | 試點進展如何？",
+                                "pilot_follow_up", pilot=pilot, name=name,
+                                link=mail.external_url("pilots.follow_up", token=token))
+        record(actor, "pilot.follow_up_sent", pilot, object_type="Pilot", changes={"to": len(people)})
+    db.session.flush()
+    return sent
+
+
+def by_token(token: str) -> FollowUp:
+    return by_link(FollowUp, token)
+
+
+def answer(follow_up: FollowUp, value, note: str = "") -> FollowUp:
+    """Keep the owner's answer (a later answer through the same link replaces it)."""
+    try:
+        chosen = FollowUpAnswer(value)
+    except ValueError:
+        raise ValidationError(_l("Choose one of the answers."), field="answer") from None
+    follow_up.answer, follow_up.note, follow_up.answered_at = chosen, (note or "").strip()[:2000], utcnow()
+    record(None, "pilot.follow_up_answer", follow_up.pilot, object_type="Pilot",
+           changes={"name": follow_up.name, "answer": chosen, "note": follow_up.note})
+    db.session.flush()
+    return follow_up
+
+
+def answer_counts(pilot_ids) -> dict[str, int]:
+    """How the owners answered, over the given pilots (a subquery of ids): for the dashboard."""
+    rows = db.session.execute(sa.select(FollowUp.answer, sa.func.count()).where(
+        FollowUp.pilot_id.in_(pilot_ids), FollowUp.answer.is_not(None)).group_by(FollowUp.answer)).all()
+    counts = {a.value: 0 for a in FollowUpAnswer}
+    for value, n in rows:
+        counts[value.value] = n
+    return counts

@@ -1,0 +1,70 @@
+"""The feedback survey: organisers edit the bilingual questions and send it; each person answers once by link."""
+import re
+
+import sqlalchemy as sa
+
+from forum.attendees.models import AttendeeStatus
+from forum.exhibitors.models import ApplicationStatus
+from forum.extensions import db
+from forum.pilots.models import SurveyInvite
+from tests.factories import ApplicationFactory, AttendeeFactory, ForumFactory, SolutionFactory
+
+
+def _link(message) -> str:
+    body = message.get_body(("plain",)).get_content()
+    return re.search(r"https?://[^/\s]+(/survey/\S+)", body).group(1)
+
+
+def test_attendees_survey_from_questions_to_results(client, login_as, outbox):
+    organiser = login_as("organiser")
+    forum = ForumFactory()
+    solution = SolutionFactory(title_en="Falls sensor", title_zh="跌倒感應器")
+    ApplicationFactory(forum=forum, company=solution.company, status=ApplicationStatus.approved, solutions=[solution])
+    AttendeeFactory(forum=forum, status=AttendeeStatus.registered, email="ward@ha.example")
+    AttendeeFactory(forum=forum, status=AttendeeStatus.invited, email="not.registered@ha.example")
+    base = f"/forums/{forum.slug}/surveys/attendees"
+
+    page = client.get(base).get_data(as_text=True)
+    assert "rating | Was the forum useful to you? | 論壇對你有用嗎？" in page
+    bad = client.post(base + "/questions", data={"questions": "stars | Useful? | 有用嗎？"})
+    assert bad.status_code == 400 and "Line 1: the kind is rating, solutions or text." in bad.get_data(as_text=True)
+    assert "stars | Useful?" in bad.get_data(as_text=True)  # what was typed is kept
+    questions = ("rating | Was it useful? | 有用嗎？\nsolutions | Which solutions? | 哪些方案？\n"
+                 "text | With whom? | 與誰跟進？")
+    assert client.post(base + "/questions", data={"questions": questions}).status_code == 302
+
+    assert client.post(base + "/send").status_code == 302
+    mails = outbox()
+    assert [m["To"] for m in mails] == ["ward@ha.example"]
+    assert client.post(base + "/send").status_code == 302 and len(outbox()) == 1  # nobody twice
+
+    client.post("/logout")
+    link = _link(mails[0])
+    form = client.get(link, headers={"Accept-Language": "zh-HK"}).get_data(as_text=True)
+    assert "有用嗎？" in form and "跌倒感應器" in form
+    refused = client.post(link, data={"q0": "9", "q2": "Dr Chan, A&E"})
+    assert refused.status_code == 400 and 'id="q0-error"' in refused.get_data(as_text=True)
+    assert "Dr Chan, A&amp;E" in refused.get_data(as_text=True)  # kept
+    assert client.post(link, data={"q0": "4", "q1": [str(solution.id)], "q2": "Dr Chan, A&E"}).status_code == 302
+    invite = db.session.scalar(sa.select(SurveyInvite))
+    assert [a["value"] for a in invite.answers][0] == 4 and invite.answers[1]["value"][0]["title_en"] == "Falls sensor"
+
+    login_as("partnership")
+    results = client.get(base).get_data(as_text=True)
+    assert "1 of 1 invited people answered." in results and "average 4.0 of 5" in results
+    assert "Falls sensor" in results and "Dr Chan, A&amp;E" in results
+    assert "Save questions" not in results  # partnership reads, organisers edit
+    assert client.post(base + "/send").status_code == 403
+    assert organiser.id
+
+
+def test_exhibitors_survey_goes_to_company_contacts(client, login_as, outbox):
+    login_as("organiser")
+    forum = ForumFactory()
+    solution = SolutionFactory()
+    solution.company.contact_email = "hello@startup.example"
+    ApplicationFactory(forum=forum, company=solution.company, status=ApplicationStatus.approved)
+    client.post(f"/forums/{forum.slug}/surveys/exhibitors/send")
+    assert [m["To"] for m in outbox()] == ["hello@startup.example"]
+    assert client.get(f"/forums/{forum.slug}/surveys/visitors").status_code == 404
+    assert client.get("/survey/nope").status_code == 404
