@@ -6,3 +6,4 @@ from .forums.models import Forum  # noqa: F401
 from .sites.models import Cluster, Site  # noqa: F401
 from .attendees.models import Attendee, Ticket  # noqa: F401
 from .checkin.models import CheckIn, CheckInPoint  # noqa: F401
+from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401

@@ -5,3 +5,4 @@ from ..forums import api as _forums_api  # noqa: F401,E402
 from ..exhibitors import api as _exhibitors_api  # noqa: F401,E402
 from ..attendees import api as _attendees_api  # noqa: F401,E402
 from ..checkin import api as _checkin_api  # noqa: F401,E402
+from ..datalab import api as _datalab_api  # noqa: F401,E402

@@ -1,0 +1,169 @@
+"""Data-lab pages for lab staff and committee members: queue, reviews, door, settings, outputs, reports."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..errors import DomainError
+from ..extensions import db
+from ..forms_util import commit_or_flash, show_domain_error
+from ..permissions import ensure, requires
+from . import applications, bookings, lab, outputs, reports, review
+from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
+                    OutputReviewForm)
+from .sentences import sentence
+
+bp = Blueprint("datalab_staff", __name__, url_prefix="/datalab/staff")
+
+
+def _staff():
+    ensure(current_user, "datalab.staff", lab.get_lab())
+
+
+@bp.route("/queue")
+@requires("datalab.staff")
+def queue():
+    rows = review.queue(current_user)
+    return render_template("datalab/queue.html", rows=rows, turnaround=review.turnaround(),
+                           outputs=outputs.waiting_requests(current_user), status_labels=STATUS_LABELS,
+                           target=review.TARGET_WORKING_DAYS)
+
+
+@bp.route("/reviews")
+@requires("datalab.review")
+def reviews():
+    return render_template("datalab/reviews.html", reviews=review.for_committee_member(current_user))
+
+
+@bp.route("/reviews/<int:review_id>", methods=["GET", "POST"])
+@requires("datalab.review")
+def decide(review_id: int):
+    item = review.get_review(review_id)
+    ensure(current_user, "datalab.review", item)
+    application = applications.get_application(current_user, item.application_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            review.decide(current_user, item, form.decision.data, form.comments.data, form.section.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The committee's decision is recorded."), "success")
+            return redirect(url_for("datalab_staff.reviews"))
+    return render_template("datalab/decide.html", review=item, application=application, form=form,
+                           differences=applications.differences(application),
+                           profiles=applications.profiles_for(application),
+                           no_shows=review.no_show_history(application), conflict_form=ConflictForm(),
+                           decisions=dict(DECISION_CHOICES), sections=applications.SECTIONS,
+                           all_reviews=review.reviews_of(application), labels=LABELS)
+
+
+@bp.route("/applications/<int:application_id>/conflict", methods=["POST"])
+@requires("datalab.review")
+def conflict(application_id: int):
+    application = applications.get_application(current_user, application_id)
+    form = ConflictForm()
+    if form.validate_on_submit():
+        commit_or_flash(lambda: review.declare_conflict(current_user, application, form.reason.data),
+                        _("Your conflict is recorded; this application leaves your list."))
+    else:
+        flash(_("Say briefly what the conflict is."), "error")
+    return redirect(url_for("datalab_staff.reviews"))
+
+
+@bp.route("/door")
+@requires("datalab.staff")
+def door():
+    _staff()
+    return render_template("datalab/door.html")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("datalab.staff")
+def settings():
+    _staff()
+    blackout, holidays = BlackoutForm(prefix="blackout"), HolidaysForm(prefix="holidays")
+    if request.method == "POST" and request.form.get("form") == "blackout" and blackout.validate_on_submit():
+        try:
+            lab.set_blackout(current_user, blackout.day.data, blackout.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(blackout, error)
+        else:
+            db.session.commit()
+            flash(_("The lab is closed that day."), "success")
+            return redirect(url_for("datalab_staff.settings"))
+    if request.method == "POST" and request.form.get("form") == "holidays" and holidays.validate_on_submit():
+        upload = holidays.file.data
+        text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
+        if commit_or_flash(lambda: lab.load_holidays(text, actor=current_user), _("The holiday list is updated.")):
+            return redirect(url_for("datalab_staff.settings"))
+    today = applications.today_hk()
+    closed = lab.closed_days(today, today.replace(year=today.year + 1))
+    return render_template("datalab/settings.html", blackout=blackout, holidays=holidays,
+                           closed=sorted(closed.values(), key=lambda d: d.day),
+                           stations=lab.workstations(active_only=False), the_lab=lab.get_lab())
+
+
+@bp.route("/applications/<int:application_id>/publish", methods=["POST"])
+@requires("datalab.staff")
+def publish(application_id: int):
+    application = applications.get_application(current_user, application_id)
+    commit_or_flash(lambda: reports.set_published(current_user, application, application.published_at is None),
+                    _("The public register is updated."))
+    return redirect(url_for("datalab.application", application_id=application_id))
+
+
+@bp.route("/no-shows", methods=["POST"])
+@requires("datalab.staff")
+def no_shows():
+    _staff()
+    found = bookings.mark_no_shows(current_user)
+    db.session.commit()
+    flash(_("%(n)d no-shows recorded.", n=len(found)), "info")
+    return redirect(url_for("datalab_staff.queue"))
+
+
+@bp.route("/outputs/<int:request_id>", methods=["GET", "POST"])
+@requires("datalab.staff")
+def output(request_id: int):
+    _staff()
+    item = outputs.get_request(request_id)
+    form = OutputReviewForm()
+    if form.validate_on_submit():
+        try:
+            outputs.review_output(current_user, item, form.verdict.data, form.comments.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your review is recorded."), "success")
+            return redirect(url_for("datalab_staff.queue"))
+    return render_template("datalab/output_review.html", item=item, form=form)
+
+
+@bp.route("/audit")
+@requires("datalab.staff")
+def audit():
+    action = request.args.get("action", "")
+    application_id = request.args.get("application", type=int)
+    events = reports.audit_events(current_user, action=action, application_id=application_id)
+    if request.args.get("format") == "csv":
+        return Response(reports.audit_csv(events, sentence), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="datalab-audit.csv"'})
+    from .sentences import SENTENCES
+
+    return render_template("datalab/audit.html", events=events, sentence=sentence, actions=sorted(SENTENCES),
+                           action=action, application_id=application_id)
+
+
+@bp.route("/reports")
+@requires("datalab.staff")
+def report():
+    return render_template("datalab/reports.html", data=reports.summary(current_user), status_labels=STATUS_LABELS,
+                           target=review.TARGET_WORKING_DAYS)
