@@ -78,7 +78,9 @@ def decide(actor, review: Review, decision: str, comments: str = "", section: st
     if section and section not in SECTIONS:
         raise ValidationError(_l("Choose a section of the application."), field="section")
     application = db.session.get(LabApplication, review.application_id)
-    if application.status != Status.under_review or review.revision != application.revision:
+    # While one committee's change request is with the applicant, the other may still decide.
+    if application.status not in (Status.under_review, Status.changes_requested) \
+            or review.revision != application.revision:
         raise ValidationError(_l("This revision is no longer waiting for a decision."))
     from ..db import utcnow
 
@@ -106,6 +108,8 @@ def _settle(application: LabApplication, now: datetime) -> None:
         application.decided_at = now
         notify(application, "rejected", _notes(reviews))
     elif Decision.request_changes in decisions:
+        if application.status == Status.changes_requested:
+            return
         application.status = Status.changes_requested
         notify(application, "changes_requested", _notes(reviews))
     elif reviews and all(d in APPROVING for d in decisions):
@@ -162,7 +166,8 @@ def for_committee_member(actor) -> list[Review]:
     return db.session.scalars(
         sa.select(Review).join(LabApplication, LabApplication.id == Review.application_id)
         .where(Review.committee_id.in_(ids), Review.decision.is_(None), Review.revision == LabApplication.revision,
-               LabApplication.status == Status.under_review, Review.application_id.not_in(conflicted))
+               LabApplication.status.in_((Status.under_review, Status.changes_requested)),
+               Review.application_id.not_in(conflicted))
         .order_by(Review.opened_at)).all()
 
 
