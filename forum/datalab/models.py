@@ -163,8 +163,9 @@ class LabApplication(db.Model):
     company = relationship("Company")
     solution = relationship("Solution")
     team = relationship("TeamMember", back_populates="application", cascade="all, delete-orphan",
-                        order_by="TeamMember.id")
-    attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id")
+                        order_by="TeamMember.id", lazy="selectin")
+    attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id",
+                               lazy="selectin")
 
 
 class TeamMember(db.Model):
@@ -177,7 +178,7 @@ class TeamMember(db.Model):
     pass_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(10), unique=True)
 
     application = relationship(LabApplication, back_populates="team")
-    user = relationship("User")
+    user = relationship("User", lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("application_id", "user_id", name="uq_datalab_team_member"),)
 
@@ -191,7 +192,7 @@ class LabAttachment(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20))  # protocol | ethics_approval
     file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id", ondelete="CASCADE"))
 
-    file = relationship("StoredFile")
+    file = relationship("StoredFile", lazy="joined")
 
 
 class Revision(db.Model):
