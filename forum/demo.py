@@ -139,3 +139,4 @@ def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, ec
 from .exhibitors import demo as _exhibitors_demo  # noqa: E402,F401
 from .attendees import demo as _attendees_demo  # noqa: E402,F401  (registers its @demo_part)
 from .checkin import demo as _checkin_demo  # noqa: F401,E402
+from .datalab import demo as _datalab_demo  # noqa: F401,E402

@@ -3,7 +3,7 @@
 The database keeps the promises: uq_datalab_booking_seat (one live booking per workstation, day
 and session), uq_datalab_booking_person (one seat per person per session), and
 uq_datalab_pass_day_slot (a pass's booked days take distinct slots 1..quota). Each booking is
-tried inside a SAVEPOINT; a unique index refusing it means someone else was first.
+inserted with ON CONFLICT DO NOTHING; a unique index refusing it means someone else was first.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..db import utcnow
@@ -20,6 +19,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..extensions import db
 from ..permissions import can
 from ..i18n import hk_datetime
+from .dbutil import insert_unless_taken
 from .applications import Status, notify, today_hk, undertaking_complete
 from .lab import SESSIONS, get_lab, is_open_day, session_start, workstations
 from .models import Booking, LabApplication, PassDay, Workstation
@@ -57,20 +57,22 @@ def live_bookings(application: LabApplication) -> list[Booking]:
                               .order_by(Booking.day, Booking.session, Booking.id)).all()
 
 
-def _take_day(application: LabApplication, day: date) -> PassDay:
-    """This day's quota slot, taken now if the pass has not used this day yet."""
-    existing = db.session.scalar(sa.select(PassDay).where(PassDay.application_id == application.id,
-                                                          PassDay.day == day))
-    if existing is not None:
-        return existing
-    used = set(db.session.scalars(sa.select(PassDay.slot).where(PassDay.application_id == application.id)))
-    free = [n for n in range(1, application.pass_days + 1) if n not in used]
-    if not free:
-        raise ValidationError(_l("All %(n)d days of this pass are booked.", n=application.pass_days), field="day")
-    row = PassDay(application_id=application.id, day=day, slot=free[0])
-    db.session.add(row)
-    db.session.flush()  # a racing booking that took the same slot or day makes this fail
-    return row
+def _take_day(application: LabApplication, day: date) -> None:
+    """Make sure this day holds one of the pass's quota slots (taking the lowest free one)."""
+    for _attempt in range(application.pass_days + 1):
+        if db.session.scalar(sa.select(PassDay.id).where(PassDay.application_id == application.id,
+                                                         PassDay.day == day)) is not None:
+            return
+        used = set(db.session.scalars(sa.select(PassDay.slot).where(PassDay.application_id == application.id)))
+        free = [n for n in range(1, application.pass_days + 1) if n not in used]
+        if not free:
+            raise ValidationError(_l("All %(n)d days of this pass are booked.", n=application.pass_days),
+                                  field="day")
+        # Refused if another booking just took this slot (or this day): then look again.
+        if insert_unless_taken(PassDay, application_id=application.id, day=day, slot=free[0]) is not None:
+            return
+    raise Conflict(_l("That seat or day was just taken, or this person already has a seat then. "
+                      "Choose another."), field="day")
 
 
 def book(actor, application: LabApplication, member_user_id: int, workstation_id: int, day: date, session: str,
@@ -94,21 +96,14 @@ def book(actor, application: LabApplication, member_user_id: int, workstation_id
         raise ValidationError(_l("The lab is closed that day."), field="day")
     if session_start(day, session) <= now:
         raise ValidationError(_l("That session has already started."), field="day")
-    nested = db.session.begin_nested()
-    try:
-        _take_day(application, day)
-        booking = Booking(application_id=application.id, user_id=member_user_id, workstation_id=station.id,
-                          day=day, session=session, booked_by_id=actor.id, booked_at=now)
-        db.session.add(booking)
-        db.session.flush()
-    except ValidationError:
-        nested.rollback()
-        raise
-    except IntegrityError:
-        nested.rollback()
+    _take_day(application, day)
+    booking_id = insert_unless_taken(Booking, application_id=application.id, user_id=member_user_id,
+                                     workstation_id=station.id, day=day, session=session, booked_by_id=actor.id,
+                                     booked_at=now, release_reason="")
+    if booking_id is None:  # uq_datalab_booking_seat or uq_datalab_booking_person said no
         raise Conflict(_l("That seat or day was just taken, or this person already has a seat then. "
                           "Choose another."), field="workstation")
-    nested.commit()
+    booking = db.session.get(Booking, booking_id)
     record(actor, "datalab.booked", application,
            changes={"member": booking.user.display_name, "seat": station.code, "day": day, "session": session})
     notify(application, "booked", f"{station.code} {day.isoformat()} {session}")

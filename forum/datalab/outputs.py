@@ -16,13 +16,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..db import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..extensions import db
 from ..permissions import can, ensure
+from .dbutil import insert_unless_taken
 from .applications import Status, notify
 from .lab import get_lab
 from .models import LabApplication, OutputFile, OutputRequest, OutputReview, OutputStatus
@@ -113,15 +113,11 @@ def review_output(actor, request: OutputRequest, verdict: str, comments: str = "
     if request.status != OutputStatus.submitted:
         raise ValidationError(_l("This request is already settled."))
     now = now or utcnow()
-    nested = db.session.begin_nested()
-    try:
-        row = OutputReview(request_id=request.id, reviewer_id=actor.id, verdict=verdict, comments=comments, at=now)
-        db.session.add(row)
-        db.session.flush()
-    except IntegrityError:
-        nested.rollback()
+    review_id = insert_unless_taken(OutputReview, request_id=request.id, reviewer_id=actor.id, verdict=verdict,
+                                    comments=comments, at=now)
+    if review_id is None:  # uq_datalab_output_review
         raise Conflict(_l("You have already reviewed this request."))
-    nested.commit()
+    row = db.session.get(OutputReview, review_id)
     db.session.refresh(request)
     application = db.session.get(LabApplication, request.application_id)
     record(actor, "datalab.output_reviewed", application,
