@@ -12,6 +12,7 @@ from ..api.core import api_route, json_body, require_fields, schema
 from ..errors import ValidationError
 from ..extensions import db
 from . import applications, bookings, door, review
+from .views import lab_now
 
 APPLICATION = schema({
     "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
@@ -59,7 +60,7 @@ def booking_api(application_id: int):
         raise ValidationError(_("Field %(name)s is not an ISO 8601 date and time.", name="day"), field="day")
     application = applications.get_application(current_user, application_id)
     booking = bookings.book(current_user, application, data["member_id"], data["workstation_id"], day,
-                            data["session"])
+                            data["session"], now=lab_now())
     db.session.commit()
     return jsonify({"id": booking.id, "day": booking.day.isoformat(), "session": booking.session,
                     "workstation": booking.workstation.code, "days_left": bookings.days_left(application)}), 201
@@ -71,6 +72,6 @@ def booking_api(application_id: int):
 def door_api():
     data = json_body()
     require_fields(data, code=str)
-    answer = door.scan(current_user, data["code"], data.get("point") or "in")
+    answer = door.scan(current_user, data["code"], data.get("point") or "in", now=lab_now())
     db.session.commit()
     return jsonify(answer)

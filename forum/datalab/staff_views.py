@@ -15,6 +15,7 @@ from . import cli as _cli  # noqa: F401  (`flask datalab ...`, on the applicant 
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
                     OutputReviewForm)
 from .sentences import sentence
+from .views import lab_now
 
 bp = Blueprint("datalab_staff", __name__, url_prefix="/datalab/staff")
 
@@ -47,7 +48,8 @@ def decide(review_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            review.decide(current_user, item, form.decision.data, form.comments.data, form.section.data or "")
+            review.decide(current_user, item, form.decision.data, form.comments.data, form.section.data or "",
+                          now=lab_now())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -114,7 +116,8 @@ def settings():
 @requires("datalab.staff")
 def publish(application_id: int):
     application = applications.get_application(current_user, application_id)
-    commit_or_flash(lambda: reports.set_published(current_user, application, application.published_at is None),
+    commit_or_flash(lambda: reports.set_published(current_user, application, application.published_at is None,
+                                                      now=lab_now()),
                     _("The public register is updated."))
     return redirect(url_for("datalab.application", application_id=application_id))
 
@@ -123,7 +126,7 @@ def publish(application_id: int):
 @requires("datalab.staff")
 def no_shows():
     _staff()
-    found = bookings.mark_no_shows(current_user)
+    found = bookings.mark_no_shows(current_user, now=lab_now())
     db.session.commit()
     flash(_("%(n)d no-shows recorded.", n=len(found)), "info")
     return redirect(url_for("datalab_staff.queue"))
@@ -137,7 +140,7 @@ def output(request_id: int):
     form = OutputReviewForm()
     if form.validate_on_submit():
         try:
-            outputs.review_output(current_user, item, form.verdict.data, form.comments.data)
+            outputs.review_output(current_user, item, form.verdict.data, form.comments.data, now=lab_now())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
@@ -26,6 +27,13 @@ from .sentences import sentence
 bp = Blueprint("datalab", __name__, url_prefix="/datalab")
 nav_link("datalab.index", _l("Data lab"), "datalab.view", 60)
 
+
+
+def lab_now():
+    """The time the lab's rules are judged at. A test may set config DATALAB_CLOCK (a callable) to move
+    "today" in a browser journey; it is honoured only in a TESTING app."""
+    clock = current_app.config.get("DATALAB_CLOCK") if current_app.testing else None
+    return clock() if clock else utcnow()
 
 
 def _render(template: str, **context):
@@ -96,7 +104,7 @@ def edit_application(application_id: int):
 @requires("datalab.view")
 def application(application_id: int):
     application = _application(application_id)
-    today = applications.today_hk()
+    today = applications.today_hk(lab_now())
     return _render("datalab/application.html", application=application, history=applications.history(application),
                    reviews=review.reviews_of(application), differences=applications.differences(application),
                    profiles=applications.profiles_for(application), team_form=TeamMemberForm(),
@@ -151,7 +159,7 @@ def add_attachment(application_id: int):
 def submit(application_id: int):
     application = _application(application_id)
     try:
-        applications.submit(current_user, application)
+        applications.submit(current_user, application, now=lab_now())
     except DomainError as error:
         db.session.rollback()
         flash(" ".join([error.message] + [str(m) for m in error.fields.values()]), "error")
@@ -165,7 +173,7 @@ def submit(application_id: int):
 @requires("datalab.apply")
 def withdraw(application_id: int):
     application = _application(application_id)
-    return _post(application_id, lambda: applications.withdraw(current_user, application),
+    return _post(application_id, lambda: applications.withdraw(current_user, application, now=lab_now()),
                  _("The application is withdrawn."))
 
 
@@ -183,7 +191,7 @@ def copy(application_id: int):
 @requires("datalab.undertake")
 def undertaking(application_id: int):
     application = _application(application_id)
-    return _post(application_id, lambda: applications.accept_undertaking(current_user, application),
+    return _post(application_id, lambda: applications.accept_undertaking(current_user, application, now=lab_now()),
                  _("Thank you: your undertaking is recorded."))
 
 
@@ -224,7 +232,7 @@ def book(application_id: int):
     if form.validate_on_submit():
         try:
             bookings.book(current_user, application, form.member.data, form.workstation.data, form.day.data,
-                          form.session.data)
+                          form.session.data, now=lab_now())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -232,7 +240,7 @@ def book(application_id: int):
             db.session.commit()
             flash(_("Booked."), "success")
             return redirect(url_for("datalab.book", application_id=application.id))
-    today = applications.today_hk()
+    today = applications.today_hk(lab_now())
     start = max(today, application.pass_from or today)
     grid = bookings.seat_grid(start, start + timedelta(days=20))
     return _render("datalab/book.html", application=application, form=form, grid=grid,
@@ -244,7 +252,7 @@ def book(application_id: int):
 @requires("datalab.book")
 def cancel_booking(booking_id: int):
     booking = bookings.get_booking(booking_id)
-    commit_or_flash(lambda: bookings.cancel(current_user, booking), _("The booking is cancelled; the seat is free."))
+    commit_or_flash(lambda: bookings.cancel(current_user, booking, now=lab_now()), _("The booking is cancelled; the seat is free."))
     return redirect(url_for("datalab.book", application_id=booking.application_id))
 
 
@@ -284,7 +292,7 @@ def request_output(application_id: int):
     if form.validate_on_submit():
         files = [(f.read(), f.filename) for f in (form.files.data or []) if getattr(f, "filename", "")]
         try:
-            outputs.create_request(current_user, application, form.description.data, files)
+            outputs.create_request(current_user, application, form.description.data, files, now=lab_now())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
