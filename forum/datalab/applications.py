@@ -22,6 +22,7 @@ from ..extensions import db
 from ..permissions import ensure
 from ..text import clean, normalise_email
 from .lab import committees
+from .seats import release_future_bookings
 from .models import (DATA_DOMAINS, EthicsStatus, LabApplication, LabApplicationStatus, LabAttachment,
                      MemberProfile, Review, Revision, TeamMember)
 
@@ -243,8 +244,6 @@ def submit(actor, application: LabApplication, *, now: datetime | None = None) -
 
 
 def withdraw(actor, application: LabApplication, *, now: datetime | None = None) -> None:
-    from .bookings import release_future_bookings
-
     ensure(actor, "datalab.apply", application)
     if application.status in (Status.withdrawn, Status.rejected):
         raise ValidationError(_l("This application is already closed."))

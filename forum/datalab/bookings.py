@@ -20,6 +20,7 @@ from ..extensions import db
 from ..permissions import can
 from ..i18n import hk_datetime
 from .dbutil import insert_unless_taken
+from .seats import release
 from .applications import Status, notify, today_hk, undertaking_complete
 from .lab import SESSIONS, get_lab, is_open_day, session_start, workstations
 from .models import Booking, LabApplication, PassDay, Workstation
@@ -110,19 +111,6 @@ def book(actor, application: LabApplication, member_user_id: int, workstation_id
     return booking
 
 
-def _release(booking: Booking, now: datetime, reason: str) -> None:
-    booking.released_at = now
-    booking.release_reason = reason
-    db.session.flush()
-    # A day with no live booking left gives its quota slot back (unless a no-show used it).
-    others = db.session.scalar(sa.select(sa.func.count()).select_from(Booking).where(
-        Booking.application_id == booking.application_id, Booking.day == booking.day,
-        sa.or_(Booking.released_at.is_(None), Booking.release_reason == "no_show")))
-    if not others:
-        db.session.execute(sa.delete(PassDay).where(PassDay.application_id == booking.application_id,
-                                                    PassDay.day == booking.day))
-
-
 def cancel(actor, booking: Booking, *, now: datetime | None = None) -> None:
     application = db.session.get(LabApplication, booking.application_id)
     ensure_booker(actor, application)
@@ -134,20 +122,11 @@ def cancel(actor, booking: Booking, *, now: datetime | None = None) -> None:
     if start - now < timedelta(hours=lab.cancel_hours) and not can(actor, "datalab.staff", lab):
         raise ValidationError(_l("Bookings can be cancelled up to %(n)d hours before the session; ask lab staff.",
                                  n=lab.cancel_hours))
-    _release(booking, now, "cancelled")
+    release(booking, now, "cancelled")
     record(actor, "datalab.booking_cancelled", application,
            changes={"member": booking.user.display_name, "seat": booking.workstation.code, "day": booking.day,
                     "session": booking.session})
     notify(application, "cancelled", f"{booking.workstation.code} {booking.day.isoformat()} {booking.session}")
-
-
-def release_future_bookings(application: LabApplication, now: datetime, reason: str) -> int:
-    n = 0
-    for booking in live_bookings(application):
-        if session_start(booking.day, booking.session) > now:
-            _release(booking, now, reason)
-            n += 1
-    return n
 
 
 def get_booking(booking_id: int) -> Booking:
