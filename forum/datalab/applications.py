@@ -274,7 +274,7 @@ def history(application: LabApplication) -> list[AuditEvent]:
 
 
 def undertaking_complete(application: LabApplication) -> bool:
-    return bool(application.team) and all(m.undertaking_at is not None for m in application.team)
+    return application.undertaking_complete
 
 
 def accept_undertaking(actor, application: LabApplication, *, now: datetime | None = None) -> TeamMember:
@@ -303,6 +303,7 @@ NOTICES = {
     "cancelled": _l("A booking was cancelled."),
     "no_show": _l("A booked session was recorded as a no-show and its seat released."),
     "output": _l("There is a decision on your output request."),
+    "offered": _l("A seat you waited for is held for you: confirm it on the application page."),
 }
 
 

@@ -15,32 +15,16 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..db import utcnow
-from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import can
 from ..i18n import hk_datetime
 from .dbutil import insert_unless_taken
-from .seats import release
-from .applications import Status, notify, today_hk, undertaking_complete
+from . import waitlist
+from .seats import booking_open, ensure_booker, release, take_day
+from .applications import notify, today_hk
 from .lab import SESSIONS, get_lab, is_open_day, session_start, workstations
 from .models import Booking, LabApplication, PassDay, Workstation
-
-
-def ensure_booker(actor, application: LabApplication) -> None:
-    """The applicant's people, or lab staff on their behalf."""
-    if not (can(actor, "datalab.apply", application) or can(actor, "datalab.staff", get_lab())):
-        raise PermissionDenied()
-
-
-def booking_open(application: LabApplication, today: date) -> str | None:
-    """Why booking is not open (a message), or None when it is."""
-    if application.status != Status.approved:
-        return str(_l("Booking opens when both committees have approved."))
-    if not undertaking_complete(application):
-        return str(_l("Booking opens when every team member has accepted the data-use undertaking."))
-    if application.pass_until and today > application.pass_until:
-        return str(_l("This pass expired on %(day)s.", day=application.pass_until.isoformat()))
-    return None
 
 
 def days_used(application: LabApplication) -> int:
@@ -56,24 +40,6 @@ def live_bookings(application: LabApplication) -> list[Booking]:
     return db.session.scalars(sa.select(Booking).where(Booking.application_id == application.id,
                                                        Booking.released_at.is_(None))
                               .order_by(Booking.day, Booking.session, Booking.id)).all()
-
-
-def _take_day(application: LabApplication, day: date) -> None:
-    """Make sure this day holds one of the pass's quota slots (taking the lowest free one)."""
-    for _attempt in range(application.pass_days + 1):
-        if db.session.scalar(sa.select(PassDay.id).where(PassDay.application_id == application.id,
-                                                         PassDay.day == day)) is not None:
-            return
-        used = set(db.session.scalars(sa.select(PassDay.slot).where(PassDay.application_id == application.id)))
-        free = [n for n in range(1, application.pass_days + 1) if n not in used]
-        if not free:
-            raise ValidationError(_l("All %(n)d days of this pass are booked.", n=application.pass_days),
-                                  field="day")
-        # Refused if another booking just took this slot (or this day): then look again.
-        if insert_unless_taken(PassDay, application_id=application.id, day=day, slot=free[0]) is not None:
-            return
-    raise Conflict(_l("That seat or day was just taken, or this person already has a seat then. "
-                      "Choose another."), field="day")
 
 
 def book(actor, application: LabApplication, member_user_id: int, workstation_id: int, day: date, session: str,
@@ -97,7 +63,7 @@ def book(actor, application: LabApplication, member_user_id: int, workstation_id
         raise ValidationError(_l("The lab is closed that day."), field="day")
     if session_start(day, session) <= now:
         raise ValidationError(_l("That session has already started."), field="day")
-    _take_day(application, day)
+    take_day(application, day)
     booking_id = insert_unless_taken(Booking, application_id=application.id, user_id=member_user_id,
                                      workstation_id=station.id, day=day, session=session, booked_by_id=actor.id,
                                      booked_at=now, release_reason="")
@@ -127,6 +93,7 @@ def cancel(actor, booking: Booking, *, now: datetime | None = None) -> None:
            changes={"member": booking.user.display_name, "seat": booking.workstation.code, "day": booking.day,
                     "session": booking.session})
     notify(application, "cancelled", f"{booking.workstation.code} {booking.day.isoformat()} {booking.session}")
+    waitlist.offer(booking.day, booking.session, now)
 
 
 def get_booking(booking_id: int) -> Booking:
@@ -155,6 +122,8 @@ def mark_no_shows(actor, *, now: datetime | None = None) -> list[Booking]:
                             "day": booking.day, "session": booking.session})
             notify(application, "no_show", f"{booking.day.isoformat()} {booking.session}")
     db.session.flush()
+    for booking in found:  # the rest of the session goes to whoever waits for it
+        waitlist.offer(booking.day, booking.session, now)
     return found
 
 

@@ -37,10 +37,17 @@ def _run(action):
 
 @bp.cli.command("no-shows")
 def no_shows_command():
-    """Record no-shows (no entry 30 minutes after the start) and release their seats; run every 10 minutes."""
+    """Record no-shows (no entry 30 minutes after the start), release their seats and expired holds to the
+    waiting list; run every 10 minutes."""
     from .bookings import mark_no_shows
+    from .waitlist import expire_holds
 
-    found = _run(lambda: [(b.id, b.day.isoformat(), b.session) for b in mark_no_shows(SystemActor())])
+    def action():
+        found = [(b.id, b.day.isoformat(), b.session) for b in mark_no_shows(SystemActor())]
+        expire_holds(SystemActor())
+        return found
+
+    found = _run(action)
     for booking_id, day, session in found:
         click.echo(f"no-show\tbooking {booking_id}\t{day}\t{session}")
     click.echo(f"{len(found)} no-shows recorded")

@@ -89,6 +89,7 @@ def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str
     bookings = db.session.scalars(sa.select(Booking).where(Booking.user_id == member.user_id,
                                                            Booking.application_id == application.id,
                                                            Booking.released_at.is_(None),
+                                                           Booking.held_until.is_(None),  # confirmed only
                                                            Booking.day >= today)
                                   .order_by(Booking.day, Booking.session)).all()
     for booking in bookings:

@@ -41,6 +41,7 @@ class Lab(db.Model):
     noshow_minutes: Mapped[int] = mapped_column(default=30)
     cancel_hours: Mapped[int] = mapped_column(default=24)  # cancel at least this long before the start
     disclosure_threshold: Mapped[int] = mapped_column(default=10)
+    hold_minutes: Mapped[int] = mapped_column(default=120)  # how long a seat offered from the waiting list is held
 
 
 class Workstation(db.Model):
@@ -167,6 +168,11 @@ class LabApplication(db.Model):
     attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id",
                                lazy="selectin")
 
+    @property
+    def undertaking_complete(self) -> bool:
+        """Every named member has accepted the data-use undertaking."""
+        return bool(self.team) and all(m.undertaking_at is not None for m in self.team)
+
 
 class TeamMember(db.Model):
     __tablename__ = "datalab_team_member"
@@ -282,7 +288,9 @@ class Booking(db.Model):
     booked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    release_reason: Mapped[str] = mapped_column(sa.String(20), default="")  # cancelled | no_show
+    release_reason: Mapped[str] = mapped_column(sa.String(20), default="")  # cancelled | no_show | hold_expired
+    # A seat offered from the waiting list is held until then; unconfirmed by then, it goes to the next.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -296,6 +304,28 @@ class Booking(db.Model):
         sa.Index("uq_datalab_booking_person", "user_id", "day", "session", unique=True,
                  sqlite_where=sa.text("released_at IS NULL"), postgresql_where=sa.text("released_at IS NULL")),
     )
+
+
+class WaitingListEntry(db.Model):
+    """A named member waiting for any seat in one session; offered a held seat when one is released."""
+
+    __tablename__ = "datalab_waiting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("datalab_application.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(sa.Date)
+    session: Mapped[str] = mapped_column(sa.String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    offered_booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_booking.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # offered, withdrawn or past
+
+    user = relationship("User")
+
+    __table_args__ = (sa.Index("ix_datalab_waiting_slot", "day", "session", "closed_at"),
+                      sa.Index("uq_datalab_waiting_person", "user_id", "day", "session", unique=True,
+                               sqlite_where=sa.text("closed_at IS NULL"),
+                               postgresql_where=sa.text("closed_at IS NULL")))
 
 
 class DoorScan(db.Model):

@@ -24,6 +24,11 @@ SENTENCES = {
     "datalab.booking_cancelled": _l("%(who)s cancelled %(member)s's seat %(seat)s on %(day)s (%(session)s)."),
     "datalab.no_show": _l("%(member)s did not come to %(seat)s on %(day)s (%(session)s): recorded as a no-show, "
                           "seat released."),
+    "datalab.waiting": _l("%(who)s put %(member)s on the waiting list for %(day)s (%(session)s)."),
+    "datalab.seat_offered": _l("A released seat %(seat)s on %(day)s (%(session)s) is held for %(member)s until "
+                               "%(until)s."),
+    "datalab.seat_confirmed": _l("%(who)s confirmed the held seat %(seat)s for %(member)s."),
+    "datalab.hold_expired": _l("The seat held for %(member)s on %(day)s (%(session)s) was not confirmed in time."),
     "datalab.entered": _l("%(who)s let %(member)s in at the lab door (%(seat)s)."),
     "datalab.left": _l("%(who)s scanned %(member)s out of the lab."),
     "datalab.door_refused": _l("%(who)s refused entry at the lab door: %(reason)s"),

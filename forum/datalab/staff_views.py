@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
-from . import applications, bookings, lab, outputs, reports, review
+from . import applications, bookings, lab, outputs, reports, review, waitlist
 from . import cli as _cli  # noqa: F401  (`flask datalab ...`, on the applicant blueprint's command group)
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
                     OutputReviewForm)
@@ -127,6 +127,7 @@ def publish(application_id: int):
 def no_shows():
     _staff()
     found = bookings.mark_no_shows(current_user, now=lab_now())
+    waitlist.expire_holds(current_user, now=lab_now())
     db.session.commit()
     flash(_("%(n)d no-shows recorded.", n=len(found)), "info")
     return redirect(url_for("datalab_staff.queue"))

@@ -16,7 +16,7 @@ from ..forms_util import commit_or_flash, show_domain_error
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_png
-from . import applications, bookings, door, outputs, reports, review
+from . import applications, bookings, door, outputs, reports, review, waitlist
 from .forms import (LABELS, ApplicationForm, AttachmentForm, BookingForm, OutputRequestForm, ProfileForm,
                     TeamMemberForm)
 from .lab import get_lab
@@ -191,7 +191,8 @@ def copy(application_id: int):
 @requires("datalab.undertake")
 def undertaking(application_id: int):
     application = _application(application_id)
-    return _post(application_id, lambda: applications.accept_undertaking(current_user, application, now=lab_now()),
+    return _post(application_id,
+                 lambda: applications.accept_undertaking(current_user, application, now=lab_now()),
                  _("Thank you: your undertaking is recorded."))
 
 
@@ -230,29 +231,43 @@ def book(application_id: int):
     stations = workstations()
     form.workstation.choices = [(s.id, s.code) for s in stations]
     if form.validate_on_submit():
+        wait = request.form.get("action") == "wait"
         try:
-            bookings.book(current_user, application, form.member.data, form.workstation.data, form.day.data,
-                          form.session.data, now=lab_now())
+            if wait:
+                waitlist.join(current_user, application, form.member.data, form.day.data, form.session.data,
+                              now=lab_now())
+            else:
+                bookings.book(current_user, application, form.member.data, form.workstation.data, form.day.data,
+                              form.session.data, now=lab_now())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("Booked."), "success")
+            flash(_("On the waiting list: a released seat is held for you.") if wait else _("Booked."), "success")
             return redirect(url_for("datalab.book", application_id=application.id))
     today = applications.today_hk(lab_now())
     start = max(today, application.pass_from or today)
     grid = bookings.seat_grid(start, start + timedelta(days=20))
     return _render("datalab/book.html", application=application, form=form, grid=grid,
                    closed=bookings.booking_open(application, today), days_left=bookings.days_left(application),
-                   live=bookings.live_bookings(application))
+                   live=bookings.live_bookings(application), waiting=waitlist.entries_of(application))
+
+
+@bp.route("/bookings/<int:booking_id>/confirm", methods=["POST"])
+@requires("datalab.book")
+def confirm_booking(booking_id: int):
+    booking = bookings.get_booking(booking_id)
+    commit_or_flash(lambda: waitlist.confirm(current_user, booking, now=lab_now()), _("The seat is yours."))
+    return redirect(url_for("datalab.book", application_id=booking.application_id))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
 @requires("datalab.book")
 def cancel_booking(booking_id: int):
     booking = bookings.get_booking(booking_id)
-    commit_or_flash(lambda: bookings.cancel(current_user, booking, now=lab_now()), _("The booking is cancelled; the seat is free."))
+    commit_or_flash(lambda: bookings.cancel(current_user, booking, now=lab_now()),
+                    _("The booking is cancelled; the seat is free."))
     return redirect(url_for("datalab.book", application_id=booking.application_id))
 
 
