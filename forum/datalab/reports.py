@@ -39,7 +39,8 @@ def audit_csv(events: list[AuditEvent], sentence) -> str:
     writer = csv.writer(out)
     writer.writerow(["when (HK)", "who", "what", "application", "details"])
     for e in events:
-        writer.writerow([e.at.astimezone(HK).strftime("%Y-%m-%d %H:%M:%S"), e.actor.display_name if e.actor else "system",
+        who = e.actor.display_name if e.actor else "system"
+        writer.writerow([e.at.astimezone(HK).strftime("%Y-%m-%d %H:%M:%S"), who,
                          sentence(e), e.object_id if e.object_type == "LabApplication" else "",
                          "; ".join(f"{k}={v}" for k, v in (e.changes or {}).items())])
     return out.getvalue()

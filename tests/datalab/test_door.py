@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from forum.datalab import applications, bookings, door
+from forum.datalab import bookings, door
 from forum.datalab.models import DoorScan
 from forum.db import HK
 from forum.errors import PermissionDenied
