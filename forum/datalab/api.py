@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body, require_fields, schema
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..extensions import db
 from . import applications, bookings, door, review
 from .views import lab_now
@@ -32,11 +32,17 @@ DOOR_OUT = schema({"result": {"type": "string", "enum": ["ok", "left", "refused"
                    "error": schema({"message": {"type": "string", "description": "why entry is refused"}})})
 
 
-@api_route("/datalab/applications/<int:application_id>", permission="datalab.view", tag="datalab",
+def _number(value: str) -> int:
+    if not value.isdigit():
+        raise NotFound()
+    return int(value)
+
+
+@api_route("/datalab/applications/<application_id>", permission="datalab.view", tag="datalab",
            summary="A data-lab application's status, pass and every step so far.", response=APPLICATION,
            responses={401: "Missing or unknown token.", 403: "Not yours to see.", 404: "No such application."})
-def application_api(application_id: int):
-    application = applications.get_application(current_user, application_id)
+def application_api(application_id: str):
+    application = applications.get_application(current_user, _number(application_id))
     waiting = [r.committee.name_en for r in review.current_reviews(application) if r.decision is None]
     return jsonify({"id": application.id, "title": application.title, "status": application.status.value,
                     "revision": application.revision,
@@ -47,18 +53,18 @@ def application_api(application_id: int):
                               for e in applications.history(application)]})
 
 
-@api_route("/datalab/applications/<int:application_id>/bookings", methods=("POST",), permission="datalab.book",
+@api_route("/datalab/applications/<application_id>/bookings", methods=("POST",), permission="datalab.book",
            tag="datalab", summary="Book a seat for a named member; the database refuses a taken seat (409).",
            body=BOOKING_IN, response=BOOKING_OUT,
            responses={400: "Outside the pass, closed day, quota used.", 409: "Seat or day just taken."})
-def booking_api(application_id: int):
+def booking_api(application_id: str):
     data = json_body()
     require_fields(data, member_id=int, workstation_id=int, day=str, session=str)
     try:
         day = date.fromisoformat(data["day"])
     except ValueError:
         raise ValidationError(_("Field %(name)s is not an ISO 8601 date and time.", name="day"), field="day")
-    application = applications.get_application(current_user, application_id)
+    application = applications.get_application(current_user, _number(application_id))
     booking = bookings.book(current_user, application, data["member_id"], data["workstation_id"], day,
                             data["session"], now=lab_now())
     db.session.commit()
