@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..exhibitors.forms import MultiCheckboxField
@@ -92,3 +92,17 @@ class OutputRequestForm(FlaskForm):
 class OutputReviewForm(FlaskForm):
     verdict = SelectField(_l("Verdict"), choices=OUTPUT_VERDICTS)
     comments = TextAreaField(_l("Comments or reason"), validators=[Optional(), Length(max=4000)])
+
+
+class LabSettingsForm(FlaskForm):
+    pass_days = IntegerField(_l("Session-days per pass"), validators=[DataRequired()])
+    window_days = IntegerField(_l("Days a pass lasts from approval"), validators=[DataRequired()])
+    noshow_minutes = IntegerField(_l("Minutes after the start that make a no-show"), validators=[DataRequired()])
+    cancel_hours = IntegerField(_l("Cancel up to this many hours before a session"), validators=[Optional()])
+    hold_minutes = IntegerField(_l("Minutes a released seat is held for the waiting list"),
+                                validators=[DataRequired()])
+    disclosure_threshold = IntegerField(_l("Flag table cells counting fewer than"), validators=[DataRequired()])
+
+
+class WorkstationForm(FlaskForm):
+    code = StringField(_l("Workstation code"), validators=[DataRequired(), Length(max=20)])

@@ -165,3 +165,28 @@ def add_committee_member(actor, committee: Committee, user, *, chair: bool = Fal
     record(actor, "datalab.committee_member", row,
            changes={"committee": committee.name_en, "user": user.display_name, "chair": chair})
     return row
+
+
+SETTINGS = ("pass_days", "window_days", "noshow_minutes", "cancel_hours", "hold_minutes", "disclosure_threshold")
+LIMITS = {"pass_days": (1, 30), "window_days": (7, 366), "noshow_minutes": (5, 180), "cancel_hours": (0, 168),
+          "hold_minutes": (10, 1440), "disclosure_threshold": (2, 100)}
+
+
+def update_settings(actor, values: dict) -> Lab:
+    """The lab's rules: quota, window, no-show and cancellation times, hold time, disclosure threshold.
+    New values apply to passes approved from now on (the quota and window) and to every later action."""
+    lab = get_lab()
+    ensure(actor, "datalab.staff", lab)
+    changed = {}
+    for name in SETTINGS:
+        value = values.get(name)
+        low, high = LIMITS[name]
+        if not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(_l("Between %(low)d and %(high)d.", low=low, high=high), field=name)
+        if getattr(lab, name) != value:
+            changed[name] = [getattr(lab, name), value]
+            setattr(lab, name, value)
+    db.session.flush()
+    if changed:
+        record(actor, "datalab.settings", lab, changes=changed)
+    return lab

@@ -109,3 +109,46 @@ def public_register() -> list[LabApplication]:
     return db.session.scalars(sa.select(LabApplication).options(selectinload(LabApplication.company))
                               .where(LabApplication.published_at.is_not(None))
                               .order_by(LabApplication.published_at.desc())).all()
+
+
+def report_tables(data: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The report as named tables (for the CSV and XLSX exports)."""
+    usage = [[m["month"], m["session_days"], m["seats"], m["used"], m["hours"], m["no_shows"]] for m in data["usage"]]
+    statuses = [[status, n] for status, n in sorted(data["by_status"].items())]
+    turnaround_rows = [[t["committee"].name_en, t["decided"], t["average"], t["worst"], t["within_target"],
+                        t["waiting"]] for t in data["turnaround"]]
+    no_shows, due = data["no_shows"]
+    return [
+        ("usage", ["month", "session_days", "seats_booked", "seats_used", "hours_used", "no_shows"], usage),
+        ("applications", ["status", "count"], statuses),
+        ("turnaround", ["committee", "decided", "average_working_days", "longest", "within_14_working_days",
+                        "waiting"], turnaround_rows),
+        ("no_shows", ["no_shows", "sessions_due", "rate"], [[no_shows, due, round(no_shows / due, 3) if due else 0]]),
+        ("organisations", ["organisation", "approved_applications"], [list(row) for row in data["organisations"]]),
+    ]
+
+
+def report_csv(data: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for name, header, rows in report_tables(data):
+        writer.writerow([f"# {name}"])
+        writer.writerow(header)
+        writer.writerows(rows)
+        writer.writerow([])
+    return out.getvalue()
+
+
+def report_xlsx(data: dict) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, header, rows in report_tables(data):
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

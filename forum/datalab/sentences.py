@@ -44,6 +44,7 @@ SENTENCES = {
     "datalab.workstation_added": _l("%(who)s added workstation %(code)s."),
     "datalab.blackout": _l("%(who)s closed the lab on %(day)s: %(reason)s."),
     "datalab.holidays_loaded": _l("%(who)s updated the public holiday list (%(days)s days)."),
+    "datalab.settings": _l("%(who)s changed the lab's rules."),
     "datalab.profile_updated": _l("%(who)s updated their lab training record."),
 }
 

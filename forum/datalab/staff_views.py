@@ -13,7 +13,7 @@ from ..permissions import ensure, requires
 from . import applications, bookings, lab, outputs, reports, review, waitlist
 from . import cli as _cli  # noqa: F401  (`flask datalab ...`, on the applicant blueprint's command group)
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
-                    OutputReviewForm)
+                    LabSettingsForm, OutputReviewForm, WorkstationForm)
 from .sentences import sentence
 from .views import lab_now
 
@@ -85,31 +85,50 @@ def door():
     return render_template("datalab/door.html")
 
 
+def _settings_post(form, action, success: str) -> bool:
+    """One settings form posted: call its service, commit, or keep what was typed with the refusal."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @requires("datalab.staff")
 def settings():
     _staff()
+    the_lab = lab.get_lab()
     blackout, holidays = BlackoutForm(prefix="blackout"), HolidaysForm(prefix="holidays")
-    if request.method == "POST" and request.form.get("form") == "blackout" and blackout.validate_on_submit():
-        try:
-            lab.set_blackout(current_user, blackout.day.data, blackout.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(blackout, error)
-        else:
-            db.session.commit()
-            flash(_("The lab is closed that day."), "success")
-            return redirect(url_for("datalab_staff.settings"))
-    if request.method == "POST" and request.form.get("form") == "holidays" and holidays.validate_on_submit():
+    rules = LabSettingsForm(prefix="rules", obj=the_lab)
+    station = WorkstationForm(prefix="station")
+    posted = request.form.get("form") if request.method == "POST" else None
+    done = False
+    if posted == "blackout" and blackout.validate_on_submit():
+        done = _settings_post(blackout, lambda: lab.set_blackout(current_user, blackout.day.data, blackout.reason.data),
+                              _("The lab is closed that day."))
+    elif posted == "holidays" and holidays.validate_on_submit():
         upload = holidays.file.data
         text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
-        if commit_or_flash(lambda: lab.load_holidays(text, actor=current_user), _("The holiday list is updated.")):
-            return redirect(url_for("datalab_staff.settings"))
-    today = applications.today_hk()
+        done = _settings_post(holidays, lambda: lab.load_holidays(text, actor=current_user),
+                              _("The holiday list is updated."))
+    elif posted == "rules" and rules.validate_on_submit():
+        values = {name: rules[name].data if rules[name].data is not None else 0 for name in lab.SETTINGS}
+        done = _settings_post(rules, lambda: lab.update_settings(current_user, values), _("The lab's rules are saved."))
+    elif posted == "station" and station.validate_on_submit():
+        done = _settings_post(station, lambda: lab.add_workstation(current_user, station.code.data),
+                              _("The workstation is added."))
+    if done:
+        return redirect(url_for("datalab_staff.settings"))
+    today = applications.today_hk(lab_now())
     closed = lab.closed_days(today, today.replace(year=today.year + 1))
-    return render_template("datalab/settings.html", blackout=blackout, holidays=holidays,
-                           closed=sorted(closed.values(), key=lambda d: d.day),
-                           stations=lab.workstations(active_only=False), the_lab=lab.get_lab())
+    return render_template("datalab/settings.html", blackout=blackout, holidays=holidays, rules=rules,
+                           station=station, closed=sorted(closed.values(), key=lambda d: d.day),
+                           stations=lab.workstations(active_only=False), the_lab=the_lab)
 
 
 @bp.route("/applications/<int:application_id>/publish", methods=["POST"])
@@ -170,5 +189,14 @@ def audit():
 @bp.route("/reports")
 @requires("datalab.staff")
 def report():
-    return render_template("datalab/reports.html", data=reports.summary(current_user), status_labels=STATUS_LABELS,
+    data = reports.summary(current_user)
+    wanted = request.args.get("format")
+    if wanted == "csv":
+        return Response(reports.report_csv(data), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="datalab-report.csv"'})
+    if wanted == "xlsx":
+        return Response(reports.report_xlsx(data),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="datalab-report.xlsx"'})
+    return render_template("datalab/reports.html", data=data, status_labels=STATUS_LABELS,
                            target=review.TARGET_WORKING_DAYS)

@@ -140,3 +140,48 @@ def test_status_page_query_count_does_not_grow_with_the_team(client, datalab, qu
     with query_counter() as more:
         assert client.get(f"/datalab/applications/{large.id}").status_code == 200
     assert more.count == few.count
+
+
+def test_lab_staff_set_the_rules_and_add_workstations(client, datalab):
+    from forum.datalab.lab import get_lab
+
+    sign_in(client, datalab.staff)
+    rules = {"form": "rules", "rules-pass_days": "4", "rules-window_days": "60", "rules-noshow_minutes": "20",
+             "rules-cancel_hours": "48", "rules-hold_minutes": "90", "rules-disclosure_threshold": "5"}
+    assert client.post("/datalab/staff/settings", data=rules).status_code == 302
+    lab = get_lab()
+    assert (lab.pass_days, lab.window_days, lab.cancel_hours, lab.disclosure_threshold) == (4, 60, 48, 5)
+    bad = client.post("/datalab/staff/settings", data=rules | {"rules-pass_days": "99"})
+    assert bad.status_code == 200 and "Between 1 and 30." in bad.get_data(as_text=True)
+    assert client.post("/datalab/staff/settings", data={"form": "station", "station-code": "ws9"}).status_code == 302
+    page = client.get("/datalab/staff/settings").get_data(as_text=True)
+    assert "WS9" in page
+    again = client.post("/datalab/staff/settings", data={"form": "station", "station-code": "WS9"})
+    assert "There is already a workstation with that code." in again.get_data(as_text=True)
+
+
+def test_reports_and_their_exports(client, datalab, company, approved):
+    import io
+
+    from openpyxl import load_workbook
+
+    from forum.datalab import bookings, door
+    from datetime import datetime
+    from forum.db import HK
+    from tests.datalab.conftest import APPROVAL_DAY, day
+
+    _company, applicant, colleague = company
+    kept = bookings.book(applicant, approved, applicant.id, datalab.stations[0].id, day(1), "am", now=APPROVAL_DAY)
+    bookings.book(applicant, approved, colleague.id, datalab.stations[1].id, day(1), "am", now=APPROVAL_DAY)
+    member = next(m for m in approved.team if m.user_id == applicant.id)
+    door.scan(datalab.staff, door.pass_code(member), "in", now=datetime(2026, 12, 1, 9, 35, tzinfo=HK))
+    bookings.mark_no_shows(datalab.staff, now=datetime(2026, 12, 1, 10, 5, tzinfo=HK))
+    assert kept.entered_at is not None
+    sign_in(client, datalab.staff)
+    page = client.get("/datalab/staff/reports").get_data(as_text=True)
+    assert "1 no-shows of 2 sessions due" in page
+    csv_text = client.get("/datalab/staff/reports?format=csv").get_data(as_text=True)
+    assert "2026-12,1,2,1,3.0,1" in csv_text and "approved,1" in csv_text
+    book = load_workbook(io.BytesIO(client.get("/datalab/staff/reports?format=xlsx").data))
+    assert book.sheetnames == ["usage", "applications", "turnaround", "no_shows", "organisations"]
+    assert [c.value for c in book["usage"][2]] == ["2026-12", 1, 2, 1, 3, 1]
