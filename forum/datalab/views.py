@@ -23,6 +23,7 @@ from .lab import get_lab
 from .models import LabApplication
 from .permissions import committee_ids_of, is_lab_staff
 from .sentences import sentence
+from . import steps as _steps  # noqa: F401  (home page suggestions)
 
 bp = Blueprint("datalab", __name__, url_prefix="/datalab")
 nav_link("datalab.index", _l("Data lab"), "datalab.view", 60)

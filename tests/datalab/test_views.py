@@ -185,3 +185,17 @@ def test_reports_and_their_exports(client, datalab, company, approved):
     book = load_workbook(io.BytesIO(client.get("/datalab/staff/reports?format=xlsx").data))
     assert book.sheetnames == ["usage", "applications", "turnaround", "no_shows", "organisations"]
     assert [c.value for c in book["usage"][2]] == ["2026-12", 1, 2, 1, 3, 1]
+
+
+def test_home_page_suggests_the_next_data_lab_step(client, datalab, company, submitted):
+    from tests.factories import ForumFactory
+
+    ForumFactory()
+    ethics, _governance = review.current_reviews(submitted)
+    sign_in(client, datalab.ethics_member)
+    assert "1 data lab applications wait for your committee" in client.get("/").get_data(as_text=True)
+    review.decide(datalab.ethics_member, ethics, "request_changes", "Consent?")
+    sign_in(client, company[1])
+    assert "Answer the committee" in client.get("/").get_data(as_text=True)
+    sign_in(client, UserFactory(role="ha_staff"))
+    assert "data lab" not in client.get("/").get_data(as_text=True)
