@@ -109,7 +109,9 @@ def mark_no_shows(actor, *, now: datetime | None = None) -> list[Booking]:
     now = now or utcnow()
     today = today_hk(now)
     found = []
+    # Held seats not yet confirmed are the waiting list's business (expire_holds), not no-shows.
     candidates = db.session.scalars(sa.select(Booking).where(Booking.released_at.is_(None),
+                                                             Booking.held_until.is_(None),
                                                              Booking.entered_at.is_(None), Booking.day <= today))
     for booking in candidates:
         if session_start(booking.day, booking.session) + timedelta(minutes=lab.noshow_minutes) <= now:

@@ -92,16 +92,17 @@ def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str
                                                            Booking.held_until.is_(None),  # confirmed only
                                                            Booking.day >= today)
                                   .order_by(Booking.day, Booking.session)).all()
+    over = [b for b in bookings if session_end(b.day, b.session) <= now]  # earlier today
+    bookings = [b for b in bookings if session_end(b.day, b.session) > now]
     for booking in bookings:
-        if booking.day == today and session_start(today, booking.session) - EARLY <= now < session_end(
-                today, booking.session):
+        if booking.day == today and session_start(today, booking.session) - EARLY <= now:
             return booking, ""
-    if not bookings:
+    if not bookings and not over:
         return None, _("No booked session on this pass from today on.")
-    first = bookings[0]
-    if first.day > today:
-        return None, _("Booked from %(day)s; today is %(today)s.", day=_day(first.day), today=_day(today))
-    start, end = SESSIONS[first.session]
+    today_left = [b for b in bookings if b.day == today]
+    if not today_left and not over:
+        return None, _("Booked from %(day)s; today is %(today)s.", day=_day(bookings[0].day), today=_day(today))
+    start, end = SESSIONS[(today_left or over)[0].session]  # today's next session, else the one that is over
     return None, _("Booked today %(start)s-%(end)s; it is %(now)s.", start=start.strftime("%H:%M"),
                    end=end.strftime("%H:%M"), now=_hm(now))
 

@@ -178,8 +178,11 @@ def turnaround() -> list[dict]:
         decided = db.session.scalars(sa.select(Review).where(Review.committee_id == committee.id,
                                                              Review.decided_at.is_not(None))).all()
         days = [working_days_between(today_hk(r.opened_at), today_hk(r.decided_at)) for r in decided]
-        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Review).where(
-            Review.committee_id == committee.id, Review.decision.is_(None)))
+        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Review).join(
+            LabApplication, LabApplication.id == Review.application_id).where(
+            Review.committee_id == committee.id, Review.decision.is_(None),
+            Review.revision == LabApplication.revision,  # not a revision since superseded or withdrawn
+            LabApplication.status.in_((Status.under_review, Status.changes_requested))))
         out.append({"committee": committee, "decided": len(days),
                     "average": round(sum(days) / len(days), 1) if days else None,
                     "worst": max(days) if days else None,

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit.models import AuditEvent
+from .forms import DECISION_CHOICES, OUTPUT_VERDICTS, STATUS_LABELS
 
 SESSION_WORDS = {"am": _l("morning"), "pm": _l("afternoon")}
 SENTENCES = {
@@ -61,6 +62,10 @@ def sentence(event: AuditEvent) -> str:
     values["who"] = event.actor.display_name if event.actor else _("The system")
     if values.get("session") in SESSION_WORDS:
         values["session"] = str(SESSION_WORDS[values["session"]])
+    for key, labels in (("decision", dict(DECISION_CHOICES)), ("verdict", dict(OUTPUT_VERDICTS)),
+                        ("status", STATUS_LABELS)):
+        if values.get(key) in labels:
+            values[key] = str(labels[values[key]])
     if template is None:
         return f"{values['who']}: {event.action}"
     return str(template) % values

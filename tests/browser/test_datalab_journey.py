@@ -197,15 +197,15 @@ def test_from_application_to_released_output(lab_server, page):
     text = page.inner_text("#audit")
     for line in ("Ada Applicant started the application", "Ada Applicant named Colin Colleague on the team",
                  "Ada Applicant submitted the application to both committees",
-                 "Eve Ethics recorded the decision of the HKSTP Clinical Research Ethics Committee: request_changes",
+                 "Eve Ethics recorded the decision of the HKSTP Clinical Research Ethics Committee: Request changes",
                  "Ada Applicant sent revision 2 back to the committees",
-                 "Gus Governance recorded the decision of the Data Governance Committee: approve",
+                 "Gus Governance recorded the decision of the Data Governance Committee: Approve",
                  "Colin Colleague accepted the data-use undertaking",
                  "Ada Applicant booked WS01 for Colin Colleague",
                  "Sam Staff refused entry at the lab door: Booked from 1 Dec; today is 30 Nov.",
                  "Sam Staff let Colin Colleague in at the lab door (WS01)",
                  "Ada Applicant asked to release falls.csv",
-                 "Tess Staff reviewed output request", "is released"):
+                 "Tess Staff reviewed output request", ": Release.", "is released"):
         assert line in text, line
     shot(page, "datalab-audit")
 
