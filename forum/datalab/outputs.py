@@ -118,24 +118,30 @@ def review_output(actor, request: OutputRequest, verdict: str, comments: str = "
     if review_id is None:  # uq_datalab_output_review
         raise Conflict(_l("You have already reviewed this request."))
     row = db.session.get(OutputReview, review_id)
+    # Reviewers finishing at once queue on the request's row (PostgreSQL; SQLite writers are serial), so the
+    # later one counts both reviews and settles the request.
+    db.session.execute(sa.select(OutputRequest.id).where(OutputRequest.id == request.id).with_for_update())
     db.session.refresh(request)
     application = db.session.get(LabApplication, request.application_id)
     record(actor, "datalab.output_reviewed", application,
            changes={"request": request.id, "verdict": verdict, "comments": comments})
-    if len(request.reviews) >= REVIEWS_NEEDED:
-        _settle(request, application, now)
+    reviews = db.session.scalars(sa.select(OutputReview).where(OutputReview.request_id == request.id)
+                                 .execution_options(populate_existing=True)).all()
+    if len(reviews) >= REVIEWS_NEEDED:
+        _settle(request, reviews, application, now)
     return row
 
 
-def _settle(request: OutputRequest, application: LabApplication, now: datetime) -> None:
-    verdicts = [r.verdict for r in request.reviews]
+def _settle(request: OutputRequest, reviews: list[OutputReview], application: LabApplication,
+            now: datetime) -> None:
+    verdicts = [r.verdict for r in reviews]
     if "reject" in verdicts:
         status = OutputStatus.rejected
     elif all(v == "release" for v in verdicts):
         status = OutputStatus.released
     else:
         status = OutputStatus.returned
-    reason = "\n".join(r.comments for r in request.reviews if r.comments)
+    reason = "\n".join(r.comments for r in reviews if r.comments)
     done = db.session.execute(sa.update(OutputRequest).where(OutputRequest.id == request.id,
                                                              OutputRequest.status == OutputStatus.submitted)
                               .values(status=status, decided_at=now, reason=reason)

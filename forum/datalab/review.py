@@ -77,7 +77,11 @@ def decide(actor, review: Review, decision: str, comments: str = "", section: st
         raise ValidationError(_l("Say why, or which conditions or changes."), field="comments")
     if section and section not in SECTIONS:
         raise ValidationError(_l("Choose a section of the application."), field="section")
-    application = db.session.get(LabApplication, review.application_id)
+    # Deciders of one application queue here (row lock on PostgreSQL; SQLite writers are serial anyway), so
+    # whoever decides second sees the first decision when it settles the status.
+    db.session.execute(sa.select(LabApplication.id).where(LabApplication.id == review.application_id)
+                       .with_for_update())
+    application = db.session.get(LabApplication, review.application_id, populate_existing=True)
     # While one committee's change request is with the applicant, the other may still decide.
     if application.status not in (Status.under_review, Status.changes_requested) \
             or review.revision != application.revision:
@@ -101,7 +105,10 @@ def decide(actor, review: Review, decision: str, comments: str = "", section: st
 
 def _settle(application: LabApplication, now: datetime) -> None:
     """The application's status after a decision."""
-    reviews = current_reviews(application)
+    reviews = db.session.scalars(sa.select(Review).where(Review.application_id == application.id,
+                                                         Review.revision == application.revision)
+                                 .order_by(Review.committee_id)
+                                 .execution_options(populate_existing=True)).all()
     decisions = [r.decision for r in reviews]
     if Decision.reject in decisions:
         application.status = Status.rejected

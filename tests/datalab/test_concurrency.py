@@ -100,3 +100,91 @@ def test_racing_for_the_last_day_of_a_pass_gives_it_to_one(app, committed):
     assert bookings.days_left(application) == 0
     assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Booking.day))).where(
         Booking.application_id == application.id, Booking.released_at.is_(None))) == 5
+
+
+def _signed_in_client(app, user):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    return client
+
+
+@pytest.mark.committed
+def test_two_members_deciding_for_one_committee_at_once_record_one_decision(app, committed):
+    from forum.datalab.models import Review
+
+    system = SystemActor()
+    staff = UserFactory(role="partnership")
+    lab.add_staff(system, staff)
+    ethics, _governance = lab.committees()
+    members = [UserFactory(role="ha_staff") for _ in range(4)]
+    for person in members:
+        lab.add_committee_member(staff, ethics, person)
+    company = CompanyFactory()
+    applicant = UserFactory(role="exhibitor", company_id=company.id)
+    application = applications.create_draft(applicant, dict(VALUES))
+    applications.submit(applicant, application)
+    target = next(r for r in review.current_reviews(application) if r.committee_id == ethics.id)
+    clients = [_signed_in_client(app, person) for person in members]
+    review_id = target.id
+    db.session.commit()
+    decisions = ["approve", "reject", "request_changes", "approve_with_conditions"]
+
+    def send(index):
+        response = clients[index].post(f"/datalab/staff/reviews/{review_id}",
+                                       data={"decision": decisions[index], "comments": f"Member {index}."})
+        return response.status_code
+
+    results = _fire(send, list(range(4)))
+    assert Counter(results) == {302: 1, 200: 3}
+    db.session.rollback()
+    db.session.expire_all()
+    decided = db.session.get(Review, review_id)
+    winner = results.index(302)
+    assert decided.decision.value == decisions[winner] and decided.decided_by_id == members[winner].id
+
+
+@pytest.mark.committed
+def test_both_committees_approving_at_once_approve_the_application(app, committed):
+    from forum.datalab.models import LabApplication, LabApplicationStatus
+
+    system = SystemActor()
+    staff = UserFactory(role="partnership")
+    lab.add_staff(system, staff)
+    chairs = [UserFactory(role="ha_staff") for _ in lab.committees()]
+    for committee, person in zip(lab.committees(), chairs):
+        lab.add_committee_member(staff, committee, person, chair=True)
+    company = CompanyFactory()
+    applicant = UserFactory(role="exhibitor", company_id=company.id)
+    application = applications.create_draft(applicant, dict(VALUES))
+    applications.submit(applicant, application)
+    jobs = [(_signed_in_client(app, person), r.id) for person, r in zip(chairs, review.current_reviews(application))]
+    application_id = application.id
+    db.session.commit()
+    results = _fire(lambda job: job[0].post(f"/datalab/staff/reviews/{job[1]}", data={"decision": "approve"})
+                    .status_code, jobs)
+    assert results == [302, 302]
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(LabApplication, application_id).status == LabApplicationStatus.approved
+
+
+@pytest.mark.committed
+def test_two_output_reviews_at_once_release_the_request(app, committed):
+    from forum.datalab import outputs
+    from forum.datalab.models import OutputRequest, OutputStatus
+
+    application, team, _stations, _days = _approved_team(1)
+    reviewers = [UserFactory(role="ha_staff") for _ in range(2)]
+    for person in reviewers:
+        lab.add_staff(SystemActor(), person)
+    request = outputs.create_request(team[0], application, "Counts", [(b"a,b\n100,200\n", "t.csv")])
+    jobs = [(_signed_in_client(app, person), request.id) for person in reviewers]
+    request_id = request.id
+    db.session.commit()
+    results = _fire(lambda job: job[0].post(f"/datalab/staff/outputs/{job[1]}", data={"verdict": "release"})
+                    .status_code, jobs)
+    assert results == [302, 302]
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(OutputRequest, request_id).status == OutputStatus.released
