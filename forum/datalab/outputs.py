@@ -110,18 +110,19 @@ def review_output(actor, request: OutputRequest, verdict: str, comments: str = "
     comments = (comments or "").strip()
     if verdict != "release" and not comments:
         raise ValidationError(_l("Give the comments or the reason."), field="comments")
+    now = now or utcnow()
+    # Reviewers finishing at once queue on the request's row (PostgreSQL; SQLite writers are serial), so the
+    # later one counts both reviews and settles the request. The lock comes before the review's INSERT,
+    # whose foreign key would otherwise share-lock the row first and deadlock two reviewers.
+    db.session.execute(sa.select(OutputRequest.id).where(OutputRequest.id == request.id).with_for_update())
+    db.session.refresh(request)
     if request.status != OutputStatus.submitted:
         raise ValidationError(_l("This request is already settled."))
-    now = now or utcnow()
     review_id = insert_unless_taken(OutputReview, request_id=request.id, reviewer_id=actor.id, verdict=verdict,
                                     comments=comments, at=now)
     if review_id is None:  # uq_datalab_output_review
         raise Conflict(_l("You have already reviewed this request."))
     row = db.session.get(OutputReview, review_id)
-    # Reviewers finishing at once queue on the request's row (PostgreSQL; SQLite writers are serial), so the
-    # later one counts both reviews and settles the request.
-    db.session.execute(sa.select(OutputRequest.id).where(OutputRequest.id == request.id).with_for_update())
-    db.session.refresh(request)
     application = db.session.get(LabApplication, request.application_id)
     record(actor, "datalab.output_reviewed", application,
            changes={"request": request.id, "verdict": verdict, "comments": comments})
