@@ -34,15 +34,23 @@ def audit_events(actor, *, action: str = "", application_id: int | None = None, 
     return db.session.scalars(stmt).all()
 
 
+def _cell(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def audit_csv(events: list[AuditEvent], sentence) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["when (HK)", "who", "what", "application", "details"])
     for e in events:
         who = e.actor.display_name if e.actor else "system"
-        writer.writerow([e.at.astimezone(HK).strftime("%Y-%m-%d %H:%M:%S"), who,
-                         sentence(e), e.object_id if e.object_type == "LabApplication" else "",
-                         "; ".join(f"{k}={v}" for k, v in (e.changes or {}).items())])
+        writer.writerow([_cell(v) for v in (
+            e.at.astimezone(HK).strftime("%Y-%m-%d %H:%M:%S"), who, sentence(e),
+            e.object_id if e.object_type == "LabApplication" else "",
+            "; ".join(f"{k}={v}" for k, v in (e.changes or {}).items()))])
     return out.getvalue()
 
 
@@ -134,7 +142,7 @@ def report_csv(data: dict) -> str:
     for name, header, rows in report_tables(data):
         writer.writerow([f"# {name}"])
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
         writer.writerow([])
     return out.getvalue()
 
@@ -148,7 +156,7 @@ def report_xlsx(data: dict) -> bytes:
         sheet = book.create_sheet(name)
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -199,3 +199,19 @@ def test_home_page_suggests_the_next_data_lab_step(client, datalab, company, sub
     assert "Answer the committee" in client.get("/").get_data(as_text=True)
     sign_in(client, UserFactory(role="ha_staff"))
     assert "data lab" not in client.get("/").get_data(as_text=True)
+
+
+def test_exports_keep_formula_like_text_as_text(datalab):
+    import io
+
+    from openpyxl import load_workbook
+
+    from forum.datalab import reports
+
+    data = reports.summary(datalab.staff)
+    data["organisations"] = [("=1+1", 1), ("@SUM(A1)", 2), ("Plain Co", 3)]
+    text = reports.report_csv(data)
+    assert "'=1+1,1" in text and "'@SUM(A1),2" in text and "\nPlain Co,3" in text
+    book = load_workbook(io.BytesIO(reports.report_xlsx(data)))
+    assert [book["organisations"][f"A{n}"].value for n in (2, 3, 4)] == ["'=1+1", "'@SUM(A1)", "Plain Co"]
+    assert book["organisations"]["A2"].data_type == "s"
