@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -26,8 +27,18 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
         if "REDIS_URL" in config and "RATELIMIT_STORAGE_URI" not in config:
             app.config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "forum-memory://"
+    if app.config.get("TRUSTED_HOSTS") is None and app.config.get("ENV_NAME") == "production":
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from .keys import init_keys
+
+    init_keys(app)
     register_extensions(app)
     register_blueprints(app)
     from .errors import register_errorhandlers
@@ -39,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import register_template_helpers
 
     register_template_helpers(app)
+    from . import headers
+
+    headers.init_app(app)
     return app
 
 

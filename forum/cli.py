@@ -14,14 +14,7 @@ users_cli = AppGroup("users", help="Accounts and API tokens.")
 sites_cli = AppGroup("sites", help="Reference sites (HA hospitals, clinics, labs).")
 
 
-class SystemActor:
-    """The acting user for commands run on the server itself: an administrator."""
-
-    id = None
-    role = "admin"
-    is_authenticated = True
-    is_active = True
-    email = "cli"
+from .permissions import SystemActor  # noqa: F401  (commands act as the system actor)
 
 
 @forum_cli.command("demo")
@@ -39,7 +32,10 @@ def demo_command(attendees, exhibitors, if_empty):
         click.echo("The database already holds forums; the demo was not loaded again.")
         return
 
-    summary = load_demo(attendees=attendees, exhibitors=exhibitors, echo=click.echo)
+    try:
+        summary = load_demo(attendees=attendees, exhibitors=exhibitors, echo=click.echo)
+    except RuntimeError as error:
+        raise click.ClickException(str(error))
     db.session.commit()
     for line in summary.lines():
         click.echo(line)

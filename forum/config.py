@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -33,10 +34,18 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
         self.REDIS_URL = env.get("REDIS_URL") or None
+        if self.ENV_NAME == "production" and not self.REDIS_URL:
+            # Several worker processes must share their sign-in and reset counts.
+            raise RuntimeError("REDIS_URL must be set in production (rate limits are shared through Redis)")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "forum-memory://"  # forum/ratelimit.py
         self.RATELIMIT_HEADERS_ENABLED = True
+        # If Redis fails, each process counts on its own until it is back: door scanners and sign-in
+        # keep working (and stay limited) instead of answering 500.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
         self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
         self.RATELIMIT_SCAN = env.get("RATELIMIT_SCAN", "60 per 10 seconds;1200 per minute")
+        self.RATELIMIT_SEARCH = env.get("RATELIMIT_SEARCH", "20 per minute;200 per hour")  # door name search
 
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
         self.MAIL_PORT = int(env.get("MAIL_PORT") or 25)
@@ -53,12 +62,31 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_HTTPONLY = True
-        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"))
+        # Cookies travel over HTTPS only in production (development serves plain http://127.0.0.1).
+        production = self.ENV_NAME == "production"
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), default=production)
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=7 if production else 30)
+        if production:
+            self.PREFERRED_URL_SCHEME = "https"
         self.PASSWORD_RESET_MAX_AGE = 2 * 3600
+        # Ticket codes are signed with key version TICKET_KEY_VERSION ("HKF2..."); versions from
+        # TICKET_KEY_OLDEST up still scan (1: the "HKF1" badges printed before derived keys).
+        self.TICKET_KEY_VERSION = int(env.get("TICKET_KEY_VERSION") or 2)
+        self.TICKET_KEY_OLDEST = int(env.get("TICKET_KEY_OLDEST") or 1)
+        self.EMAIL_VERIFY_MAX_AGE = 48 * 3600
+        self.RATELIMIT_SIGNUP = env.get("RATELIMIT_SIGNUP", "5 per hour;20 per day")
         self.INVITATION_MAX_AGE = 14 * 24 * 3600
         self.MAX_CONTENT_LENGTH = 25 * 1024 * 1024
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000")
+        # Host names the app answers to (Flask refuses others with 400); in production, when not
+        # given, create_app() trusts only BASE_URL's host.
+        hosts = [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or None
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (0: none).
+        self.PROXY_HOPS = int(env.get("PROXY_HOPS") or 0)
         self.SQLALCHEMY_RECORD_QUERIES = False
 
     def as_dict(self) -> dict:

@@ -90,3 +90,23 @@ def autocommit_statements() -> None:
     has nothing left to do. PostgreSQL is not affected.
     """
     g.sqlite_autocommit = True
+
+
+# --- LIKE searches: what people type is matched as plain text -------------------------------------
+
+LIKE_ESCAPE = "\\"
+
+
+def like_escape(text: str) -> str:
+    """The text with LIKE's wildcards (% and _) and the escape character itself made literal."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(column, text: str, *, ignore_case: bool = False):
+    """column LIKE '%text%' with the text taken literally (a typed % or _ is no wildcard)."""
+    pattern = f"%{like_escape(text)}%"
+    return column.ilike(pattern, escape=LIKE_ESCAPE) if ignore_case else column.like(pattern, escape=LIKE_ESCAPE)
+
+
+def starts_with(column, text: str):
+    return column.like(f"{like_escape(text)}%", escape=LIKE_ESCAPE)

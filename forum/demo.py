@@ -88,6 +88,11 @@ def _user(role: str, email: str, name_en: str, name_zh: str, company: Company | 
 
 
 def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, echo=print) -> DemoSummary:
+    from flask import current_app
+
+    if current_app.config.get("ENV_NAME") == "production":
+        # Demo accounts share one known password: they must never exist next to real HA data.
+        raise RuntimeError("The demo is not loaded with FORUM_ENV=production.")
     summary = DemoSummary()
     added_sites = load_reference_sites()
     if added_sites:

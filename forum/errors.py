@@ -63,7 +63,11 @@ class Conflict(DomainError):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """The API, and JSON endpoints of the pages (the scanner's search and check-in): their callers
+    send JSON or ask for it."""
+    if request.path.startswith("/api/") or request.path == "/healthz" or request.is_json:
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def json_error(status: int, code: str, message: str, fields: dict | None = None):
@@ -93,6 +97,11 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        from werkzeug.exceptions import SecurityError
+
+        if isinstance(error, SecurityError):
+            # An untrusted Host: no page is built for it (its links would point at that host).
+            return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             response = json_error(error.code or 500, code, error.description or error.name)

@@ -14,7 +14,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -38,9 +38,11 @@ class Mail:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mail and QR codes, also outside a request (CLI, jobs)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for mail and QR codes, always built from BASE_URL.
+
+    Never from the request: its Host header is whatever the client sent, and a reset link
+    pointing at an attacker's host would hand them the token.
+    """
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)

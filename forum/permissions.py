@@ -36,6 +36,43 @@ ROLE_GRANTS: dict[str, set[str]] = {
 # action -> extra rule on (user, obj), applied after the role grant.
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {}
 
+
+class SystemActor:
+    """The app acting on its own behalf: commands run on the server and the demo loader.
+
+    It holds the administrator's grants (whoever can run commands on the server already owns the
+    database) and has no account, so the audit trail shows its label, "command line".
+    """
+
+    id = None
+    role = "admin"
+    is_authenticated = True
+    is_active = True
+    email = "cli"
+    label = "command line"
+
+
+def _invites_into_own_company(user, invitation) -> bool:
+    """Organisers invite anyone (but only administrators invite administrators); a company admin
+    invites only exhibitors, and only into their own company."""
+    role, company_id = invitation
+    if role == "admin":
+        return user.role == "admin"
+    if user.role in STAFF:
+        return True
+    if user.role != "exhibitor" or role != "exhibitor" or company_id is None or company_id != user.company_id:
+        return False
+    from .exhibitors.models import company_admin
+    from .extensions import db
+
+    return db.session.execute(company_admin.select().where(
+        company_admin.c.company_id == company_id, company_admin.c.user_id == user.id)).first() is not None
+
+
+# The object is (role, company_id) of the invitation being made.
+ROLE_GRANTS["user.invite_into"] = STAFF | {"exhibitor"}
+OBJECT_RULES["user.invite_into"] = _invites_into_own_company
+
 PUBLIC = "public"
 
 
@@ -56,6 +93,8 @@ def role_allows(role: str | None, action: str) -> bool:
 
 def can(user, action: str, obj: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return False
+    if getattr(user, "email_verified", True) is False:  # an unconfirmed sign-up can do nothing
         return False
     if not role_allows(user.role, action):
         return False

@@ -22,7 +22,7 @@ def init_login(app: Flask) -> None:
         except ValueError:
             return None
         user = db.session.get(User, user_id)
-        if user is None or user.session_version != version or not user.active:
+        if user is None or user.session_version != version or not user.active or not user.email_verified:
             return None
         return user
 
@@ -30,6 +30,12 @@ def init_login(app: Flask) -> None:
     def _load_from_token(req):
         header = req.headers.get("Authorization", "")
         if not header.lower().startswith("bearer "):
+            from flask import session
+
+            if session.get("kiosk"):  # a tablet in kiosk mode: its own session, no account
+                from ..checkin.kiosk import KioskSession
+
+                return KioskSession(session["kiosk"])
             return None
         from .services import user_for_token
 

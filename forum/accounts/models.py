@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False until the owner of the address opens the link mailed at sign-up; accounts made by
+    # invitation, by an administrator or on the command line are verified when made.
+    email_verified: Mapped[bool] = mapped_column(default=True)
 
     company = relationship("Company", back_populates="members")
 
@@ -96,6 +99,7 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company = relationship("Company")
 

@@ -13,9 +13,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import mail
 from ..audit.services import record
-from ..db import utcnow
+from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
+from ..keys import key_for
 from ..permissions import ROLES, ensure
 from ..text import clean, normalise_email
 from .models import ApiToken, Invitation, User
@@ -28,16 +29,25 @@ def find_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None; the same work is done either way."""
+    """The user for these credentials, or None; the same work is done either way. Both outcomes go
+    to the audit trail (the caller commits either way)."""
     user = find_by_email(email)
     if user is None or not user.active:
         # Hash anyway so a missing account takes as long as a wrong password.
         _dummy_check(password)
+        _failed_sign_in(email, user)
         return None
     if not user.check_password(password):
+        _failed_sign_in(email, user)
         return None
     user.last_login_at = utcnow()
+    record(user, "user.login" if user.email_verified else "user.login_unverified", user)
     return user
+
+
+def _failed_sign_in(email: str, user: User | None) -> None:
+    record(None, "user.login_failed", user, object_type="User",
+           changes={"email": normalise_email(email)[:254]})
 
 
 _DUMMY_HASH: str | None = None
@@ -58,7 +68,7 @@ def check_password_strength(password: str) -> None:
 
 
 def create_user(email: str, role: str, *, password: str | None = None, name_en: str = "",
-                name_zh: str = "", company_id: int | None = None, actor=None) -> User:
+                name_zh: str = "", company_id: int | None = None, actor=None, verified: bool = True) -> User:
     email_key = normalise_email(email)
     if "@" not in email_key or len(email_key) > 254:
         raise ValidationError(_l("Enter a valid email address."), field="email")
@@ -67,7 +77,7 @@ def create_user(email: str, role: str, *, password: str | None = None, name_en: 
     if find_by_email(email_key):
         raise Conflict(_l("An account with this email already exists."), field="email")
     user = User(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
-                company_id=company_id, session_version=1)
+                company_id=company_id, session_version=1, email_verified=verified)
     if password is not None:
         check_password_strength(password)
         user.set_password(password)
@@ -128,8 +138,9 @@ def list_users(actor, *, role: str | None = None, query: str = ""):
     if role:
         stmt = stmt.where(User.role == role)
     if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(sa.or_(User.email.ilike(like), User.name_en.ilike(like), User.name_zh.like(like)))
+        q = query.strip()
+        stmt = stmt.where(sa.or_(contains(User.email, q, ignore_case=True), contains(User.name_en, q, ignore_case=True),
+                                 contains(User.name_zh, q)))
     return db.session.scalars(stmt).all()
 
 
@@ -208,8 +219,18 @@ def revoke_token(actor: User, token_id: int) -> None:
 
 # --- password reset ---------------------------------------------------------------------
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    """Signed links of one kind ("password-reset", "email-verify"), each with its own derived key."""
+    return URLSafeTimedSerializer(key_for(purpose), salt=purpose)
+
+
+def _signed_link_data(purpose: str, token: str, max_age: int, expired) -> dict:
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise ValidationError(expired)
+    except BadSignature:
+        raise ValidationError(_l("This link is not valid."))
 
 
 def request_password_reset(email: str) -> None:
@@ -217,19 +238,15 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or not user.active:
         return
-    token = _reset_serializer().dumps({"u": user.id, "v": user.session_version})
+    token = _serializer("password-reset").dumps({"u": user.id, "v": user.session_version})
     link = mail.external_url("accounts.reset_password", token=token)
     mail.queue_template(db.session, user.email, "Reset your password / 重設密碼", "password_reset",
                         user=user, link=link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
 
 
 def user_for_reset_token(token: str) -> User:
-    try:
-        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired:
-        raise ValidationError(_l("This link has expired. Ask for a new one."))
-    except BadSignature:
-        raise ValidationError(_l("This link is not valid."))
+    data = _signed_link_data("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"],
+                             _l("This link has expired. Ask for a new one."))
     user = db.session.get(User, data.get("u"))
     # A used link stops working: setting the password bumps the version.
     if user is None or user.session_version != data.get("v") or not user.active:
@@ -241,23 +258,71 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_reset_token(token)
     check_password_strength(password)
     user.set_password(password)
+    user.email_verified = True  # the link reached the mailbox: the address is proven
     record(user, "user.password_reset", user)
     return user
+
+
+# --- confirming the address of a sign-up ----------------------------------------------------
+
+def email_verification_token(user: User) -> str:
+    return _serializer("email-verify").dumps({"u": user.id, "e": user.email})
+
+
+def send_email_verification(user: User) -> None:
+    """Mail a signed link that confirms the address; it expires and works once."""
+    link = mail.external_url("accounts.verify_email", token=email_verification_token(user))
+    mail.queue_template(db.session, user.email, "Confirm your email address / 確認電郵地址", "verify_email",
+                        user=user, link=link, hours=current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600)
+
+
+def verify_email(token: str) -> User:
+    data = _signed_link_data("email-verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"],
+                             _l("This link has expired. Sign in to get a new one."))
+    user = db.session.get(User, data.get("u"))
+    # Single use: once the address is confirmed the link is spent.
+    if user is None or user.email != data.get("e") or user.email_verified or not user.active:
+        raise ValidationError(_l("This link has already been used or is no longer valid. Please sign in."))
+    user.email_verified = True
+    record(user, "user.email_verified", user)
+    return user
+
+
+def pending_invitation(email: str) -> Invitation | None:
+    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+    return db.session.scalar(sa.select(Invitation).where(
+        Invitation.email == normalise_email(email), Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.created_at > utcnow() - max_age).limit(1))
+
+
+def address_taken(email: str) -> bool:
+    """An account or a pending invitation holds this address: a sign-up may not claim it."""
+    return find_by_email(email) is not None or pending_invitation(email) is not None
+
+
+def tell_owner_of_taken_address(email: str) -> None:
+    """The sign-up page answers the same either way; the owner of the address learns of the attempt."""
+    mail.queue_template(db.session, normalise_email(email), "Sign-up with your address / 有人以你的地址登記",
+                        "signup_address_taken", link=mail.external_url("accounts.login"),
+                        reset_link=mail.external_url("accounts.forgot_password"))
 
 
 # --- invitations ------------------------------------------------------------------------
 
 def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = "",
            company_id: int | None = None) -> Invitation:
-    ensure(actor, "user.invite")
     if role not in ROLES:
         raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
-    if role == "admin" and actor.role != "admin":
+    if role == "admin" and getattr(actor, "role", None) != "admin":
         raise ValidationError(_l("Only an administrator can invite administrators."), field="role")
+    # Organisers invite anyone; a company admin invites colleagues into their own company only.
+    ensure(actor, "user.invite_into", (role, company_id if role == "exhibitor" else None))
     email_key = normalise_email(email)
     if "@" not in email_key:
         raise ValidationError(_l("Enter a valid email address."), field="email")
-    if find_by_email(email_key):
+    existing = find_by_email(email_key)
+    # An unconfirmed sign-up never blocks the real owner: accepting the invitation replaces it.
+    if existing is not None and existing.email_verified:
         raise Conflict(_l("An account with this email already exists."), field="email")
     if role == "exhibitor" and company_id is None:
         raise ValidationError(_l("Choose the company this person joins."), field="company_id")
@@ -281,15 +346,46 @@ def invitation_for_token(token: str) -> Invitation:
         raise NotFound(_l("This invitation link is not valid."))
     if row.accepted_at is not None:
         raise ValidationError(_l("This invitation has already been used. Please sign in."))
+    if row.revoked_at is not None:
+        raise ValidationError(_l("This invitation was withdrawn. Ask the organisers if you need a new one."))
     max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
     if utcnow() - row.created_at > max_age:
         raise ValidationError(_l("This invitation has expired. Ask the organisers for a new one."))
     return row
 
 
+def pending_invitations(actor) -> list[Invitation]:
+    """Invitations sent and not yet accepted, withdrawn or expired (organisers' list)."""
+    ensure(actor, "user.invite")
+    max_age = timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+    return db.session.scalars(sa.select(Invitation).where(
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+        Invitation.created_at > utcnow() - max_age).order_by(Invitation.created_at.desc()).limit(200)).all()
+
+
+def revoke_invitation(actor, invitation_id: int) -> Invitation:
+    """Withdraw a sent invitation: its link stops working and the address is free again."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound()
+    ensure(actor, "user.invite_into", (invitation.role, invitation.company_id))
+    if invitation.accepted_at is not None:
+        raise ValidationError(_l("This invitation was already accepted; deactivate the account instead."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        record(actor, "invitation.revoke", invitation, changes={"email": invitation.email})
+    return invitation
+
+
 def accept_invitation(token: str, *, password: str, name_en: str, name_zh: str) -> User:
     invitation = invitation_for_token(token)
     check_password_strength(password)
+    unconfirmed = find_by_email(invitation.email)
+    if unconfirmed is not None and not unconfirmed.email_verified:
+        # Someone signed up with this address and never proved it; the invitee has.
+        record(None, "user.unconfirmed_replaced", unconfirmed, changes={"email": unconfirmed.email})
+        db.session.delete(unconfirmed)
+        db.session.flush()
     user = create_user(invitation.email, invitation.role, password=password,
                        name_en=name_en or invitation.name_en, name_zh=name_zh or invitation.name_zh,
                        company_id=invitation.company_id)

@@ -21,8 +21,20 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _account_key() -> str:
+    """The account an attempt is about, so that guessing at one account from many addresses is
+    held back too. Hashed: the rate-limit store holds no email addresses."""
+    import hashlib
+
+    from ..text import normalise_email
+
+    email = normalise_email(request.form.get("email", ""))
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
 @public
 def login():
     form = LoginForm()
@@ -31,7 +43,13 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            db.session.commit()  # the failed attempt stays in the audit trail
             form.password.errors.append(_("Wrong email or password."))
+        elif not user.email_verified:
+            # Only someone holding the password gets here: a fresh link goes to the address itself.
+            services.send_email_verification(user)
+            db.session.commit()
+            flash(_("Confirm your email address first: we sent a new link to it."), "info")
         else:
             login_user(user, remember=form.remember.data)
             if user.locale is None and session.get("locale"):
@@ -51,6 +69,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
 @public
 def forgot_password():
     form = ForgotPasswordForm()
@@ -82,6 +101,22 @@ def reset_password(token: str):
             flash(_("Your password is set."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login"))
+    db.session.commit()
+    logout_user()
+    login_user(user)
+    flash(_("Your email address is confirmed. Welcome!"), "success")
+    return redirect(url_for("exhibitors.company") if user.role == "exhibitor" else url_for("home.index"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -247,4 +282,20 @@ def invite():
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             form = InviteForm(formdata=None)
             form.company_id.choices = [("", "—")] + [(str(c.id), c.display_name) for c in companies]
-    return render_template("accounts/invite.html", form=form, link=link)
+    return render_template("accounts/invite.html", form=form, link=link,
+                           pending=services.pending_invitations(current_user), role_labels=ROLE_LABELS)
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@requires("user.invite")
+def revoke_invitation(invitation_id: int):
+    try:
+        invitation = services.revoke_invitation(current_user, invitation_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation to %(email)s is withdrawn; its link no longer works.", email=invitation.email),
+              "success")
+    return redirect(url_for("accounts.invite"))

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors import ValidationError
 from ..extensions import db
 from ..pdf import CJK_FONT_STACK, html_to_pdf
+from ..audit.services import record
 from ..permissions import ensure
 from ..qr import qr_data_uri
 from . import permissions  # noqa: F401  (grants)
@@ -80,7 +81,7 @@ def render_badges_pdf(forum, badges: list[Badge], layout: str = "a6") -> bytes:
 
 
 def one_badge(actor, attendee: Attendee, layout: str = "a6") -> bytes:
-    ensure(actor, "attendee.badge")
+    ensure(actor, "attendee.badge", attendee)
     ticket = current_ticket(attendee)
     if ticket is None or attendee.status != AttendeeStatus.registered:
         raise ValidationError(_l("This person has no ticket yet: badges are for registered attendees."))
@@ -122,6 +123,7 @@ def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layo
     ensure(actor, "attendee.manage")
     if layout not in LAYOUTS:
         raise ValidationError(_l("Layout must be a6 or a4."))
+    record(actor, "attendee.badges_download", forum, forum_id=forum.id, changes={"layout": layout})
     if layout == "a4":
         chunk -= chunk % 4 or 0  # whole sheets per chunk
     writer = PdfWriter()

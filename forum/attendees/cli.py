@@ -39,6 +39,8 @@ def import_command(forum, file, dry_run, only_valid):
 
     forum = _forum(forum)
     plan = plan_import(_actor(), forum, file.read_bytes(), file.name)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
     for line, message in plan.errors:
         click.echo(f"line {line}: {message}" if line else message, err=True)
     summary = f"{plan.created} new, {plan.updated} updated, {plan.skipped} unchanged"
@@ -67,6 +69,7 @@ def export_command(forum, fmt, output):
 
     forum = _forum(forum)
     content = export_file(_actor(), forum, fmt)
+    db.session.commit()  # the export's audit record
     if output:
         output.write_bytes(content)
         click.echo(f"wrote {output}", err=True)
@@ -112,6 +115,7 @@ def badges_command(forum, output, layout, chunk):
         partial.unlink(missing_ok=True)
         raise click.ClickException(error.message)
     partial.replace(output)
+    db.session.commit()  # the download's audit record
     click.echo(f"wrote {total} badge(s) to {output}")
 
 

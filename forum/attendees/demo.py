@@ -134,9 +134,10 @@ def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
 
     # Staff named in the approved exhibitors' applications get tickets and badges, as approval gives them.
     from ..exhibitors.services import staff_for_badges
+    from ..permissions import SystemActor
     from .services import sync_exhibitor_staff
 
-    sync_exhibitor_staff(forum, None, staff_for_badges(forum), notify=False, authorised=True)
+    sync_exhibitor_staff(forum, SystemActor(), staff_for_badges(forum), notify=False)
 
     # Every registered person without a live ticket gets one.
     needing = db.session.scalars(sa.select(Attendee.id).where(

@@ -37,6 +37,7 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader assumed, e.g. a Big5 file
     applied: bool = False
 
     @property
@@ -69,6 +70,7 @@ def plan_import(actor, forum, content: bytes, filename: str = "") -> ImportPlan:
         plan.errors.append((error.line, error.message))
         return plan
     plan.ignored_columns = table.ignored
+    plan.notes = table.notes
     index = site_index()
     clusters = list_clusters()
     existing = {a.email_key: a for a in db.session.scalars(sa.select(Attendee).where(Attendee.forum_id == forum.id))}
@@ -140,7 +142,15 @@ def apply_import(actor, forum, plan: ImportPlan, *, only_valid: bool = False) ->
         if row.action == "update":
             for name, (_old, new) in row.changes.items():
                 setattr(row.attendee, name, new)
+            record(actor, "attendee.import_update", row.attendee, forum_id=forum.id, changes=row.changes)
     db.session.flush()
+    if new_rows:
+        # One audit record per person the list added, under the id the insert gave them.
+        ids = dict(db.session.execute(sa.select(Attendee.email_key, Attendee.id).where(
+            Attendee.forum_id == forum.id, Attendee.email_key.in_([r.email for r in new_rows]))).all())
+        for r in new_rows:
+            record(actor, "attendee.import_create", None, object_type="Attendee", forum_id=forum.id,
+                   changes={k: v for k, v in r.values.items() if v not in ("", None)}).object_id = ids.get(r.email)
     record(actor, "attendee.import", forum, forum_id=forum.id,
            changes={"created": plan.created, "updated": plan.updated, "unchanged": plan.skipped,
                     "bad_rows": len(plan.errors), "only_valid": only_valid})

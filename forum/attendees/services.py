@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from .. import mail
-from ..audit.services import diff, record
-from ..db import utcnow
+from ..audit.services import Invitee, diff, record
+from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..extensions import db
 from ..forums.models import ForumStatus
@@ -52,10 +52,11 @@ class AttendeeFilter:
 def filtered_query(forum, f: AttendeeFilter):
     stmt = sa.select(Attendee).where(Attendee.forum_id == forum.id)
     if f.q:
-        like = f"%{clean(f.q)}%"
-        stmt = stmt.where(sa.or_(Attendee.name_en.ilike(like), Attendee.name_zh.like(like),
-                                 Attendee.email_key.like(f"%{normalise_email(f.q)}%"),
-                                 Attendee.organisation.ilike(like), Attendee.title.ilike(like)))
+        q = clean(f.q)
+        stmt = stmt.where(sa.or_(contains(Attendee.name_en, q, ignore_case=True), contains(Attendee.name_zh, q),
+                                 contains(Attendee.email_key, normalise_email(f.q)),
+                                 contains(Attendee.organisation, q, ignore_case=True),
+                                 contains(Attendee.title, q, ignore_case=True)))
     if f.cluster:
         stmt = stmt.where(Attendee.site_id.in_(
             sa.select(Site.id).join(Cluster, Site.cluster_id == Cluster.id).where(Cluster.code == f.cluster)))
@@ -114,15 +115,23 @@ def attendee_for_token(token: str) -> Attendee:
 
 
 def attendee_for_user(user, forum) -> Attendee | None:
-    """The user's own attendee record at the forum: linked by account, else by the same email (then linked)."""
+    """The user's own attendee record at the forum: linked by account, else by the same email (then linked).
+
+    Linking by email needs an address the account has proven it owns, and an exhibitor account only
+    ever takes its own company's exhibitor-staff record, never an HA invitee's.
+    """
     if forum is None or user is None:
         return None
     attendee = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,
                                                            Attendee.user_id == user.id))
-    if attendee is None:
-        attendee = db.session.scalar(sa.select(Attendee).where(
-            Attendee.forum_id == forum.id, Attendee.email_key == normalise_email(user.email),
-            Attendee.user_id.is_(None)))
+    if attendee is None and user.email_verified:
+        match = sa.select(Attendee).where(Attendee.forum_id == forum.id,
+                                          Attendee.email_key == normalise_email(user.email),
+                                          Attendee.user_id.is_(None))
+        if user.role == "exhibitor":
+            match = match.where(Attendee.kind == AttendeeKind.exhibitor, Attendee.company_id == user.company_id,
+                                Attendee.company_id.is_not(None))
+        attendee = db.session.scalar(match)
         if attendee is not None:
             attendee.user_id = user.id
             db.session.flush()
@@ -266,10 +275,11 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
     })
     # A signed-in person answering their own invitation gets it linked to their account ("My ticket").
     if (actor is not None and getattr(actor, "id", None) and attendee.user_id is None
-            and normalise_email(getattr(actor, "email", "")) == attendee.email_key):
+            and normalise_email(getattr(actor, "email", "")) == attendee.email_key
+            and (actor.role != "exhibitor" or attendee.kind == AttendeeKind.exhibitor)):
         attendee.user_id = actor.id
     attendee.responded_at = utcnow()
-    record(actor, "attendee.register", attendee, forum_id=forum.id, changes=changes)
+    record(actor or Invitee(attendee), "attendee.register", attendee, forum_id=forum.id, changes=changes)
     if first_time or current_ticket(attendee) is None:
         _issue_and_mail(attendee, token=token)
     db.session.flush()
@@ -296,7 +306,8 @@ def _withdraw(attendee: Attendee, status: AttendeeStatus, actor) -> Attendee:
     for ticket in attendee.tickets:
         if ticket.revoked_at is None:
             ticket.revoked_at = now
-    record(actor, f"attendee.{status.value}", attendee, forum_id=attendee.forum_id, changes=changes)
+    record(actor or Invitee(attendee), f"attendee.{status.value}", attendee, forum_id=attendee.forum_id,
+           changes=changes)
     db.session.flush()
     return attendee
 
@@ -383,19 +394,24 @@ def current_codes(forum) -> dict[int, str]:
 # --- exhibitor staff ---------------------------------------------------------------------------------
 
 def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = True,
-                         company_ids: set[int] | None = None, authorised: bool = False) -> list[Attendee]:
+                         company_ids: set[int] | None = None) -> list[Attendee]:
     """Exhibitor staff named in approved applications: registered attendees of kind exhibitor, with tickets.
 
     entries: [{"company_id", "name_en", "name_zh", "email", "title"}]. Idempotent: running it again with
     the same entries changes nothing and mails nobody. With company_ids, exhibitor attendees of those
     companies who are no longer in entries are cancelled (their tickets then scan as `revoked`).
-    `authorised` is for the exhibitors feature, which has already checked its own permission
-    (a company admin editing the staff of an approved application).
+    Only the company's own exhibitor-staff rows are ever touched: an email already on the forum's list
+    for an HA invitee, a guest or another company's staff is refused (ValidationError on "staff").
+    Without company_ids (every company at once) it needs "attendee.manage"; with them, the actor must
+    hold "company.staff_badges" for each company (its own people, or an organiser).
     """
     from ..exhibitors.models import Company
 
-    if not authorised:
+    if company_ids is None:
         ensure(actor, "attendee.manage")
+    else:
+        for company_id in company_ids:
+            ensure(actor, "company.staff_badges", db.session.get(Company, company_id))
     out = []
     companies: dict[int, Company] = {}
     for entry in entries:
@@ -403,6 +419,8 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
         company = companies.get(company_id) or db.session.get(Company, company_id)
         if company is None:
             raise ValidationError(_l("No such company."), field="company_id")
+        if company_ids is not None and company_id not in company_ids:
+            raise PermissionDenied()
         companies[company_id] = company
         values = {"name_en": clean(entry.get("name_en"))[:160], "name_zh": clean(entry.get("name_zh"))[:160],
                   "title": clean(entry.get("title"))[:160], "company_id": company.id,
@@ -419,10 +437,12 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
             db.session.add(attendee)
             db.session.flush()
             record(actor, "attendee.exhibitor_staff", attendee, forum_id=forum.id, changes=values)
+        elif attendee.kind != AttendeeKind.exhibitor or attendee.company_id != company.id:
+            raise ValidationError(_l("%(email)s is already on this forum's list for someone else. Give the "
+                                     "person's own work address, or ask the organisers.", email=email_key),
+                                  field="staff")
         else:
             wanted = {k: v for k, v in values.items() if v not in ("", None)}
-            if attendee.kind in (AttendeeKind.guest, AttendeeKind.exhibitor):
-                wanted["kind"] = AttendeeKind.exhibitor
             wanted["status"] = AttendeeStatus.registered
             changes = diff(attendee, wanted)
             if changes:

@@ -1,7 +1,9 @@
 """Signed, unguessable QR ticket codes.
 
-A code is "HKF1" + base32(key || tag): `key` is 10 random bytes stored on the
-Ticket row, `tag` the first 10 bytes of HMAC-SHA256(SECRET_KEY, "ticket:" + key).
+A code is "HKF<v>" + base32(key || tag): `key` is 10 random bytes stored on the
+Ticket row, `tag` the first 10 bytes of HMAC-SHA256(ticket key v, "ticket:" + key), where
+the ticket key of version v comes from forum/keys.py (version 1, the printed "HKF1"
+badges, is SECRET_KEY itself). New codes use TICKET_KEY_VERSION.
 That is 36 characters from the QR alphanumeric set (compact, fast to scan from
 a phone), carries nothing personal, and a forged or altered code fails the HMAC
 check before any database lookup.
@@ -21,21 +23,22 @@ from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
+from ..keys import ticket_key
 from .models import Attendee, Ticket
 
-PREFIX = "HKF1"
+PREFIX = "HKF"  # then one digit: the ticket key's version
 KEY_BYTES = 10
 TAG_BYTES = 10
-CODE_LENGTH = len(PREFIX) + 32  # base32 of 20 bytes is 32 characters, no padding
+CODE_LENGTH = len(PREFIX) + 1 + 32  # base32 of 20 bytes is 32 characters, no padding
 
 
-def _tag(key: bytes) -> bytes:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, b"ticket:" + key, hashlib.sha256).digest()[:TAG_BYTES]
+def _tag(key: bytes, version: int) -> bytes:
+    return hmac.new(ticket_key(version), b"ticket:" + key, hashlib.sha256).digest()[:TAG_BYTES]
 
 
 def code_for(ticket: Ticket) -> str:
-    return PREFIX + base64.b32encode(ticket.key + _tag(ticket.key)).decode("ascii")
+    version = current_app.config["TICKET_KEY_VERSION"]
+    return f"{PREFIX}{version}" + base64.b32encode(ticket.key + _tag(ticket.key, version)).decode("ascii")
 
 
 def parse_code(text: str | None) -> bytes | None:
@@ -43,14 +46,18 @@ def parse_code(text: str | None) -> bytes | None:
     if not isinstance(text, str):
         return None
     text = text.strip().upper()
-    if len(text) != CODE_LENGTH or not text.startswith(PREFIX):
+    if len(text) != CODE_LENGTH or not text.startswith(PREFIX) or not text[3].isdigit():
+        return None
+    version = int(text[3])
+    config = current_app.config
+    if not config["TICKET_KEY_OLDEST"] <= version <= config["TICKET_KEY_VERSION"]:
         return None
     try:
-        raw = base64.b32decode(text[len(PREFIX):])
+        raw = base64.b32decode(text[len(PREFIX) + 1:])
     except (binascii.Error, ValueError):
         return None
     key, tag = raw[:KEY_BYTES], raw[KEY_BYTES:]
-    if not hmac.compare_digest(tag, _tag(key)):
+    if not hmac.compare_digest(tag, _tag(key, version)):
         return None
     return key
 

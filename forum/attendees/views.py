@@ -83,6 +83,7 @@ def export(forum: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise NotFound()
     content = export_file(current_user, forum, fmt, _filter_from_args())
+    db.session.commit()  # the download's audit record
     mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(content, mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename={forum.slug}-attendees.{fmt}"})
@@ -196,6 +197,7 @@ def forum_badges(forum: str):
                 n=count, forum=forum.slug), "error")
         return redirect(url_for("attendees.index", forum=forum.slug))
     pdf = badges.forum_badges_pdf(current_user, forum, layout=layout)
+    db.session.commit()  # the download's audit record
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={forum.slug}-badges-{layout}.pdf"})
 

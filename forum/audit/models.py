@@ -22,6 +22,9 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None]
     forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum.id", ondelete="SET NULL"), index=True)
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Who acted when there is no account: "command line", or the invitee answering by link.
+    actor_label: Mapped[str] = mapped_column(sa.String(120), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")  # the client's IP address, if any
 
     actor = relationship("User", lazy="joined")
 

@@ -1,6 +1,7 @@
 """The audit trail: one call from every service that changes something."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
@@ -22,10 +23,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# The client address of the request being served, set by the web layer (audit/views.py) so that
+# services can record it without reading the request themselves. Empty on the command line.
+client_address: ContextVar[str] = ContextVar("client_address", default="")
+
+
+class Invitee:
+    """The person answering their own invitation by its link, without an account."""
+
+    id = None
+    role = None
+    is_authenticated = False
+
+    def __init__(self, attendee):
+        self.label = f"invitee: {attendee.display_name}"[:120]
+
+
+def actor_label(actor) -> str:
+    """Who acted, for actors without an account: "command line", "kiosk", "invitee: <name>"."""
+    if actor is None:
+        return ""
+    return getattr(actor, "label", "") if getattr(actor, "id", None) is None else ""
+
+
 def record(actor, action: str, obj: Any = None, *, forum_id: int | None = None,
            changes: dict | None = None, object_type: str | None = None) -> AuditEvent:
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
+        actor_label=actor_label(actor),
+        address=client_address.get()[:64],
         action=action,
         object_type=object_type or (type(obj).__name__ if obj is not None else "-"),
         object_id=getattr(obj, "id", None),

@@ -1,9 +1,15 @@
 from flask import Blueprint, render_template, request
 
 from ..permissions import requires
-from .services import recent
+from .services import client_address, recent
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.before_app_request
+def _remember_client_address():
+    # request.remote_addr is the client as ProxyFix saw it (PROXY_HOPS), never a header the client set.
+    client_address.set(request.remote_addr or "")
 
 
 @bp.route("/")

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
@@ -18,7 +18,9 @@ class AnnulForm(FlaskForm):
 
 class KioskStartForm(FlaskForm):
     point = SelectField(_l("Check-in point"), validators=[DataRequired()], choices=[])
+    pin = PasswordField(_l("Kiosk PIN (6 to 12 digits)"), validators=[DataRequired(), Length(max=12)])
+    new_pin = BooleanField(_l("Make this the new kiosk PIN"))
 
 
 class KioskExitForm(FlaskForm):
-    password = PasswordField(_l("Organiser password"), validators=[DataRequired()])
+    pin = PasswordField(_l("Kiosk PIN"), validators=[DataRequired(), Length(max=12)])

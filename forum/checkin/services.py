@@ -17,8 +17,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
 
-from ..attendees.models import Attendee, AttendeeStatus, Ticket
-from ..attendees.tickets import code_for, lookup_for_scan
+from ..attendees.models import Attendee, AttendeeStatus
+from ..attendees.tickets import lookup_for_scan
 from ..audit.services import record
 from ..db import HK, utcnow
 from ..errors import NotFound, ValidationError
@@ -179,11 +179,14 @@ def _hk_iso(value: datetime | None) -> str | None:
     return value.astimezone(HK).isoformat(timespec="seconds") if value else None
 
 
-def attendee_json(attendee) -> dict:
-    """The badge fields of an Attendee (or of a row with the same column names)."""
-    return {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
-            "organisation": attendee.organisation, "access_needs": attendee.access_needs,
-            "kind": attendee.kind.value}
+def attendee_json(attendee, *, access_needs: bool = False) -> dict:
+    """The badge fields of an Attendee (or of a row with the same column names). Access needs
+    only where the forum shows them to door staff (Forum.door_shows_access_needs)."""
+    person = {"id": attendee.id, "name_en": attendee.name_en, "name_zh": attendee.name_zh,
+              "organisation": attendee.organisation, "kind": attendee.kind.value}
+    if access_needs:
+        person["access_needs"] = attendee.access_needs
+    return person
 
 
 def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
@@ -194,8 +197,12 @@ def _answer(result: ScanResult, person: dict | None = None, at: datetime | None 
 # The statements of the hot path, built once as Core so SQLAlchemy reuses their compiled form.
 _checkin_table = CheckIn.__table__
 _checkin = _checkin_table.c
-_STORED_ANSWER = sa.select(_checkin.answer).where(_checkin.forum_id == sa.bindparam("forum_id"),
-                                                  _checkin.nonce == sa.bindparam("nonce"))
+# A stored answer goes back only to the scanner (account and device) that sent the nonce: another
+# device replaying someone else's nonce learns nothing about the person scanned.
+_STORED_ANSWER = sa.select(_checkin.answer).where(
+    _checkin.forum_id == sa.bindparam("forum_id"), _checkin.nonce == sa.bindparam("nonce"),
+    _checkin.scanner_id.is_not_distinct_from(sa.bindparam("scanner_id", type_=sa.Integer)),
+    _checkin.device_id == sa.bindparam("device_id"))
 _LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"))
                      .select_from(_checkin_table.outerjoin(CheckInPoint.__table__, _point.id == _checkin.point_id))
                      .where(_checkin.forum_id == sa.bindparam("forum_id"),
@@ -216,10 +223,13 @@ _INSERT_UNLESS_TAKEN = sa.text(
              ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's rowcount only if asked
 
 
-def _stored_answer(forum_id: int, nonce: str | None) -> dict | None:
+def _stored_answer(forum_id: int, nonce: str | None, scanner_id: int | None = None,
+                   device_id: str = "") -> dict | None:
     if not nonce:
         return None
-    return db.session.connection().execute(_STORED_ANSWER, {"forum_id": forum_id, "nonce": nonce}).scalar()
+    return db.session.connection().execute(_STORED_ANSWER, {"forum_id": forum_id, "nonce": nonce,
+                                                            "scanner_id": scanner_id,
+                                                            "device_id": device_id or ""}).scalar()
 
 
 def _live_first_entry(forum_id: int, attendee_id: int):
@@ -249,7 +259,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     ensure(actor, "checkin.scan", forum)
     db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
-    stored = _stored_answer(forum_id, scan.nonce)
+    stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
     if stored is not None:
         return stored
     now = utcnow()
@@ -261,7 +271,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     holder = found if status in ("ok", "revoked") else None
     if status == "ok" and holder.status == AttendeeStatus.cancelled:
         status = "revoked"
-    person = attendee_json(holder) if holder else None
+    person = attendee_json(holder, access_needs=getattr(forum, "door_shows_access_needs", False)) if holder else None
     attendee_id = holder.id if holder else None
     ticket_id = holder.ticket_id if holder else None
 
@@ -276,14 +286,14 @@ def check_in(actor, forum, scan: Scan) -> dict:
         answer = _answer(ScanResult(status), person)
         if _try_insert(row(ScanResult(status), answer)):
             return answer
-        return _stored_answer(forum_id, scan.nonce) or answer
+        return _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id) or answer
 
     answer = _answer(ScanResult.ok, person, scanned_at, point_key)
     if _try_insert(row(ScanResult.ok, answer, first=True)):
         return answer
     # Refused: either this nonce was recorded meanwhile, or the attendee is already in.
     for _attempt in range(3):
-        stored = _stored_answer(forum_id, scan.nonce)
+        stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
         if stored is not None:
             return stored
         first = _live_first_entry(forum_id, attendee_id)
@@ -427,30 +437,3 @@ def dashboard(forum) -> Dashboard:
     by_site = [(code or "", c_en or "", c_zh or "", s_en or "", s_zh or "", invited, arrived or 0)
                for code, c_en, c_zh, s_en, s_zh, invited, arrived in by_site]
     return Dashboard(summary, points, buckets, by_site, missing, missing_count or 0, recent)
-
-
-# --- name search for the scanner page -------------------------------------------------------------
-
-def search_attendees(forum, query: str, limit: int = 20) -> list[dict]:
-    """Attendees whose English or Chinese name (or organisation) contains the query, with their live code."""
-    q = clean(query)
-    if len(q) < 1:
-        return []
-    like = f"%{q.lower()}%"
-    stmt = (sa.select(Attendee, Ticket).outerjoin(Ticket, sa.and_(Ticket.attendee_id == Attendee.id,
-                                                                  Ticket.revoked_at.is_(None)))
-            .where(Attendee.forum_id == forum.id,
-                   sa.or_(sa.func.lower(Attendee.name_en).like(like), Attendee.name_zh.like(f"%{q}%"),
-                          sa.func.lower(Attendee.organisation).like(like)))
-            .order_by(Attendee.name_en, Attendee.id, Ticket.id.desc()))
-    out: dict[int, dict] = {}
-    for attendee, ticket in db.session.execute(stmt.limit(limit * 3)).all():
-        if attendee.id in out:
-            continue
-        item = attendee_json(attendee)
-        item["status"] = attendee.status.value
-        item["code"] = code_for(ticket) if ticket and attendee.status != AttendeeStatus.cancelled else None
-        out[attendee.id] = item
-        if len(out) >= limit:
-            break
-    return list(out.values())

@@ -5,10 +5,12 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import json_body
+from .api import scan_rate_key
 from ..db import utcnow
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db, limiter
@@ -17,6 +19,8 @@ from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
 from ..nav import nav_link
 from ..permissions import can, requires
+from . import kiosk as kiosk_mode
+from . import search as door_search
 from . import services
 from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
 
@@ -37,11 +41,31 @@ def _checkin_steps(user, forum):
     return out
 
 
+BADGE_LINK_MAX_AGE = 10 * 60
+
+
+def _badge_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="kiosk-badge")
+
+
 def badge_url(forum, attendee_id: int | None) -> str | None:
-    """The attendee's badge PDF, once the attendees feature provides that page."""
+    """The attendee's badge PDF, with a short-lived signed pass that the kiosk lock accepts.
+
+    The pass travels in the link rather than in the session: a scan answered after staff ended
+    kiosk mode must not write kiosk state back into the browser's session cookie.
+    """
     if attendee_id is None or "attendees.badge" not in current_app.view_functions:
         return None
-    return url_for("attendees.badge", forum=forum.slug, attendee_id=attendee_id)
+    return url_for("attendees.badge", forum=forum.slug, attendee_id=attendee_id,
+                   k=_badge_signer().dumps({"a": attendee_id, "f": forum.slug}))
+
+
+def _badge_pass_valid(attendee_id, forum_slug: str) -> bool:
+    try:
+        data = _badge_signer().loads(request.args.get("k", ""), max_age=BADGE_LINK_MAX_AGE)
+    except BadData:
+        return False
+    return data == {"a": attendee_id, "f": forum_slug}
 
 
 # --- the kiosk lock: a tablet in kiosk mode shows nothing but the kiosk ---------------------------
@@ -55,8 +79,13 @@ def _kiosk_lock():
     kiosk = session.get("kiosk")
     if not kiosk or request.endpoint in KIOSK_ENDPOINTS:
         return None
-    if request.endpoint == "attendees.badge" and (request.view_args or {}).get("attendee_id") == kiosk.get("attendee"):
-        return None  # the badge of the person who just checked in at this kiosk
+    args = request.view_args or {}
+    if (request.endpoint == "attendees.badge" and args.get("forum") == kiosk["forum"]
+            and _badge_pass_valid(args.get("attendee_id"), kiosk["forum"])):
+        # The badge of a person who has just checked in at this kiosk: for this request the kiosk
+        # holds that person's pass, which the "attendee.badge" rule checks.
+        current_user.attendee_id = args.get("attendee_id")
+        return None
     if request.path.startswith("/api/"):
         raise PermissionDenied()
     return redirect(url_for("checkin.kiosk", forum=kiosk["forum"]))
@@ -81,11 +110,31 @@ def scan(forum: str):
     return render_template("checkin/scan.html", forum=forum, points=services.points_of(forum, active_only=True))
 
 
+def _search_limit() -> str:
+    return current_app.config["RATELIMIT_SEARCH"]
+
+
 @bp.route(BASE + "/search")
 @requires("checkin.scan")
+@limiter.limit(_search_limit, key_func=scan_rate_key)
 def search(forum: str):
     forum = get_forum(forum)
-    return jsonify({"attendees": services.search_attendees(forum, request.args.get("q", ""))})
+    found = door_search.search_attendees(current_user, forum, request.args.get("q", ""))
+    db.session.commit()  # the audit record of the search
+    return jsonify({"attendees": found})
+
+
+@bp.route(BASE + "/attendees/<int:attendee_id>", methods=["POST"])
+@requires("checkin.scan")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"], key_func=scan_rate_key)
+def check_in_found(forum: str, attendee_id: int):
+    """Check in a person picked from the name search (the page never sees their ticket code)."""
+    forum = get_forum(forum)
+    data = json_body()
+    answer = door_search.check_in_attendee(current_user, forum, attendee_id, point=data.get("point"),
+                                        nonce=data.get("nonce"), device_id=str(data.get("device_id") or "")[:80])
+    db.session.commit()
+    return jsonify(answer)
 
 
 # --- kiosk ----------------------------------------------------------------------------------------
@@ -104,9 +153,29 @@ def kiosk(forum: str):
     form = KioskStartForm()
     form.point.choices = [(p.key, p.display_name) for p in points]
     if form.validate_on_submit():
-        session["kiosk"] = {"forum": forum.slug, "point": form.point.data, "attendee": None}
-        return redirect(url_for("checkin.kiosk", forum=forum.slug))
-    return render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points)
+        try:
+            kiosk_mode.start_kiosk(current_user, forum, form.pin.data, make_new_pin=form.new_pin.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            # The organiser's session leaves the tablet: from here on it is a kiosk and nothing else.
+            logout_user()
+            session["kiosk"] = {"forum": forum.slug, "point": form.point.data}
+            # Already "not fresh": Flask-Login's session protection would otherwise write that into the
+            # session on the first scan, and a late scan's cookie could then revive an ended kiosk.
+            session["_fresh"] = False
+            return redirect(url_for("checkin.kiosk", forum=forum.slug))
+    return render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points,
+                           pin_set=forum.kiosk_pin_hash is not None)
+
+
+def _kiosk_session(forum):
+    state = session.get("kiosk")
+    if current_user.role != "kiosk" or not state or state["forum"] != forum.slug:
+        raise PermissionDenied()
+    return state
 
 
 @bp.route(BASE + "/kiosk/scan", methods=["POST"])
@@ -114,16 +183,16 @@ def kiosk(forum: str):
 @limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"])
 def kiosk_scan(forum: str):
     forum = get_forum(forum)
-    state = session.get("kiosk")
-    if not state or state["forum"] != forum.slug:
-        raise PermissionDenied()
+    state = _kiosk_session(forum)
     data = json_body()
     scan = services.parse_scan({"code": data.get("code"), "nonce": data.get("nonce"), "point": state.get("point")},
                                device_id="kiosk")
     answer = services.check_in(current_user, forum, scan)
     db.session.commit()
+    if answer.get("attendee"):  # never on the kiosk's screen, whatever the forum shows door staff
+        answer = {**answer, "attendee": {k: v for k, v in answer["attendee"].items() if k != "access_needs"}}
     attendee_id = (answer.get("attendee") or {}).get("id") if answer["result"] in ("ok", "already_checked_in") else None
-    session["kiosk"] = {**state, "attendee": attendee_id}
+    # The session is only read here: see badge_url().
     return jsonify({**answer, "badge_url": badge_url(forum, attendee_id)})
 
 
@@ -132,12 +201,15 @@ def kiosk_scan(forum: str):
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def kiosk_exit(forum: str):
     forum = get_forum(forum)
+    _kiosk_session(forum)
     form = KioskExitForm()
-    if form.validate_on_submit() and current_user.check_password(form.password.data):
+    ended = form.validate_on_submit() and kiosk_mode.end_kiosk(current_user, forum, form.pin.data)
+    db.session.commit()
+    if ended:
         session.pop("kiosk", None)
-        flash(_("Kiosk mode has ended."), "success")
-        return redirect(url_for("checkin.dashboard", forum=forum.slug))
-    flash(_("Wrong password: the kiosk stays locked."), "error")
+        flash(_("Kiosk mode has ended. Sign in to carry on."), "success")
+        return redirect(url_for("accounts.login", next=url_for("checkin.dashboard", forum=forum.slug)))
+    flash(_("Wrong PIN: the kiosk stays locked."), "error")
     return redirect(url_for("checkin.kiosk", forum=forum.slug))
 
 

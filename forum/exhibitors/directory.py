@@ -5,13 +5,13 @@ one for the page of rows and one per eager-loaded collection (selectinload).
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import tabular
+from ..db import contains
 from ..extensions import db
 from ..forums.models import Forum
 from ..text import normalise
@@ -33,11 +33,6 @@ def _terms(q: str) -> list[str]:
     return [t for t in normalise(q).split(" ") if t][:8]
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def directory(forum: Forum, query: DirectoryQuery):
     """(applications on this page, total) of approved exhibitors matching the query.
 
@@ -52,9 +47,8 @@ def directory(forum: Forum, query: DirectoryQuery):
     shown = (sa.select(Solution.id).join(application_solution, application_solution.c.solution_id == Solution.id)
              .where(application_solution.c.application_id == Application.id))
     for term in _terms(query.q):
-        pattern = _like(term)
-        matching_solution = sa.exists(shown.where(Solution.search_text.like(pattern, escape="\\")))
-        stmt = stmt.where(sa.or_(Company.search_text.like(pattern, escape="\\"), matching_solution))
+        matching_solution = sa.exists(shown.where(contains(Solution.search_text, term)))
+        stmt = stmt.where(sa.or_(contains(Company.search_text, term), matching_solution))
     if query.theme:
         stmt = stmt.where(sa.exists(
             shown.join(solution_theme, solution_theme.c.solution_id == Solution.id)
@@ -170,32 +164,9 @@ def exhibitor_rows(forum: Forum) -> list[list]:
     return out
 
 
-def _safe_cell(value):
-    # A cell starting with = + - @ would be run as a formula by spreadsheet programs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(columns: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads the Chinese right
+    return tabular.csv_bytes([columns, *rows])
 
 
 def to_xlsx(columns: list[str], rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tabular.xlsx_bytes([columns, *rows], title)

@@ -39,6 +39,8 @@ grant("company.members", EXHIBITOR_SIDE, rule=company_admin)
 grant("solution.edit", EXHIBITOR_SIDE, rule=own_company)
 grant("application.edit", EXHIBITOR_SIDE, rule=own_company)
 grant("application.view", EXHIBITOR_SIDE, rule=own_company)
+# Badges and tickets for the people a company names on its approved application: its own rows only.
+grant("company.staff_badges", EXHIBITOR_SIDE, rule=own_company)
 grant("exhibitor.review", STAFF)
 grant("theme.manage", STAFF)
 grant("directory.view", SIGNED_IN)

@@ -76,14 +76,24 @@ def refresh_company_search(company: Company) -> None:
 
 
 def sign_up(data: dict, *, password: str, logo: tuple[bytes, str] | None = None):
-    """A new park company and its first person (the company admin). Returns (user, company)."""
-    from ..accounts.services import check_password_strength, create_user
+    """A new park company and its first person (the company admin), unverified until the address is
+    confirmed by the mailed link. Returns (user, company), or (None, None) when the address already
+    has an account or a pending invitation: the owner is told by mail and the caller answers exactly
+    as for a new sign-up, so the page never reveals who has an account."""
+    from ..accounts.services import (address_taken, check_password_strength, create_user,
+                                     send_email_verification, tell_owner_of_taken_address)
 
     values = _company_values(data)
     if not (values.get("name_en") or values.get("name_zh")):
         raise ValidationError(_l("Give the company's name in English or Chinese."), field="name_en")
     key_en, key_zh = _company_keys(values.get("name_en", ""), values.get("name_zh", ""))
     check_password_strength(password)
+    email = normalise_email(data.get("contact_email"))
+    if "@" not in email or len(email) > 254:
+        raise ValidationError(_l("Enter a valid email address."), field="contact_email")
+    if address_taken(email):
+        tell_owner_of_taken_address(email)
+        return None, None
     company = Company(name_key=key_en, name_zh_key=key_zh, **values)
     refresh_company_search(company)
     try:
@@ -94,14 +104,15 @@ def sign_up(data: dict, *, password: str, logo: tuple[bytes, str] | None = None)
     except sa.exc.IntegrityError:
         raise Conflict(_l("A company with this name is already registered. Ask its admin to invite you."),
                        field="name_en")
-    user = create_user(data.get("contact_email") or "", "exhibitor", password=password,
+    user = create_user(email, "exhibitor", password=password,
                        name_en=data.get("contact_name", ""), name_zh=data.get("contact_name_zh", ""),
-                       company_id=company.id)
+                       company_id=company.id, verified=False)
     db.session.execute(company_admin.insert().values(company_id=company.id, user_id=user.id))
     if logo:
         company.logo_id = uploads.store(company.id, logo[0], kind="image", original_name=logo[1], actor=user,
                                         field="logo").id
     record(user, "company.create", company, changes={"name_en": company.name_en, "name_zh": company.name_zh})
+    send_email_verification(user)
     return user, company
 
 
@@ -128,29 +139,13 @@ def own_company(user) -> Company:
     return db.session.get(Company, user.company_id)
 
 
-class _CompanyInviter:
-    """The company admin, acting through the accounts invitation service.
-
-    invite() requires "user.invite", which only organisers hold; the company-admin
-    rule ("company.members") has already been checked, and the invitation is
-    limited to the exhibitor role and the admin's own company.
-    """
-
-    role = "organiser"
-    is_authenticated = True
-    is_active = True
-
-    def __init__(self, user):
-        self.id, self.email = user.id, user.email
-        self.name_en, self.name_zh = user.name_en, user.name_zh
-
-
 def invite_colleague(actor, company: Company, email: str, *, name_en: str = "", name_zh: str = ""):
+    """A company admin (or an organiser) invites a colleague into the company; the rule is
+    "user.invite_into" in forum/permissions.py."""
     from ..accounts.services import invite
 
     ensure(actor, "company.members", company)
-    return invite(_CompanyInviter(actor), email, "exhibitor", name_en=name_en, name_zh=name_zh,
-                  company_id=company.id)
+    return invite(actor, email, "exhibitor", name_en=name_en, name_zh=name_zh, company_id=company.id)
 
 
 def remove_colleague(actor, company: Company, user) -> None:
@@ -429,10 +424,19 @@ def save_application(actor, forum: Forum, company: Company, data: dict, *, submi
     return application
 
 
-def history(application: Application):
-    from ..audit.services import recent
+# Reviewers' own working notes: never shown to the company.
+REVIEW_ONLY_ACTIONS = ("application.demo_score",)
 
-    return recent(200, object_type="Application", object_id=application.id)
+
+def history(application: Application, viewer=None):
+    """The application's audit trail; without "exhibitor.review", reviewers' scores and comments are left out."""
+    from ..audit.services import recent
+    from ..permissions import can
+
+    events = recent(200, object_type="Application", object_id=application.id)
+    if viewer is not None and can(viewer, "exhibitor.review"):
+        return events
+    return [e for e in events if e.action not in REVIEW_ONLY_ACTIONS]
 
 
 # --- organisers' review --------------------------------------------------------------------
@@ -638,7 +642,7 @@ def sync_badges(actor, application: Application) -> None:
     entries = [] if application.status != ApplicationStatus.approved else [
         {"company_id": application.company_id, "name_en": p.name_en, "name_zh": p.name_zh, "email": p.email,
          "title": p.title} for p in application.staff if p.email]
-    sync_exhibitor_staff(application.forum, actor, entries, company_ids={application.company_id}, authorised=True)
+    sync_exhibitor_staff(application.forum, actor, entries, company_ids={application.company_id})
 
 
 def company_public_to(user, company_id: int) -> bool:

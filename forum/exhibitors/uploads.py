@@ -18,6 +18,9 @@ from .models import StoredFile
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_SIDE = 2400
+# Far below Pillow's default (about 89 million): a logo or photo needs no more, and a small
+# compressed file cannot make a worker decode hundreds of megabytes of pixels.
+MAX_IMAGE_PIXELS = 25_000_000
 IMAGE_FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "WEBP": ("image/webp", "webp")}
 
 
@@ -35,11 +38,16 @@ def checked_image(data: bytes, field: str = "logo") -> tuple[bytes, str, str]:
         raise ValidationError(_l("The file is empty."), field=field)
     if len(data) > MAX_IMAGE_BYTES:
         raise ValidationError(_l("Images may be at most 5 MB."), field=field)
+    allowed = tuple(IMAGE_FORMATS)  # Pillow tries only these decoders, never the dozens of others it knows
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data), formats=allowed) as probe:
             kind = probe.format
+            width, height = probe.size  # read from the header: nothing is decoded yet
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(_l("The image is too large: at most %(n)d million pixels.",
+                                         n=MAX_IMAGE_PIXELS // 1_000_000), field=field)
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=allowed)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(_l("This file is not a PNG, JPEG or WebP image."), field=field)

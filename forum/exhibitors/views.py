@@ -1,19 +1,21 @@
 from __future__ import annotations
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, send_file, url_for)
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..audit.services import record
 from ..errors import DomainError, NotFound
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..nav import nav_link
 from ..permissions import STAFF, can, ensure, public, requires
 from . import directory as listing
-from . import documents, services, uploads
+from . import documents, services, uploads, visibility
 from .forms import (SECTOR_LABELS, STATUS_LABELS, ApplicationForm, CompanyForm, DecisionForm, DemoScoreForm,
                     InviteColleagueForm, SignUpForm, SolutionForm, ThemeForm)
 from .models import Application, ApplicationStatus, StoredFile, Theme
@@ -56,7 +58,12 @@ def _forum_or_404():
 
 # --- sign-up and the company's own pages ------------------------------------------------------
 
+def _signup_limit() -> str:
+    return current_app.config["RATELIMIT_SIGNUP"]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 @public
 def signup():
     if current_user.is_authenticated:
@@ -66,15 +73,16 @@ def signup():
     if form.validate_on_submit():
         try:
             data = _company_data(form) | {"contact_name_zh": form.contact_name_zh.data}
-            user, company = services.sign_up(data, password=form.password.data, logo=_upload(form.logo))
+            services.sign_up(data, password=form.password.data, logo=_upload(form.logo))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your company is registered. Add your solutions next."), "success")
-            return redirect(url_for("exhibitors.company"))
+            # The same answer whether or not the address was free (no account probing).
+            flash(_("Check your mail: we sent a link to %(email)s. Open it to confirm the address; your "
+                    "company's pages open after that.", email=form.contact_email.data), "info")
+            return redirect(url_for("accounts.login"))
     return render_template("exhibitors/signup.html", form=form)
 
 
@@ -218,7 +226,7 @@ def edit_solution(solution_id: int):
 @requires("directory.view")
 def solution(solution_id: int):
     solution = services.get_solution(solution_id)
-    if not services.company_public_to(current_user, solution.company_id):
+    if not visibility.solution_public_to(current_user, solution):
         raise NotFound()
     return render_template("exhibitors/solution.html", solution=solution, company=solution.company)
 
@@ -227,7 +235,7 @@ def solution(solution_id: int):
 @requires("directory.view")
 def file(file_id: int):
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not services.company_public_to(current_user, stored.company_id):
+    if stored is None or not visibility.file_public_to(current_user, stored):
         raise NotFound()
     path = uploads.path_of(stored)
     if not path.exists():
@@ -308,7 +316,7 @@ def application(application_id: int):
     application = services.get_application(current_user, application_id)
     staff_side = current_user.role in STAFF
     return render_template("exhibitors/application.html", application=application, forum=application.forum,
-                           company=application.company, history=services.history(application),
+                           company=application.company, history=services.history(application, current_user),
                            status_labels=STATUS_LABELS, decision_form=DecisionForm(),
                            score_form=DemoScoreForm(), staff_side=staff_side,
                            can_edit=staff_side or services.is_open(application.forum))
@@ -456,6 +464,9 @@ def export(forum: str, fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise NotFound()
+    # Contact names and addresses leaving the app: who took them, when and from where.
+    record(current_user, "exhibitor.export", forum, forum_id=forum.id, changes={"kind": kind, "format": fmt})
+    db.session.commit()
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

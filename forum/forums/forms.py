@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from .models import ForumStatus
@@ -38,5 +38,6 @@ class ForumForm(FlaskForm):
                                    validators=[Optional(), NumberRange(min=0, max=200)])
     exhibitor_deadline = DateTimeLocalField(_l("Exhibitor applications close (Hong Kong time)"),
                                             format=HK_FORMAT, validators=[Optional()])
+    door_shows_access_needs = BooleanField(_l("Show attendees' access needs to door staff (never on the kiosk)"))
     registration_deadline = DateTimeLocalField(_l("Registration closes (Hong Kong time)"),
                                                format=HK_FORMAT, validators=[Optional()])

@@ -40,10 +40,14 @@ class Forum(db.Model):
     booth_capacity: Mapped[int] = mapped_column(default=30)
     staff_per_booth: Mapped[int] = mapped_column(default=3)
     demo_slot_count: Mapped[int] = mapped_column(default=6)
+    # Door scanners show a person's access needs only where the organiser turns this on (never the kiosk).
+    door_shows_access_needs: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     exhibitor_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The check-in kiosk's own PIN (a salted hash), set by an organiser: it starts and ends kiosk mode.
+    kiosk_pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 

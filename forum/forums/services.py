@@ -1,6 +1,8 @@
 """Forums: create, change and find them. Every forum-scoped record hangs off one of these."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
-from ..db import HK
+from ..db import HK, starts_with
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
@@ -17,7 +19,7 @@ from .models import Forum, ForumStatus
 
 FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "venue_en", "venue_zh", "starts_at",
           "ends_at", "status", "attendee_capacity", "booth_capacity", "staff_per_booth", "demo_slot_count",
-          "exhibitor_deadline", "registration_deadline")
+          "exhibitor_deadline", "registration_deadline", "door_shows_access_needs")
 
 
 def get_forum(ref: str | int) -> Forum:
@@ -35,16 +37,18 @@ def get_forum(ref: str | int) -> Forum:
 
 @dataclass(frozen=True)
 class ForumRef:
-    """A forum's id and slug only: enough for the door's hot path, which scopes by forum id."""
+    """A forum's id, slug and door setting only: enough for the door's hot path."""
 
     id: int
     slug: str
+    door_shows_access_needs: bool = False
 
 
 # Built once: SQLAlchemy reuses their compiled form (the check-in API runs this on every scan).
 _forum = Forum.__table__.c
-_FORUM_BY_ID = sa.select(_forum.id, _forum.slug).where(_forum.id == sa.bindparam("id"))
-_FORUM_BY_SLUG = sa.select(_forum.id, _forum.slug).where(_forum.slug == sa.bindparam("slug"))
+_FORUM_BY_ID = sa.select(_forum.id, _forum.slug, _forum.door_shows_access_needs).where(_forum.id == sa.bindparam("id"))
+_FORUM_BY_SLUG = (sa.select(_forum.id, _forum.slug, _forum.door_shows_access_needs)
+                  .where(_forum.slug == sa.bindparam("slug")))
 
 
 def forum_ref(ref: str | int) -> ForumRef:
@@ -56,7 +60,7 @@ def forum_ref(ref: str | int) -> ForumRef:
         row = conn.execute(_FORUM_BY_SLUG, {"slug": ref.lower()}).first()
     if row is None:
         raise NotFound(_l("No such forum."))
-    return ForumRef(row.id, row.slug)
+    return ForumRef(row.id, row.slug, bool(row.door_shows_access_needs))
 
 
 def list_forums(*, include_drafts: bool = True) -> list[Forum]:
@@ -94,6 +98,10 @@ def _clean_values(data: dict) -> dict:
     for key in ("starts_at", "ends_at", "exhibitor_deadline", "registration_deadline"):
         if key in values:
             values[key] = as_hk(values[key])
+    if "door_shows_access_needs" in values:
+        if not isinstance(values["door_shows_access_needs"], bool):
+            raise ValidationError(_l("Field %(name)s has the wrong type.", name="door_shows_access_needs"),
+                                  field="door_shows_access_needs")
     if "status" in values and values["status"] is not None:
         try:
             values["status"] = ForumStatus(values["status"])
@@ -121,9 +129,20 @@ def _check(values: dict, forum: Forum | None = None) -> None:
             raise ValidationError(_l("Must be at least 1."), field=key)
 
 
+SLUG_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # the same rule as ForumForm.slug
+
+
+def _checked_slug(data: dict) -> str:
+    """The short name asked for, checked as the form checks it (the API reaches here without the form)."""
+    slug = (data.get("slug") or "").strip().lower()
+    if slug and (len(slug) > 80 or not SLUG_SHAPE.match(slug)):
+        raise ValidationError(_l("Use lower-case letters, digits and dashes."), field="slug")
+    return slug
+
+
 def _unique_slug(wanted: str, forum_id: int | None = None) -> str:
     slug = slugify(wanted)
-    taken = set(db.session.scalars(sa.select(Forum.slug).where(Forum.slug.like(f"{slug}%"),
+    taken = set(db.session.scalars(sa.select(Forum.slug).where(starts_with(Forum.slug, slug),
                                                                Forum.id != (forum_id or 0))))
     if slug not in taken:
         return slug
@@ -138,7 +157,7 @@ def create_forum(actor, data: dict) -> Forum:
     values = _clean_values(data)
     _check(values)
     values.setdefault("status", ForumStatus.draft)
-    slug_wanted = (data.get("slug") or "").strip().lower()
+    slug_wanted = _checked_slug(data)
     if slug_wanted:
         if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted)):
             raise Conflict(_l("Another forum already uses this short name."), field="slug")
@@ -157,7 +176,7 @@ def update_forum(actor, forum: Forum, data: dict) -> dict:
     ensure(actor, "forum.manage", forum)
     values = _clean_values(data)
     _check(values, forum)
-    slug_wanted = (data.get("slug") or "").strip().lower()
+    slug_wanted = _checked_slug(data)
     if slug_wanted and slug_wanted != forum.slug:
         if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted, Forum.id != forum.id)):
             raise Conflict(_l("Another forum already uses this short name."), field="slug")

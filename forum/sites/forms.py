@@ -23,5 +23,5 @@ class SiteForm(FlaskForm):
 
 
 class SiteImportForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired()])
+    file = FileField(_l("CSV or Excel (.xlsx) file"), validators=[FileRequired()])
     dry_run = BooleanField(_l("Only check, do not import"))

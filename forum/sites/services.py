@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +10,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
+from ..db import contains
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from ..tabular import SpreadsheetError, Vocabulary, find_table, read_grids
 from ..text import clean, normalise
 from .models import SITE_KINDS, Cluster, Site
 
@@ -40,8 +41,8 @@ def list_sites(*, kind: str | None = None, cluster_code: str | None = None, quer
     if not include_inactive:
         stmt = stmt.where(Site.active.is_(True))
     if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(sa.or_(Site.name_en.ilike(like), Site.name_zh.like(like)))
+        stmt = stmt.where(sa.or_(contains(Site.name_en, query.strip(), ignore_case=True),
+                                 contains(Site.name_zh, query.strip())))
     return db.session.scalars(stmt).all()
 
 
@@ -234,31 +235,39 @@ class ImportReport:
         return not self.errors
 
 
-def import_sites(actor, content: bytes | str, *, dry_run: bool = False) -> ImportReport:
-    """Add sites from CSV (cluster_code, name_en, name_zh, kind[, source]).
+SITE_COLUMNS = Vocabulary({
+    "cluster_code": ["cluster_code", "cluster code", "cluster", "聯網", "聯網代號"],
+    "name_en": ["name_en", "name", "english name", "name (english)", "英文名稱", "英文名"],
+    "name_zh": ["name_zh", "chinese name", "name (chinese)", "中文名稱", "中文名"],
+    "kind": ["kind", "type", "類別", "類型"],
+    "source": ["source", "來源"],
+})
+
+
+def import_sites(actor, content: bytes | str, *, dry_run: bool = False, filename: str = "") -> ImportReport:
+    """Add sites from CSV or XLSX (cluster_code, name_en, name_zh, kind[, source]), read by forum/tabular.py.
 
     Every bad row is reported with its line number; nothing is written unless all rows are good.
     """
     ensure(actor, "site.manage")
     report = ImportReport()
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.errors.append((1, str(_l("The file is not UTF-8 text (save it as CSV UTF-8)."))))
-            return report
-    reader = csv.DictReader(io.StringIO(content))
-    headers = [normalise(h) for h in (reader.fieldnames or [])]
-    missing = [c for c in ("name_en", "kind") if c not in headers]
-    if missing:
-        report.errors.append((1, str(_l("Missing columns: %(cols)s.", cols=", ".join(missing)))))
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    try:
+        grids, _notes = read_grids(content, filename)
+        table = find_table(grids[:1], SITE_COLUMNS, lambda columns, _dup, _line: True, search_rows=1)
+    except SpreadsheetError as error:
+        report.errors.append((1, error.message))
         return report
-    reader.fieldnames = headers
+    missing = [c for c in ("name_en", "kind") if c not in table.columns]
+    if missing:
+        report.errors.append((table.header_line, str(_l("Missing columns: %(cols)s.", cols=", ".join(missing)))))
+        return report
+    rows = [(line, {name: cells[i] if i < len(cells) else "" for name, i in table.columns.items()})
+            for line, cells in table.rows]
     seen: dict[str, int] = {}
     savepoint = db.session.begin_nested()
-    for line, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values()):
-            continue
+    for line, row in rows:
         key = normalise(row.get("name_en"))
         if key and key in seen:
             report.errors.append((line, str(_l("Same site as line %(line)d.", line=seen[key]))))

@@ -73,7 +73,8 @@ def import_csv():
     form = SiteImportForm()
     report = None
     if form.validate_on_submit():
-        report = services.import_sites(current_user, form.file.data.read(), dry_run=form.dry_run.data)
+        report = services.import_sites(current_user, form.file.data.read(), dry_run=form.dry_run.data,
+                                       filename=form.file.data.filename or "")
         if report.ok and not form.dry_run.data:
             db.session.commit()
             flash(_("%(n)d sites added.", n=len(report.created)), "success")

@@ -9,7 +9,7 @@
   var staff = cfg.mode === "staff";
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   var $ = function (id) { return document.getElementById(id); };
-  var CODE_RE = /^HKF1[A-Z2-7]{32}$/;
+  var CODE_RE = /^HKF[0-9][A-Z2-7]{32}$/;
   var pointEl = $("point"), resultEl = $("result"), queueEl = $("queue"), logEl = $("log");
   var video = $("video"), canvas = $("frame"), cameraState = $("camera-state");
   var idleTimer = null;
@@ -226,11 +226,17 @@
   if (search) search.addEventListener("submit", function (event) {
     event.preventDefault();
     var list = $("search-results");
-    fetch(cfg.searchUrl + "?q=" + encodeURIComponent($("search-q").value), {credentials: "same-origin"})
+    fetch(cfg.searchUrl + "?q=" + encodeURIComponent($("search-q").value),
+          {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.json(); })
       .then(function (data) {
         list.innerHTML = "";
-        if (!data.attendees.length) { var none = document.createElement("li"); none.textContent = W.no_match; list.appendChild(none); }
+        if (data.error || !data.attendees.length) {
+          var none = document.createElement("li");
+          none.textContent = data.error ? data.error.message : W.no_match;
+          list.appendChild(none);
+          return;
+        }
         data.attendees.forEach(function (a) {
           var li = document.createElement("li");
           var label = document.createElement("span");
@@ -238,12 +244,24 @@
           var button = document.createElement("button");
           button.type = "button";
           button.className = "button";
-          button.textContent = a.code ? W.check_in : W.no_ticket;
-          button.disabled = !a.code;
-          button.addEventListener("click", function () { submit(a.code); });
+          button.textContent = a.has_ticket ? W.check_in : W.no_ticket;
+          button.disabled = !a.has_ticket;
+          // The page never holds the person's ticket code: the server checks them in by id.
+          button.addEventListener("click", function () { checkInById(a.id); });
           li.appendChild(label); li.appendChild(button);
           list.appendChild(li);
         });
       }).catch(function () { list.innerHTML = ""; });
   });
+
+  function checkInById(id) {
+    var body = {nonce: randomHex(16), device_id: deviceId};
+    if (pointEl && pointEl.value) body.point = pointEl.value;
+    var url = cfg.attendeeUrl.replace(/\/0$/, "/" + encodeURIComponent(id));
+    post(url, body).then(function (response) {
+      return response.json().then(function (data) {
+        show(response.ok ? data : {result: "error", attendee: null, error: data.error}, "#" + id);
+      });
+    }).catch(function () { show({result: "error", attendee: null}, "#" + id); });
+  }
 })();

@@ -45,7 +45,7 @@ def test_a_tampered_reset_link_is_refused(client):
 
 def test_expired_reset_link_is_refused(app):
     user = UserFactory()
-    token = services._reset_serializer().dumps({"u": user.id, "v": user.session_version})
+    token = services._serializer("password-reset").dumps({"u": user.id, "v": user.session_version})
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     try:
         with pytest.raises(ValidationError, match="expired"):

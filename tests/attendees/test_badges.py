@@ -84,6 +84,8 @@ def test_badge_endpoint_url_and_permissions(app, client, login_as, forum):
     login_as("ha_staff")
     assert client.get(url).status_code == 403
     login_as("scanner")
+    assert client.get(url).status_code == 403  # door staff: only the badge of a person they just scanned
+    client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code})
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert decode_qr(pdf_pages_png(response.data)[0]) == [code]

@@ -15,7 +15,7 @@ def _registered(forum):
 def test_a_code_looks_up_its_ticket(forum):
     attendee, ticket = _registered(forum)
     code = code_for(ticket)
-    assert len(code) == CODE_LENGTH and code.startswith("HKF1")
+    assert len(code) == CODE_LENGTH and code.startswith("HKF2")
     assert lookup(code, forum.id).status == "ok"
     assert lookup(code.lower(), forum.id).attendee is attendee
 
@@ -25,9 +25,10 @@ def test_a_code_looks_up_its_ticket(forum):
     lambda c: c[:20],
     lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),  # one character changed (tag)
     lambda c: c[:6] + ("Z" if c[6] != "Z" else "Y") + c[7:],  # key changed
-    lambda c: "HKF2" + c[4:],
+    lambda c: "HKF1" + c[4:],  # signed with version 2's key, claiming version 1
+    lambda c: "HKF3" + c[4:],  # a version not in use
     lambda c: c + "A",
-    lambda c: c.replace("HKF1", ""),
+    lambda c: c.replace("HKF2", ""),
     lambda c: c[:-2] + "==",
     lambda c: c[:10] + "!" + c[11:],
     lambda c: "",

@@ -43,7 +43,7 @@ def test_invited_person_registers_from_the_email_link_and_shows_the_qr(live_serv
 
     assert page.locator(".ticket-qr svg").is_visible()
     code = page.locator(".ticket-code").inner_text().strip()
-    assert code.startswith("HKF1") and len(code) == 36
+    assert code.startswith("HKF2") and len(code) == 36
     png = page.locator(".ticket-qr").screenshot()
     assert decode_qr(png) == [code]
     shot(page, "attendee-my-ticket")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from playwright.sync_api import expect
 
 from forum.qr import qr_png
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, login, shot
@@ -138,8 +139,6 @@ def test_offline_scans_are_queued_and_recorded_exactly_once(live_server, page):
 
 
 def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, tmp_path, camera_context):
-    from forum.demo import DEMO_PASSWORD
-
     [(attendee_id, code), (_later_id, later_code)] = seed_attendees(
         live_server, [("Ms Kiosk Lau", "劉自助", "Kwong Wah Hospital"), ("Mr Late Comer", "遲來者", "Kwong Wah Hospital")])
     video = write_y4m(qr_png(code, box_size=8), tmp_path / "kiosk.y4m")
@@ -148,17 +147,21 @@ def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, 
     login(page, live_server, "organiser@forum.example")
     page.goto(f"{live_server.url}/forums/{FORUM}/checkin/kiosk")
     page.select_option("select[name=point]", "main-entrance")
+    page.fill("input[name=pin]", "482913")
     page.click("button:has-text('Start kiosk mode')")
     page.locator("#result[data-result=ok]").wait_for(timeout=20000)
     assert page.inner_text("#result-name") == "Ms Kiosk Lau" and page.inner_text("#result-other") == "劉自助"
     shot(page, "checkin-kiosk-welcome")
-    # Locked: the rest of the site is out of reach until the organiser's password is given.
+    # Locked: the rest of the site is out of reach until the kiosk PIN is given; then the tablet is signed out.
     page.goto(live_server.url + "/forums/")
     assert page.url.endswith("/checkin/kiosk")
     page.click("summary:has-text('Staff')")
-    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.fill("input[name=pin]", "482913")
     page.click("button:has-text('End kiosk mode')")
-    page.wait_for_url("**/checkin/dashboard")
+    page.wait_for_load_state()
+    assert "/login" in page.url, (page.url, page.inner_text("body")[:500])
+    login(page, live_server, "organiser@forum.example")
+    page.goto(f"{live_server.url}/forums/{FORUM}/checkin/dashboard")
     assert "Ms Kiosk Lau" not in page.inner_text("#missing")
     assert int(page.inner_text("#tile-arrived strong")) >= 1
     assert page.locator("svg.chart rect").count() >= 1
@@ -170,7 +173,40 @@ def test_kiosk_welcomes_an_attendee_then_the_dashboard_counts_them(live_server, 
     answer = page.request.post(f"{live_server.url}/api/v1/forums/{FORUM}/checkins", data={"code": later_code},
                                headers={"X-CSRFToken": token})
     assert answer.json()["result"] == "ok"
-    page.wait_for_function(f"Number(document.querySelector('#tile-arrived strong').textContent) === {arrived + 1}",
-                           timeout=12000)
+    # (expect() polls from Playwright's own script: a string for wait_for_function would need eval, which the
+    # page's Content-Security-Policy forbids.)
+    expect(page.locator("#tile-arrived strong")).to_have_text(str(arrived + 1), timeout=12000)
     assert "Mr Late Comer" not in page.inner_text("#missing")
     context.close()
+
+
+def test_name_search_checks_a_person_in_without_their_code_reaching_the_page(live_server, page):
+    [(attendee_id, code)] = seed_attendees(live_server, [("Dr Searchable Siu", "蕭可尋", "Tuen Mun Hospital")])
+    engine = sa.create_engine(live_server.env["DATABASE_URL"])
+
+    def set_status(status):
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE forum SET status = :s WHERE slug = :slug"), {"s": status, "slug": FORUM})
+
+    with engine.connect() as conn:
+        before = conn.execute(sa.text("SELECT status FROM forum WHERE slug = :slug"), {"slug": FORUM}).scalar()
+    set_status("live")  # name search is open only while the forum is live
+    try:
+        login(page, live_server, "scanner@forum.example")
+        page.goto(f"{live_server.url}/forums/{FORUM}/checkin/scan")
+        page.fill("#search-q", "S")
+        page.click("#search button[type=submit]")
+        page.wait_for_selector("#search-results li:has-text('at least two letters')")
+        with page.expect_response(lambda r: "/checkin/search" in r.url) as searched:
+            page.fill("#search-q", "蕭")
+            page.click("#search button[type=submit]")
+        assert code not in searched.value.text()
+        page.click("#search-results li:has-text('Dr Searchable Siu') button")
+        page.wait_for_selector("#result[data-result=ok]")
+        assert page.inner_text("#result-name") == "Dr Searchable Siu"
+        assert code not in page.content()
+        shot(page, "checkin-search-by-name")
+    finally:
+        set_status(before)
+        engine.dispose()
+    assert [(r, bool(f)) for _a, r, f in rows_for(live_server, [attendee_id])] == [("ok", True)]

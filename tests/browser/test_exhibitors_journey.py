@@ -2,6 +2,7 @@
 and gives it a booth; the company downloads its booth poster; an HA user finds it in the directory.
 Once in English and once in Chinese."""
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -62,6 +63,13 @@ def test_company_journey_from_sign_up_to_the_directory(live_server, page, chromi
     page.fill("input[name=contact_email]", email)
     page.fill("input[name=password]", PASSWORD)
     _submit(page)
+    # Nothing opens until the address is confirmed through the mailed link.
+    assert page.url.endswith("/login")
+    from tests.browser.test_attendees_journey import _mail_to
+
+    body = _mail_to(live_server, email).get_body(preferencelist=("plain",)).get_content()
+    page.goto(re.search(r"http://\S+/verify/\S+", body).group(0))
+    page.wait_for_load_state()
     assert page.url.endswith("/exhibitors/company")
     assert shown in page.locator("h1").inner_text()
     assert page.locator("img.logo").count() == 1

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.audit.models import AuditEvent
-from forum.checkin import services
+from forum.checkin import search, services
 from forum.checkin.models import CheckIn
 from forum.db import HK, utcnow
 from forum.errors import PermissionDenied, ValidationError
@@ -32,6 +32,7 @@ def test_first_scan_is_ok_then_already_checked_in_with_first_time_and_point(sett
     forum, gate, theatre, scanner = setting
     ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Chan Tai Man", name_zh="陳大文",
                                                     organisation="Queen Mary Hospital", access_needs="Wheelchair"))
+    forum.door_shows_access_needs = True  # the organiser shows access needs at the door
     first_time = (utcnow() - timedelta(minutes=10)).astimezone(HK).replace(microsecond=0)
     expected = first_time.isoformat()
     answer = services.check_in(scanner, forum, scan(code_for(ticket), point="main-entrance", scanned_at=first_time))
@@ -173,15 +174,18 @@ def test_parse_scan_refuses_malformed_input():
     assert parsed.code == "HKF1X" and parsed.scanned_at.utcoffset() == timedelta(hours=8)
 
 
-def test_search_by_english_or_chinese_name_gives_live_code(setting):
-    forum, _g, _t, _s = setting
+def test_search_by_english_or_chinese_name_finds_the_person_without_their_code(setting):
+    from forum.forums.models import ForumStatus
+
+    forum, _g, _t, scanner = setting
+    forum.status = ForumStatus.live
     ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Wong Siu Ming", name_zh="黃小明"))
     AttendeeFactory(forum=ForumFactory(), name_en="Dr Wong Elsewhere")
     for query in ("wong siu", "小明", "WONG"):
-        found = services.search_attendees(forum, query)
+        found = search.search_attendees(scanner, forum, query)
         assert [a["name_en"] for a in found] == ["Dr Wong Siu Ming"], query
-        assert found[0]["code"] == code_for(ticket)
-    assert services.search_attendees(forum, "nobody") == []
+        assert found[0]["has_ticket"] is True and code_for(ticket) not in str(found)
+    assert search.search_attendees(scanner, forum, "nobody") == []
 
 
 def test_add_point_makes_unique_keys_and_records_audit(setting):

@@ -34,19 +34,18 @@ def test_nav_entry_leads_to_the_current_forum(client, login_as, forum):
     assert response.status_code == 302 and "/checkin/scan" in response.headers["Location"]
 
 
-def test_search_returns_codes_for_the_scanner(client, login_as, forum):
-    login_as("scanner")
-    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Ho Ka Yan", name_zh="何嘉欣"))
-    found = client.get(f"/forums/{forum.slug}/checkin/search?q=嘉欣").json["attendees"]
-    assert found[0]["code"] == code_for(ticket)
+def test_kiosk_checks_in_and_locks_the_tablet_until_the_pin(client, login_as, forum):
+    from forum.audit.models import AuditEvent
 
-
-def test_kiosk_checks_in_and_locks_the_tablet_until_the_password(client, login_as, forum):
     login_as("organiser", email="kiosk-organiser@example.org")
     ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Ms Yip", name_zh="葉女士"))
     start = client.get(f"/forums/{forum.slug}/checkin/kiosk")
     assert b"Start kiosk mode" in start.data
-    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance"})
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance", "pin": "482913"},
+                environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    # The tablet no longer carries the organiser's session: only the kiosk's own.
+    with client.session_transaction() as session:
+        assert "_user_id" not in session and session["kiosk"]["forum"] == forum.slug
     page = client.get(f"/forums/{forum.slug}/checkin/kiosk").get_data(as_text=True)
     assert "Hold your QR ticket up to the camera" in page and "scanner-config" in page
     answer = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan", json={"code": code_for(ticket)}).json
@@ -56,13 +55,35 @@ def test_kiosk_checks_in_and_locks_the_tablet_until_the_password(client, login_a
     for path in ("/", "/forums/", f"/forums/{forum.slug}/checkin/dashboard", "/profile"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith("/checkin/kiosk"), path
-    assert client.get(f"/api/v1/forums/{forum.slug}/checkins/stats").status_code == 403
-    wrong = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"password": "guess"})
-    assert wrong.headers["Location"].endswith("/checkin/kiosk")
+    assert client.get(f"/api/v1/forums/{forum.slug}/checkins/stats").status_code in (401, 403)
+    # The organiser's account password does not unlock it; the kiosk PIN does.
+    for wrong in ("guess", PASSWORD):
+        response = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"pin": wrong})
+        assert response.headers["Location"].endswith("/checkin/kiosk")
     assert client.get("/").status_code == 302
-    right = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"password": PASSWORD})
-    assert right.headers["Location"].endswith("/checkin/dashboard")
-    assert client.get("/").status_code == 200
+    right = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"pin": "482913"})
+    assert "/login" in right.headers["Location"]
+    # Unlocked and signed out: the next person must sign in.
+    assert "/login" in client.get("/account").headers["Location"]
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.in_(["kiosk.start", "kiosk.exit"]))
+                                .order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["kiosk.start", "kiosk.exit"]
+    assert events[0].actor.email == "kiosk-organiser@example.org" and events[0].address == "192.0.2.44"
+    assert events[1].actor_label == "kiosk"
+
+
+def test_kiosk_pin_once_set_must_be_given_to_start(client, login_as, forum):
+    from forum.forums.models import Forum
+
+    login_as("organiser")
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance", "pin": "482913"})
+    client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"pin": "482913"})
+    login_as("organiser")
+    refused = client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance", "pin": "111111"})
+    assert refused.status_code == 200 and "kiosk PIN" in refused.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "kiosk" not in session
+    assert db.session.get(Forum, forum.id).kiosk_pin_hash and "482913" not in db.session.get(Forum, forum.id).kiosk_pin_hash
 
 
 def test_scanner_may_not_run_the_kiosk_or_see_the_dashboard(client, login_as, forum):
@@ -174,3 +195,59 @@ def test_dashboard_groups_people_without_a_site_with_those_in_clusters(client, l
     assert page.status_code == 200
     by_site = page.get_data(as_text=True).split('id="by-site"')[1].split("</table>")[0]
     assert "Other organisations" in by_site and "0 / 2" in by_site and "Queen Mary Hospital" in by_site
+
+
+def test_a_kiosk_scan_answered_after_the_exit_does_not_lock_the_tablet_again(client, login_as, forum):
+    """The kiosk page keeps scanning the ticket in view while staff end kiosk mode. A scan sent
+    before the exit but answered after it must not bring kiosk mode back (it did: the scan's
+    answer rewrote the whole session cookie, and the next API call was refused with 403)."""
+    login_as("organiser", email="kiosk-race@example.org")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Ms Race", name_zh="賽女士"))
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance", "pin": "482913"})
+    in_kiosk = client.get_cookie("session").value
+    right = client.post(f"/forums/{forum.slug}/checkin/kiosk/exit", data={"pin": "482913"})
+    assert "/login" in right.headers["Location"]
+    after_exit = client.get_cookie("session").value
+    # The in-flight scan still carries the cookie of kiosk mode ...
+    client.set_cookie("session", in_kiosk)
+    late = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan", json={"code": code_for(ticket)})
+    assert late.json["result"] == "ok"
+    # ... and the browser keeps the cookie of whichever answer arrived last.
+    if "session=" not in late.headers.get("Set-Cookie", ""):
+        client.set_cookie("session", after_exit)
+    # The tablet is signed out, not back in kiosk mode.
+    assert client.get(f"/api/v1/forums/{forum.slug}/checkins/stats").status_code == 401
+    assert "/kiosk" not in client.get("/login").headers.get("Location", "")
+
+
+def test_the_kiosk_badge_link_opens_only_the_badge_of_the_person_just_checked_in(client, login_as, forum):
+    from forum.attendees.models import AttendeeStatus
+
+    login_as("organiser", email="kiosk-badge@example.org")
+    mine = TicketFactory(attendee=AttendeeFactory(forum=forum, status=AttendeeStatus.registered))
+    other = AttendeeFactory(forum=forum, status=AttendeeStatus.registered)
+    TicketFactory(attendee=other)
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance", "pin": "482913"})
+    answer = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan", json={"code": code_for(mine)}).json
+    badge = client.get(answer["badge_url"])
+    assert badge.status_code == 200 and badge.mimetype == "application/pdf"
+    forged = answer["badge_url"].replace(f"/attendees/{mine.attendee_id}/", f"/attendees/{other.id}/")
+    assert client.get(forged).status_code == 302
+    assert client.get(f"/forums/{forum.slug}/attendees/{other.id}/badge.pdf").status_code == 302
+
+
+def test_kiosk_session_prints_only_the_badge_of_the_person_it_checked_in(client, login_as, forum):
+    from forum.attendees.services import register
+
+    login_as("organiser")
+    people = [AttendeeFactory(forum=forum) for _ in range(2)]
+    for person in people:
+        register(person, {}, actor=None)
+    from forum.attendees.tickets import current_ticket
+
+    client.post(f"/forums/{forum.slug}/checkin/kiosk", data={"point": "main-entrance", "pin": "482913"})
+    answer = client.post(f"/forums/{forum.slug}/checkin/kiosk/scan",
+                         json={"code": code_for(current_ticket(people[0]))}).json
+    assert client.get(answer["badge_url"]).mimetype == "application/pdf"
+    other = client.get(f"/forums/{forum.slug}/attendees/{people[1].id}/badge.pdf")
+    assert other.status_code == 302 and other.headers["Location"].endswith("/checkin/kiosk")

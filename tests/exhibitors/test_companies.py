@@ -1,4 +1,6 @@
 """Companies sign up, duplicates are caught, company admins manage their people."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -35,7 +37,11 @@ def test_duplicate_company_names_are_caught(name_en, name_zh):
 
 def test_signup_page_registers_and_signs_in(client, outbox):
     response = client.post("/exhibitors/signup", data={**BASE, "password": "a long password"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/exhibitors/company")
+    # Signed in only once the address is confirmed through the mailed link.
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    [message] = outbox()
+    link = re.search(r"http://forum\.test(/verify/\S+)", message.get_body(preferencelist=("plain",)).get_content())
+    assert client.get(link.group(1)).headers["Location"].endswith("/exhibitors/company")
     page = client.get("/exhibitors/company").get_data(as_text=True)
     assert "Acme Vision Limited" in page
     # The same name again: the form comes back with the message next to the name, typed values kept.
@@ -121,3 +127,16 @@ def test_removing_yourself_is_explained_on_the_company_page(client, make_company
     assert "You cannot remove yourself" in response.get_data(as_text=True)
     db.session.refresh(admin)
     assert admin.company_id == company.id
+
+
+def test_company_admin_invites_only_exhibitors_into_own_company(make_company):
+    from forum.accounts.services import invite
+
+    company, admin = make_company()
+    other, _ = make_company()
+    assert not hasattr(services, "_CompanyInviter")  # no stand-in organiser acting for the admin
+    for role, company_id in (("organiser", None), ("ha_staff", None), ("exhibitor", other.id)):
+        with pytest.raises(PermissionDenied):
+            invite(admin, f"{role}@x.example", role, company_id=company_id)
+    invitation = invite(admin, "ok@acme.example", "exhibitor", company_id=company.id)
+    assert invitation.invited_by_id == admin.id

@@ -153,7 +153,7 @@ def test_booth_poster_qr_holds_the_booth_url_and_nothing_personal(client, open_f
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="booth-A07.pdf"'
     texts = decode_qr(pdf_pages_png(response.data, dpi=110)[0])
-    assert texts == [f"http://localhost/exhibitors/forums/{open_forum.slug}/booths/A07"]
+    assert texts == [f"http://forum.test/exhibitors/forums/{open_forum.slug}/booths/A07"]
     assert "secret" not in texts[0].lower()
     text = pdf_text(response.data)
     assert "A07" in text and "海報測試有限公司" in text
@@ -163,7 +163,7 @@ def test_booth_poster_qr_holds_the_booth_url_and_nothing_personal(client, open_f
     db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = ha.get_id()
-    page = client.get(texts[0].replace("http://localhost", "")).get_data(as_text=True)
+    page = client.get(texts[0].replace("http://forum.test", "")).get_data(as_text=True)
     assert "Poster Test Limited" in page and "A07" in page
 
 

@@ -51,3 +51,93 @@ def test_staff_taken_off_an_approved_application_lose_their_ticket():
         "staff": [{"name_en": "A", "name_zh": "甲", "email": "a@park.example", "title": ""}]})
     assert {p.email: p.status for p in _staff_attendees(forum)} == {
         "a@park.example": AttendeeStatus.registered, "b@park.example": AttendeeStatus.cancelled}
+
+
+# --- the staff list touches only the company's own exhibitor-staff rows ------------------------------
+
+def _approved_with_staff(forum, staff_emails, company=None):
+    organiser = UserFactory(role="organiser")
+    application = ApplicationFactory(forum=forum, **({"company": company} if company else {}))
+    application.solutions = [SolutionFactory(company=application.company)]
+    application.staff = [ApplicationStaff(name_en=f"Staff {n}", name_zh="", email=e, title="")
+                         for n, e in enumerate(staff_emails)]
+    db.session.flush()
+    services.decide(organiser, application, "approve")
+    return application
+
+
+def _admin_of(company):
+    from forum.exhibitors.models import company_admin
+
+    admin = UserFactory(role="exhibitor", company_id=company.id)
+    db.session.execute(company_admin.insert().values(company_id=company.id, user_id=admin.id))
+    return admin
+
+
+def test_staff_list_cannot_take_over_an_ha_attendee():
+    import pytest
+    from forum.errors import ValidationError
+    from forum.attendees.services import register
+    from tests.factories import AttendeeFactory
+
+    forum = ForumFactory(booth_capacity=5)
+    invitee = AttendeeFactory(forum=forum, email="chief@ha.example", email_key="chief@ha.example",
+                              name_en="Real Chief", status=AttendeeStatus.invited)
+    register(invitee, {}, actor=None)
+    code = code_for(current_ticket(invitee))
+    application = _approved_with_staff(forum, ["mine@park.example"])
+    admin = _admin_of(application.company)
+    with pytest.raises(ValidationError) as refused, db.session.begin_nested():
+        services.save_application(admin, forum, application.company, {"staff": [
+            {"name_en": "Impostor", "name_zh": "", "email": "Chief@HA.example", "title": "Sales"}]})
+    assert refused.value.field == "staff" and "chief@ha.example" in str(refused.value.message)
+    db.session.refresh(invitee)
+    assert (invitee.name_en, invitee.kind, invitee.company_id) == ("Real Chief", AttendeeKind.ha, None)
+    assert lookup(code, forum.id).status == "ok"
+
+
+def test_staff_list_cannot_take_over_another_companys_staff():
+    import pytest
+    from forum.errors import ValidationError
+
+    forum = ForumFactory(booth_capacity=5)
+    theirs = _approved_with_staff(forum, ["theirs@other.example"])
+    ours = _approved_with_staff(forum, ["ours@park.example"])
+    admin = _admin_of(ours.company)
+    with pytest.raises(ValidationError), db.session.begin_nested():
+        services.save_application(admin, forum, ours.company, {"staff": [
+            {"name_en": "Taken", "name_zh": "", "email": "theirs@other.example", "title": ""}]})
+    [person] = [a for a in _staff_attendees(forum) if a.email == "theirs@other.example"]
+    assert person.company_id == theirs.company_id and person.status == AttendeeStatus.registered
+
+
+def test_refused_staff_email_is_explained_on_the_form(client):
+    from tests.factories import AttendeeFactory
+
+    forum = ForumFactory(booth_capacity=5)
+    AttendeeFactory(forum=forum, email="chief@ha.example", email_key="chief@ha.example")
+    application = _approved_with_staff(forum, ["mine@park.example"])
+    admin = _admin_of(application.company)
+    with client.session_transaction() as session:
+        session["_user_id"] = admin.get_id()
+    response = client.post(f"/exhibitors/applications/{application.id}/edit", data={
+        "solution_ids": [s.id for s in application.solutions], "needs_power": "y", "demo_solution_id": "0",
+        "staff-0-name_en": "Impostor", "staff-0-email": "chief@ha.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "chief@ha.example" in html and "already on this forum" in html
+
+
+def test_staff_sync_is_a_permission_rule_not_a_flag():
+    import inspect
+
+    import pytest
+    from forum.attendees.services import sync_exhibitor_staff
+    from forum.errors import PermissionDenied
+
+    assert "authorised" not in inspect.signature(sync_exhibitor_staff).parameters
+    forum = ForumFactory(booth_capacity=5)
+    ours = _approved_with_staff(forum, ["ours@park.example"])
+    other = _approved_with_staff(forum, ["other@park.example"])
+    stranger = _admin_of(other.company)
+    with pytest.raises(PermissionDenied):
+        sync_exhibitor_staff(forum, stranger, [], company_ids={ours.company_id})

@@ -95,14 +95,18 @@ def test_brochure_is_served_as_an_attachment(client, make_company):
 def test_another_company_cannot_see_files_until_the_owner_is_approved(client, make_company, open_forum):
     company, admin = make_company()
     stored = uploads.store(company.id, png_bytes(), kind="image", actor=admin)
+    company.logo_id = stored.id
+    loose = uploads.store(company.id, png_bytes(colour="red"), kind="image", actor=admin)
     _other, other_admin = make_company()
     db.session.commit()
     _sign_in(client, other_admin)
     assert client.get(f"/exhibitors/files/{stored.id}").status_code == 404
     ApplicationFactory(forum=open_forum, company=company, status="approved")
     db.session.commit()
-    # Approved exhibitors' logos and images are public to signed-in users (the directory shows them).
+    # Approved exhibitors' logos are public to signed-in users (the directory shows them); a file that
+    # is part of nothing approved stays with the company.
     assert client.get(f"/exhibitors/files/{stored.id}").status_code == 200
+    assert client.get(f"/exhibitors/files/{loose.id}").status_code == 404
 
 
 def test_solution_form_refuses_a_fake_brochure_and_stores_nothing(client, make_company, app):
@@ -134,3 +138,44 @@ def test_solution_form_refuses_a_fake_brochure_and_stores_nothing(client, make_c
     db.session.refresh(company)
     solution = company.solutions[0]
     assert solution.brochure_id and len(solution.images) == 1 and _count_files() == before + 2
+
+
+def test_only_the_allowed_image_formats_are_ever_decoded(make_company, monkeypatch):
+    """Pillow is told the allowed formats before it looks at the bytes: a BMP (or any other of the
+    dozens of formats Pillow knows) never reaches its decoder."""
+    from PIL import BmpImagePlugin
+
+    def decoder_reached(self):
+        raise AssertionError("the BMP decoder was run on an upload")
+
+    monkeypatch.setattr(BmpImagePlugin.BmpImageFile, "_open", decoder_reached)
+    company, admin = make_company()
+    with pytest.raises(ValidationError) as caught:
+        uploads.store(company.id, png_bytes(fmt="BMP"), kind="image", original_name="logo.bmp", actor=admin)
+    assert "not a PNG, JPEG or WebP" in caught.value.message
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(make_company, monkeypatch):
+    company, admin = make_company()
+    buffer = io.BytesIO()
+    Image.new("L", (6000, 6000), 255).save(buffer, format="PNG")  # 36 megapixels in a few kilobytes
+    assert len(buffer.getvalue()) < 200_000
+
+    def decoded(self, *args, **kwargs):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(Image.Image, "load", decoded)
+    monkeypatch.setattr(Image.Image, "verify", decoded, raising=False)
+    with pytest.raises(ValidationError) as caught:
+        uploads.store(company.id, buffer.getvalue(), kind="image", original_name="big.png", actor=admin)
+    assert "too large" in caught.value.message
+
+
+def test_pinned_pypdf_is_a_current_release_and_installed_as_pinned():
+    """pypdf 5.x has known resource-exhaustion flaws (docs/security.md lists the check)."""
+    from importlib.metadata import version
+
+    pins = dict(line.split("==") for line in (Path(__file__).parents[2] / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    assert int(pins["pypdf"].split(".")[0]) >= 6
+    assert version("pypdf") == pins["pypdf"]

@@ -89,3 +89,31 @@ def test_sites_page_shows_both_names(client, login_as):
     text = client.get("/sites/?cluster=HKW").get_data(as_text=True)
     assert "Queen Mary Hospital" in text and "瑪麗醫院" in text
     assert "Prince of Wales" not in text
+
+
+def test_import_reads_an_excel_workbook_through_the_shared_reader():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["聯網 Cluster code", "Name (English)", "中文名稱", "Kind", "Source"])
+    sheet.append(["KC", "Kowloon Test Clinic", "九龍測試診所", "clinic", "test"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    admin = UserFactory(role="organiser")
+    report = services.import_sites(admin, buffer.getvalue(), filename="sites.xlsx")
+    assert report.ok, report.errors
+    assert report.created == ["Kowloon Test Clinic"]
+    assert services.find_site("九龍測試診所").cluster.code == "KC"
+
+
+def test_import_refuses_a_hostile_workbook_with_a_sentence():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["name_en", "kind"])
+    workbook.active.cell(1048576, 16384, "far away")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = services.import_sites(UserFactory(role="organiser"), buffer.getvalue(), filename="sites.xlsx")
+    assert not report.ok and "rows" in report.errors[0][1]

@@ -1,0 +1,70 @@
+"""Finding a person by name at the door, and checking them in from the result.
+
+Door staff get what they need to pick the person, never their ticket code: the check-in from a
+result happens here on the server, by attendee id, through the same check_in() as a scan.
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..attendees.models import Attendee, AttendeeStatus, Ticket
+from ..attendees.tickets import code_for, current_ticket
+from ..audit.services import record
+from ..db import contains
+from ..errors import NotFound, ValidationError
+from ..extensions import db
+from ..forums.models import ForumStatus
+from ..permissions import ensure
+from ..text import clean
+from .services import attendee_json, check_in, parse_scan
+
+SEARCH_LIMIT = 20
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def search_attendees(actor, forum, query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Attendees of a live forum whose English or Chinese name (or organisation) contains the query.
+
+    Door staff get what they need to pick the person, never their ticket code: checking someone
+    in from here goes through check_in_attendee(). At least two characters (one Chinese
+    character) are needed, % and _ are plain characters, and every search is audited.
+    """
+    ensure(actor, "checkin.scan", forum)
+    if forum.status != ForumStatus.live:
+        raise ValidationError(_l("Name search opens when the forum is live."), field="q")
+    q = clean(query)
+    if len(q.replace(" ", "")) < 2 and not _CJK.search(q):
+        raise ValidationError(_l("Type at least two letters, or one Chinese character."), field="q")
+    live_ticket = (sa.select(Ticket.id).where(Ticket.attendee_id == Attendee.id, Ticket.revoked_at.is_(None))
+                   .exists())
+    stmt = (sa.select(Attendee, live_ticket.label("has_ticket"))
+            .where(Attendee.forum_id == forum.id,
+                   sa.or_(contains(Attendee.name_en, q, ignore_case=True), contains(Attendee.name_zh, q),
+                          contains(Attendee.organisation, q, ignore_case=True)))
+            .order_by(Attendee.name_en, Attendee.id).limit(limit))
+    out = []
+    for attendee, has_ticket in db.session.execute(stmt).all():
+        item = attendee_json(attendee, access_needs=forum.door_shows_access_needs)
+        item["status"] = attendee.status.value
+        item["has_ticket"] = bool(has_ticket) and attendee.status != AttendeeStatus.cancelled
+        out.append(item)
+    record(actor, "checkin.search", forum, forum_id=forum.id, changes={"query": q, "found": len(out)})
+    return out
+
+
+def check_in_attendee(actor, forum, attendee_id: int, *, point: str | None = None, nonce: str | None = None,
+                      device_id: str = "") -> dict:
+    """Check in a person picked from a name search: their live ticket, found here on the server,
+    goes through the same check_in() as a scanned code."""
+    ensure(actor, "checkin.scan", forum)
+    attendee = db.session.get(Attendee, attendee_id)
+    if attendee is None or attendee.forum_id != forum.id:
+        raise NotFound()
+    ticket = current_ticket(attendee)
+    if ticket is None:
+        raise ValidationError(_l("This person has no valid ticket: register them first."))
+    scan = parse_scan({"code": code_for(ticket), "point": point, "nonce": nonce, "device_id": device_id})
+    return check_in(actor, forum, scan)
