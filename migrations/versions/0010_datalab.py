@@ -1,7 +1,7 @@
 """data lab: applications, committee reviews, seat bookings, waiting list, door scans, output release
 
 Revision ID: 0010_datalab
-Revises: 0004_checkin
+Revises: 0006_data_security
 Create Date: 2026-11-27 12:24:13.561159
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_datalab'
-down_revision = '0004_checkin'
+down_revision = '0006_data_security'
 branch_labels = None
 depends_on = None
 
