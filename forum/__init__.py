@@ -91,6 +91,8 @@ def register_blueprints(app: Flask) -> None:
     from .attendees.views import bp as attendees_bp
     from .audit.views import bp as audit_bp
     from .checkin.views import bp as checkin_bp
+    from .datalab.staff_views import bp as datalab_staff_bp
+    from .datalab.views import bp as datalab_bp
     from .exhibitors.views import bp as exhibitors_bp
     from .forums.views import bp as forums_bp
     from .home.views import bp as home_bp
@@ -100,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from .sites.views import bp as sites_bp
 
     for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, exhibitors_bp, attendees_bp, checkin_bp,
-               api_bp, health_bp, agenda_bp, agenda_public_bp,
+               datalab_bp, datalab_staff_bp, api_bp, health_bp, agenda_bp, agenda_public_bp,
                agenda_personal_bp, pilots_bp, pilot_dashboard_bp, surveys_bp):
         app.register_blueprint(bp)
     from .matchmaking import init_app as init_matchmaking

@@ -147,3 +147,4 @@ from .checkin import demo as _checkin_demo  # noqa: F401,E402
 from .matchmaking import demo as _matchmaking_demo  # noqa: F401,E402
 from .agenda import demo as _agenda_demo  # noqa: F401,E402
 from .pilots import demo as _pilots_demo  # noqa: F401,E402  (registers its @demo_part)
+from .datalab import demo as _datalab_demo  # noqa: F401,E402

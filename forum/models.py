@@ -11,3 +11,4 @@ from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, Booth
                             DemoSlot, Room, SchedulerRun, SessionSpeaker, SessionStar)
 from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin, PilotSite, Survey,  # noqa: F401
                             SurveyInvite, Transition)
+from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401

@@ -8,3 +8,4 @@ from ..checkin import api as _checkin_api  # noqa: F401,E402
 from ..matchmaking import api as _matchmaking_api  # noqa: F401,E402
 from ..agenda import api as _agenda_api  # noqa: F401,E402
 from ..pilots import api as _pilots_api  # noqa: F401,E402
+from ..datalab import api as _datalab_api  # noqa: F401,E402

@@ -14,9 +14,9 @@ import hmac
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ..extensions import db
+from ..keys import key_for
 from .models import Attendee, AttendeeKind, AttendeeStatus
 
 PREFIX = "HKL1"
@@ -26,8 +26,7 @@ CODE_LENGTH = len(PREFIX) + 32
 
 
 def _tag(key: bytes) -> bytes:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, b"lead:" + key, hashlib.sha256).digest()[:TAG_BYTES]
+    return hmac.new(key_for("lead-code"), key, hashlib.sha256).digest()[:TAG_BYTES]
 
 
 def lead_code_for(attendee: Attendee) -> str:

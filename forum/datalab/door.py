@@ -1,0 +1,154 @@
+"""Lab passes and the lab door: one scan() judges every entry and exit, and says why it refuses.
+
+A pass code is "HKD1" + base32(key || tag), like a forum ticket (forum/attendees/tickets.py) but
+signed for the lab: `key` is 10 random bytes on the TeamMember row, `tag` the first 10 bytes of
+HMAC-SHA256(SECRET_KEY, "datalab:" + key). Nothing personal is in it, and a forged code fails
+before any lookup.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import record
+from ..db import HK, utcnow
+from ..errors import ValidationError
+from ..extensions import db
+from ..keys import key_for
+from ..permissions import ensure
+from .applications import Status, today_hk
+from .lab import SESSIONS, get_lab, session_end, session_start
+from .models import Booking, DoorScan, LabApplication, TeamMember
+
+PREFIX = "HKD1"
+KEY_BYTES = TAG_BYTES = 10
+CODE_LENGTH = len(PREFIX) + 32
+EARLY = timedelta(minutes=15)  # members may come in this long before their session starts
+
+
+def _tag(key: bytes) -> bytes:
+    return hmac.new(key_for("datalab-pass"), key, hashlib.sha256).digest()[:TAG_BYTES]
+
+
+def pass_code(member: TeamMember) -> str:
+    """The member's pass code, issued the first time it is asked for."""
+    if member.pass_key is None:
+        member.pass_key = secrets.token_bytes(KEY_BYTES)
+        db.session.flush()
+    return PREFIX + base64.b32encode(member.pass_key + _tag(member.pass_key)).decode("ascii")
+
+
+def parse_code(text) -> bytes | None:
+    if not isinstance(text, str):
+        return None
+    text = text.strip().upper()
+    if len(text) != CODE_LENGTH or not text.startswith(PREFIX):
+        return None
+    try:
+        raw = base64.b32decode(text[len(PREFIX):])
+    except (binascii.Error, ValueError):
+        return None
+    key, tag = raw[:KEY_BYTES], raw[KEY_BYTES:]
+    return key if hmac.compare_digest(tag, _tag(key)) else None
+
+
+def _hm(value: datetime) -> str:
+    return value.astimezone(HK).strftime("%H:%M")
+
+
+def _day(value) -> str:
+    return value.strftime("%-d %b") if value else ""
+
+
+def _person(member: TeamMember | None) -> dict | None:
+    if member is None:
+        return None
+    user = member.user
+    return {"name_en": user.name_en, "name_zh": user.name_zh,
+            "organisation": member.application.company.display_name, "access_needs": "", "kind": "datalab"}
+
+
+def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str]:
+    """(the booking that admits the member now, or None and the reason for refusing)."""
+    application = member.application
+    today = today_hk(now)
+    if application.status != Status.approved:
+        return None, _("This pass is not valid: the application is %(status)s.", status=application.status.value)
+    if application.pass_until and today > application.pass_until:
+        return None, _("This pass expired on %(day)s; today is %(today)s.", day=_day(application.pass_until),
+                       today=_day(today))
+    bookings = db.session.scalars(sa.select(Booking).where(Booking.user_id == member.user_id,
+                                                           Booking.application_id == application.id,
+                                                           Booking.released_at.is_(None),
+                                                           Booking.held_until.is_(None),  # confirmed only
+                                                           Booking.day >= today)
+                                  .order_by(Booking.day, Booking.session)).all()
+    over = [b for b in bookings if session_end(b.day, b.session) <= now]  # earlier today
+    bookings = [b for b in bookings if session_end(b.day, b.session) > now]
+    for booking in bookings:
+        if booking.day == today and session_start(today, booking.session) - EARLY <= now:
+            return booking, ""
+    if not bookings and not over:
+        return None, _("No booked session on this pass from today on.")
+    today_left = [b for b in bookings if b.day == today]
+    if not today_left and not over:
+        return None, _("Booked from %(day)s; today is %(today)s.", day=_day(bookings[0].day), today=_day(today))
+    start, end = SESSIONS[(today_left or over)[0].session]  # today's next session, else the one that is over
+    return None, _("Booked today %(start)s-%(end)s; it is %(now)s.", start=start.strftime("%H:%M"),
+                   end=end.strftime("%H:%M"), now=_hm(now))
+
+
+def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None) -> dict:
+    """Judge one scan at the lab door and record it. Answers in the scanner's shape."""
+    ensure(actor, "datalab.staff", get_lab())
+    if direction not in ("in", "out"):
+        raise ValidationError(_l("Scan in or out."), field="direction")
+    now = now or utcnow()
+    key = parse_code(code)
+    member = db.session.scalar(sa.select(TeamMember).where(TeamMember.pass_key == key)) if key else None
+    if member is None:
+        reason = _("Not a valid lab pass (or the person is no longer named on the team).")
+        db.session.add(DoorScan(at=now, direction=direction, admitted=False, reason=reason, scanned_by_id=actor.id))
+        db.session.flush()
+        record(actor, "datalab.door_refused", None, object_type="LabApplication", changes={"reason": reason})
+        return {"result": "invalid", "attendee": None, "error": {"message": reason}}
+    application: LabApplication = member.application
+    if direction == "out":
+        booking = db.session.scalar(sa.select(Booking).where(
+            Booking.user_id == member.user_id, Booking.entered_at.is_not(None), Booking.left_at.is_(None),
+            Booking.day == today_hk(now)).order_by(Booking.entered_at.desc()).limit(1))
+        if booking is None:
+            reason = _("This person has not scanned in today.")
+            admitted = False
+        else:
+            booking.left_at, reason, admitted = now, "", True
+    else:
+        booking, reason = _judge_entry(member, now)
+        admitted = booking is not None
+        if booking is not None and booking.entered_at is None:
+            booking.entered_at = now
+    db.session.add(DoorScan(at=now, direction=direction, admitted=admitted, reason=reason,
+                            team_member_id=member.id, booking_id=booking.id if booking else None,
+                            scanned_by_id=actor.id))
+    db.session.flush()
+    action = {("in", True): "datalab.entered", ("out", True): "datalab.left"}.get((direction, admitted),
+                                                                                  "datalab.door_refused")
+    changes = {"member": member.user.display_name}
+    if booking is not None:
+        changes |= {"seat": booking.workstation.code, "session": booking.session}
+    if reason:
+        changes["reason"] = reason
+    record(actor, action, application, changes=changes)
+    answer = {"result": ("ok" if direction == "in" else "left") if admitted else "refused",
+              "attendee": _person(member), "seat": booking.workstation.code if booking else None}
+    if reason:
+        answer["error"] = {"message": reason}
+    return answer

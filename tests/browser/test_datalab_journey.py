@@ -1,0 +1,221 @@
+"""The data lab from application to released output, in Chromium against an in-process server.
+
+The server runs this test's own app with a test-only clock (config DATALAB_CLOCK, honoured only when
+TESTING), so the journey can stand on "the day before" and then on "day one" at the lab door.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+from werkzeug.serving import make_server
+
+from forum.datalab import lab
+from forum.db import HK
+from forum.extensions import db
+from tests.browser.conftest import shot
+from tests.conftest import make_test_app
+from tests.factories import PASSWORD, CompanyFactory, UserFactory
+from tests.helpers import decode_qr
+
+pytestmark = pytest.mark.committed
+CLOCK = {"now": datetime(2026, 11, 30, 9, 0, tzinfo=HK)}  # a Monday
+DAYS = ["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07"]
+
+
+@pytest.fixture
+def lab_server(app, committed, database_url, tmp_path):
+    """The app on a free port in a thread, with the clock, seeded with the lab's people."""
+    server_app = make_test_app(database_url, tmp_path, DATALAB_CLOCK=lambda: CLOCK["now"],
+                               WTF_CSRF_ENABLED=True, BASE_URL="http://127.0.0.1")
+    people = {}
+    with server_app.app_context():
+        from forum.cli import SystemActor
+
+        company = CompanyFactory(name_en="Journey Analytics Limited")
+        people["applicant"] = UserFactory(role="exhibitor", company_id=company.id, name_en="Ada Applicant")
+        people["colleague"] = UserFactory(role="exhibitor", company_id=company.id, name_en="Colin Colleague")
+        for key, name in (("staff", "Sam Staff"), ("staff2", "Tess Staff"), ("ethics", "Eve Ethics"),
+                          ("governance", "Gus Governance")):
+            people[key] = UserFactory(role="ha_staff", name_en=name)
+        system = SystemActor()
+        lab.add_staff(system, people["staff"])
+        lab.add_staff(system, people["staff2"])
+        lab.add_workstation(people["staff"], "WS01")
+        lab.add_workstation(people["staff"], "WS02")
+        ethics, governance = lab.committees()
+        lab.add_committee_member(system, ethics, people["ethics"], chair=True)
+        lab.add_committee_member(system, governance, people["governance"], chair=True)
+        emails = {k: u.email for k, u in people.items()}
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", emails
+    server.shutdown()
+    thread.join(timeout=10)
+    with server_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def sign_in(page, url, email):
+    page.context.clear_cookies()
+    page.goto(url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]:not(.link)")
+    page.wait_for_load_state()
+
+
+def open_review(page, url):
+    page.goto(url + "/datalab/staff/reviews")
+    page.click("#reviews a")
+    page.wait_for_selector("#decision-form")
+
+
+def test_from_application_to_released_output(lab_server, page):
+    url, who = lab_server
+    # 1. The park company applies.
+    sign_in(page, url, who["applicant"])
+    page.goto(url + "/datalab/applications/new")
+    page.fill("input[name=title]", "Falls after discharge")
+    page.fill("textarea[name=lay_summary]", "Which older patients fall at home after leaving hospital.")
+    page.fill("textarea[name=purpose]", "Train a risk model.")
+    for domain in ("demographics", "attendances", "diagnoses"):
+        page.check(f"input[name=data_domains][value={domain}]")
+    page.select_option("select[name=ethics_status]", "approved")
+    page.fill("input[name=ethics_reference]", "HKSTP-CREC-2026-014")
+    page.click("form.card button[type=submit]")
+    page.fill("input[name=email]", who["colleague"])
+    page.click("form.row button[type=submit] >> text=Add")
+    page.click("#submit-application")
+    assert page.get_attribute("#application-status", "data-status") == "under_review"
+    application_url = page.url
+
+    # 2. The ethics committee asks for a change; governance approves revision 1.
+    CLOCK["now"] = datetime(2026, 11, 30, 11, 0, tzinfo=HK)
+    sign_in(page, url, who["ethics"])
+    open_review(page, url)
+    page.select_option("select[name=decision]", "request_changes")
+    page.select_option("select[name=section]", "purpose")
+    page.fill("textarea[name=comments]", "Say how consent is handled.")
+    page.click("#decision-form button[type=submit]")
+    sign_in(page, url, who["governance"])
+    open_review(page, url)
+    page.select_option("select[name=decision]", "approve")
+    page.click("#decision-form button[type=submit]")
+
+    # 3. The company answers with a new revision.
+    sign_in(page, url, who["applicant"])
+    page.goto(application_url)
+    assert page.get_attribute("#application-status", "data-status") == "changes_requested"
+    assert "Say how consent is handled." in page.inner_text("#change-notes")
+    page.click("text=Change application")
+    page.fill("textarea[name=purpose]", "Train a risk model; consent waived by the ethics committee.")
+    page.click("form.card button[type=submit]")
+    page.click("#submit-application")
+    assert page.get_attribute("#application-status", "data-status") == "under_review"
+
+    # 4. Both committees approve revision 2; the differences are shown to them.
+    for member in ("ethics", "governance"):
+        sign_in(page, url, who[member])
+        open_review(page, url)
+        assert "consent waived" in page.inner_text("#differences")
+        page.select_option("select[name=decision]", "approve")
+        page.click("#decision-form button[type=submit]")
+
+    # 5. Every member accepts the undertaking; booking opens.
+    for member in ("colleague", "applicant"):
+        sign_in(page, url, who[member])
+        page.goto(application_url)
+        assert page.get_attribute("#application-status", "data-status") == "approved"
+        page.click("#accept-undertaking")
+
+    # 6. Five sessions booked; the days left are always shown.
+    page.click("#book-link")
+    assert "5 of 5 session-days left" in page.inner_text("#days-left")
+    for n, day in enumerate(DAYS):
+        page.select_option("select[name=member]", label="Colin Colleague")
+        page.select_option("select[name=workstation]", label="WS01")
+        page.fill("input[name=day]", day)
+        page.select_option("select[name=session]", "am")
+        page.click("#booking-form button[type=submit]")
+        assert f"{4 - n} of 5 session-days left" in page.inner_text("#days-left")
+    assert page.locator("#bookings li").count() == 5
+    shot(page, "datalab-booked")
+
+    # 7. The member's pass: refused the day before, admitted on day one.
+    sign_in(page, url, who["colleague"])
+    page.goto(application_url)
+    page.click("#pass-link")
+    png = page.context.request.get(url + page.get_attribute("#pass-qr", "src")).body()
+    [code] = decode_qr(png)
+    sign_in(page, url, who["staff"])
+    page.goto(url + "/datalab/staff/door")
+    page.fill("#manual-code", code)
+    page.click("#manual button[type=submit]")
+    page.wait_for_selector("#result[data-result=refused]")
+    assert "Booked from 1 Dec; today is 30 Nov." in page.inner_text("#result-note")
+    assert "Colin Colleague" in page.inner_text("#result-name")
+    shot(page, "datalab-door-refused")
+    CLOCK["now"] = datetime(2026, 12, 1, 9, 25, tzinfo=HK)
+    page.fill("#manual-code", code)
+    page.click("#manual button[type=submit]")
+    page.wait_for_selector("#result[data-result=ok]")
+    assert "Welcome" in page.inner_text("#result-word")
+    shot(page, "datalab-door-welcome")
+
+    # 8. An output request is released after two reviews and downloaded by the company.
+    sign_in(page, url, who["applicant"])
+    page.goto(application_url)
+    page.click("text=Request an output release")
+    page.fill("textarea[name=description]", "Falls by age band")
+    page.set_input_files("input[name=files]", files=[{"name": "falls.csv", "mimeType": "text/csv",
+                                                      "buffer": b"age band,falls\n65-74,212\n75+,388\n"}])
+    page.click("form.card button[type=submit]")
+    for reviewer in ("staff", "staff2"):
+        sign_in(page, url, who[reviewer])
+        page.goto(url + "/datalab/staff/queue")
+        page.click("#output-queue a")
+        assert "No small cells" in page.inner_text("#output-files")
+        page.select_option("select[name=verdict]", "release")
+        page.click("form.card button[type=submit]")
+    sign_in(page, url, who["applicant"])
+    page.goto(application_url)
+    assert page.get_attribute("#outputs [data-status]", "data-status") == "released"
+    with page.expect_download() as download:
+        page.click("#outputs a")
+    assert download.value.suggested_filename == "falls.csv"
+
+    # 9. The audit trail shows every step with its actor.
+    sign_in(page, url, who["staff"])
+    application_id = application_url.rstrip("/").rsplit("/", 1)[1]
+    page.goto(f"{url}/datalab/staff/audit?application={application_id}")
+    text = page.inner_text("#audit")
+    for line in ("Ada Applicant started the application", "Ada Applicant named Colin Colleague on the team",
+                 "Ada Applicant submitted the application to both committees",
+                 "Eve Ethics recorded the decision of the HKSTP Clinical Research Ethics Committee: Request changes",
+                 "Ada Applicant sent revision 2 back to the committees",
+                 "Gus Governance recorded the decision of the Data Governance Committee: Approve",
+                 "Colin Colleague accepted the data-use undertaking",
+                 "Ada Applicant booked WS01 for Colin Colleague",
+                 "Sam Staff refused entry at the lab door: Booked from 1 Dec; today is 30 Nov.",
+                 "Sam Staff let Colin Colleague in at the lab door (WS01)",
+                 "Ada Applicant asked to release falls.csv",
+                 "Tess Staff reviewed output request", ": Release.", "is released"):
+        assert line in text, line
+    shot(page, "datalab-audit")
+
+    # The applicant's status page on a phone, in Chinese.
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, url, who["applicant"])
+    page.goto(application_url)
+    page.request.post(url + "/language", form={"locale": "zh_Hant_HK", "next": "/",
+                                                 "csrf_token": page.get_attribute("meta[name=csrf-token]", "content")})
+    page.goto(application_url)
+    assert "已批准" in page.inner_text("#application-status")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "datalab-status-phone-zh")
