@@ -109,6 +109,8 @@ def deliver(app, mails: list[Mail]) -> None:
 
 
 def _send_after_commit(session):
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released inside a transaction: nothing is committed yet
     mails = session.info.pop("outbox", None)
     if not mails:
         return

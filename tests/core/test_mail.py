@@ -54,6 +54,16 @@ def test_rolled_back_changes_send_nothing(smtp_server):
     assert smtp_server.messages == []
 
 
+def test_a_savepoint_released_inside_a_transaction_sends_nothing_yet(smtp_server):
+    """Services may try a step in a SAVEPOINT; releasing it commits nothing, so no mail may leave then."""
+    nested = db.session.begin_nested()
+    mail.queue_mail(db.session, mail.Mail(to="chan@ha.example", subject="x", text="y"))
+    nested.commit()
+    assert smtp_server.messages == []
+    db.session.commit()
+    assert [m["To"] for m in smtp_server.messages] == ["chan@ha.example"]
+
+
 def test_without_smtp_mail_lands_in_the_outbox(outbox):
     mail.queue_mail(db.session, mail.Mail(to="wong@ha.example", subject="Badge", text="Bring it",
                                           attachments=[mail.Attachment("a.txt", b"hi", "text", "plain")]))
