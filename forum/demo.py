@@ -1,56 +1,43 @@
 """The demo forum, modelled on the HKSTP x HA Innovation Forum of late November 2023 at HA Building.
 
 Idempotent: every record is looked up by a natural key before it is created, so
-running it twice changes nothing. Feature packages add their part with
-@demo_part; each part gets the forum and the requested scale.
+running it twice changes nothing. Each feature's part is listed in PARTS, in the order they
+build on each other; each part gets the forum and the requested scale.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 import sqlalchemy as sa
 
 from .accounts.models import User
+from .agenda import demo as agenda_demo
+from .attendees import demo as attendees_demo
+from .checkin import demo as checkin_demo
+from .datalab import demo as datalab_demo
 from .db import HK
+from .demo_data import DEMO_COMPANY, DEMO_PASSWORD, DEMO_USERS, DemoSummary  # noqa: F401  (re-exported)
+from .exhibitors import demo as exhibitors_demo
 from .exhibitors.models import Company
 from .extensions import db
 from .forums.models import Forum, ForumStatus
+from .matchmaking import demo as matchmaking_demo
+from .pilots import demo as pilots_demo
 from .sites.services import load_reference_sites
 from .text import normalise
 
-DEMO_PASSWORD = "demo-forum-2026"
-DEMO_USERS = [
-    # role, email, English name, Chinese name
-    ("admin", "admin@forum.example", "Alex Lam", "林志明"),
-    ("organiser", "organiser@forum.example", "Winnie Cheung", "張慧敏"),
-    ("scanner", "scanner@forum.example", "Kelvin Ho", "何家俊"),
-    ("exhibitor", "exhibitor@forum.example", "Joyce Wong", "黃卓儀"),
-    ("ha_staff", "ha.staff@forum.example", "Dr Raymond Chan", "陳國強醫生"),
-    ("partnership", "partnership@forum.example", "Grace Leung", "梁嘉欣"),
+# The parts, in order: attendees need the exhibitors' approved applications (their staff get tickets),
+# matchmaking needs attendees, the agenda the selected demos, pilots the exhibitors and sites.
+PARTS: list[Callable] = [
+    exhibitors_demo.load_exhibitors,
+    attendees_demo.demo_attendees,
+    checkin_demo.checkin_points,
+    matchmaking_demo.demo_matchmaking,
+    agenda_demo.agenda_days,
+    pilots_demo.load_pilots,
+    datalab_demo.data_lab,
 ]
-DEMO_COMPANY = ("CareFlow Robotics Limited", "康流機械人有限公司")
-
-
-@dataclass
-class DemoSummary:
-    forum: Forum | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def lines(self) -> list[str]:
-        out = [f"Demo forum: {self.forum.slug} ({self.forum.title_en})"] if self.forum else []
-        out += [f"  {name}: {count}" for name, count in self.counts.items()]
-        return out
-
-
-_PARTS: list[Callable] = []
-
-
-def demo_part(fn: Callable) -> Callable:
-    """Register a feature's demo loader: fn(forum, summary, attendees=..., exhibitors=..., echo=...)."""
-    _PARTS.append(fn)
-    return fn
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -137,14 +124,7 @@ def load_demo(*, attendees: int | None = None, exhibitors: int | None = None, ec
         _user(role, email, name_en, name_zh, company if role == "exhibitor" else None)
     summary.counts["demo users"] = len(DEMO_USERS)
 
-    for part in _PARTS:
+    for part in PARTS:
         part(forum, summary, attendees=attendees, exhibitors=exhibitors, echo=echo)
     db.session.flush()
     return summary
-from .exhibitors import demo as _exhibitors_demo  # noqa: E402,F401
-from .attendees import demo as _attendees_demo  # noqa: E402,F401  (registers its @demo_part)
-from .checkin import demo as _checkin_demo  # noqa: F401,E402
-from .matchmaking import demo as _matchmaking_demo  # noqa: F401,E402
-from .agenda import demo as _agenda_demo  # noqa: F401,E402
-from .pilots import demo as _pilots_demo  # noqa: F401,E402  (registers its @demo_part)
-from .datalab import demo as _datalab_demo  # noqa: F401,E402

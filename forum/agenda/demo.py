@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from ..db import HK
-from ..demo import demo_part
+
 from ..extensions import db
 from ..forums.models import Forum
 from . import releases, sessions
@@ -86,7 +86,6 @@ def _day_2026(actor, forum) -> int:
     return 4
 
 
-@demo_part
 def agenda_days(forum, summary, **_scale):
     actor = _Loader()
     added = _day_2023(actor) + _day_2026(actor, forum)

@@ -11,7 +11,7 @@ import secrets
 import sqlalchemy as sa
 
 from ..db import utcnow
-from ..demo import DEMO_COMPANY, demo_part
+from ..demo_data import DEMO_COMPANY
 from ..exhibitors.models import Company, Theme
 from ..extensions import db
 from ..sites.models import Site
@@ -77,7 +77,6 @@ def _status(rng: random.Random) -> AttendeeStatus:
     return AttendeeStatus.invited
 
 
-@demo_part
 def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
     count = DEFAULT_COUNT if attendees is None else attendees
     rng = random.Random(2026)

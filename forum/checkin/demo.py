@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..demo import demo_part
+
 from ..extensions import db
 from .models import CheckInPoint
 
@@ -14,7 +14,6 @@ DEMO_POINTS = [
 ]
 
 
-@demo_part
 def checkin_points(forum, summary, **_scale):
     have = set(db.session.scalars(sa.select(CheckInPoint.key).where(CheckInPoint.forum_id == forum.id)))
     for position, (key, name_en, name_zh) in enumerate(DEMO_POINTS, start=1):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..db import HK
-from ..demo import DEMO_COMPANY, DEMO_PASSWORD, demo_part
+from ..demo_data import DEMO_COMPANY, DEMO_PASSWORD
 from ..exhibitors.models import Company
 from ..extensions import db
 from ..text import normalise
@@ -61,7 +61,6 @@ def _at(day, hour, minute=0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=HK)
 
 
-@demo_part
 def data_lab(forum, summary, **_scale):
     if db.session.scalar(sa.select(sa.func.count()).select_from(LabApplication)):
         return

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..db import utcnow
-from ..demo import DEMO_COMPANY, demo_part
+from ..demo_data import DEMO_COMPANY
 from ..extensions import db
 from ..text import normalise
 from . import uploads
@@ -243,7 +243,6 @@ def _application(forum, company: Company, solutions, status: ApplicationStatus, 
     return application
 
 
-@demo_part
 def load_exhibitors(forum, summary, *, exhibitors=None, echo=print, **_):
     themes = _themes()
     wanted = len(COMPANIES) if exhibitors is None else exhibitors

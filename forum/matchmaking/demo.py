@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..attendees.lead_codes import ensure_lead_keys
 from ..attendees.models import Attendee, AttendeeKind, AttendeeStatus, AttendeeTheme
 from ..db import utcnow
-from ..demo import DEMO_COMPANY, demo_part
+from ..demo_data import DEMO_COMPANY
 from ..exhibitors.models import (Application, ApplicationStatus, Company, Theme, application_solution,
                                  solution_theme)
 from ..extensions import db
@@ -69,7 +69,6 @@ def _accounts(people: list[Attendee]) -> None:
     db.session.flush()
 
 
-@demo_part
 def demo_matchmaking(forum, summary, *, echo=print, **_):
     solutions = _solutions(forum)
     if not solutions:

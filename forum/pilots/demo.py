@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ..accounts.models import User
 from ..audit.models import AuditEvent
 from ..db import HK
-from ..demo import demo_part
+
 from ..exhibitors.models import Application, ApplicationStatus, Company, Solution
 from ..extensions import db
 from ..forums.models import Forum
@@ -105,7 +105,6 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=HK)
 
 
-@demo_part
 def load_pilots(forum, summary, **_scale):
     old = db.session.scalar(sa.select(Forum).where(Forum.slug == FORUM_2023))
     team = db.session.scalar(sa.select(User).where(User.email == "partnership@forum.example"))
