@@ -5,13 +5,12 @@ import json
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from ..cli import SystemActor
 from ..errors import DomainError
 from ..extensions import db
-from .views import bp
-
-bp.cli.help = "Door check-in: scan a code, add points, print the counts."
+checkin_cli = AppGroup("checkin", help="Door check-in: scan a code, add points, print the counts.")
 
 
 def _context(method: str = "POST"):
@@ -20,7 +19,7 @@ def _context(method: str = "POST"):
     return current_app.test_request_context(method=method)
 
 
-@bp.cli.command("scan")
+@checkin_cli.command("scan")
 @click.argument("forum")
 @click.argument("code")
 @click.option("--point", default=None, help="Check-in point key (default: the forum's first open point).")
@@ -43,7 +42,7 @@ def scan_command(forum, code, point, nonce, device):
     click.echo(json.dumps(answer, ensure_ascii=False))
 
 
-@bp.cli.command("add-point")
+@checkin_cli.command("add-point")
 @click.argument("forum")
 @click.argument("name_en")
 @click.option("--name-zh", default="", help="Name in Chinese.")
@@ -63,7 +62,7 @@ def add_point_command(forum, name_en, name_zh, key):
     click.echo(f"{point.id}\t{point.key}\t{point.name_en}\t{point.name_zh}")
 
 
-@bp.cli.command("stats")
+@checkin_cli.command("stats")
 @click.argument("forum")
 def stats_command(forum):
     """Invited, registered, checked in and people per point, as JSON."""
@@ -76,3 +75,7 @@ def stats_command(forum):
         except DomainError as error:
             raise click.ClickException(error.message)
         click.echo(json.dumps(services.stats(target), ensure_ascii=False))
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(checkin_cli)

@@ -24,7 +24,14 @@ from . import search as door_search
 from . import services
 from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
 
-bp = Blueprint("checkin", __name__)
+bp = Blueprint("checkin", __name__, cli_group=None)
+
+
+@bp.record_once
+def _commands(state):
+    from .cli import register_commands
+
+    register_commands(state.app)
 BASE = "/forums/<forum>/checkin"
 
 nav_link("checkin.start", _l("Check-in"), "checkin.scan", 40)
@@ -289,4 +296,3 @@ def toggle_point(forum: str, point_id: int):
     return redirect(url_for("checkin.points", forum=forum.slug))
 
 
-from . import cli as _cli  # noqa: F401,E402  (`flask checkin ...`, on this blueprint's command group)
