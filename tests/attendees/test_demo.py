@@ -37,11 +37,8 @@ def test_demo_attendees(app):
 
 
 def test_demo_scales(app):
-    import time
-
-    started = time.perf_counter()
+    # How fast it scales is a benchmark's question (benchmarks/attendees.py), not a test's.
     summary = load_demo(attendees=3000, echo=lambda *_: None)
-    assert time.perf_counter() - started < 20
     n = db.session.scalar(sa.select(sa.func.count()).select_from(Attendee).where(
         Attendee.forum_id == summary.forum.id, Attendee.kind == AttendeeKind.ha))
     assert n == 3001  # and the demo sign-in's own record
