@@ -10,6 +10,7 @@ from . import evaluate
 from .baseline import arrange_rooms, explain_infeasible, greedy
 from .instance import InvalidInstance, parse
 from .model import Model
+from .pattern import PatternModel, applicable
 from .search import anneal
 
 LARGE = 40_000  # attendee x time pairs above which local search runs before CP-SAT
@@ -37,20 +38,22 @@ def solve(data, time_limit: float = 20.0, workers: int = 8) -> dict:
     group, limits = evaluate.components(inst)
     candidates: list[list[int]] = []
     large = len(inst.wants) * len(inst.time_ids) > LARGE
+    exact = applicable(inst)
     start = greedy(inst, group, limits)
     if start is not None:
         candidates.append(start)
-        share = 0.6 if large else 0.1  # on large instances CP-SAT mostly proves, local search finds
-        candidates.append(anneal(inst, start, group, limits, seconds=time_limit * share))
+        if not exact:  # the set-partitioning model finds good schedules itself, and fast
+            share = 0.6 if large else 0.1  # on large instances CP-SAT mostly proves, local search finds
+            candidates.append(anneal(inst, start, group, limits, seconds=time_limit * share))
     best_start = min(candidates, key=lambda t: evaluate.missed(inst, t)) if candidates else None
 
-    model = Model(inst, group, limits)
+    model = PatternModel(inst) if exact else Model(inst, group, limits)
     if best_start is not None:
         model.hint(best_start)
     remaining = time_limit - (clock.monotonic() - started)
     if large:  # CP-SAT overruns its limit while presolving big models; leave it a margin
         remaining *= 0.6
-    status, found, bound = model.solve(remaining, workers)
+    status, found, bound = model.solve(remaining, 1 if exact else workers)
     if status == cp_model.INFEASIBLE:
         return _result("infeasible", started, reasons=[
             "no schedule meets every rule together: the presenters who give several demos cannot all be "
