@@ -12,6 +12,7 @@ from .instance import InvalidInstance, parse
 from .model import Model
 from .pattern import PatternModel, applicable
 from .search import anneal
+from .tabu import Tabu, applicable as on_grid
 
 LARGE = 40_000  # attendee x time pairs above which local search runs before CP-SAT
 
@@ -42,10 +43,16 @@ def solve(data, time_limit: float = 20.0, workers: int = 8) -> dict:
     start = greedy(inst, group, limits)
     if start is not None:
         candidates.append(start)
-        if not exact:  # the set-partitioning model finds good schedules itself, and fast
+        if exact:
+            pass  # the set-partitioning model finds good schedules itself, and fast
+        elif on_grid(inst):  # tabu search finds, CP-SAT then tries to improve and to prove
+            candidates.append(Tabu(inst, start).run(time_limit * 0.6))
+        else:
             share = 0.6 if large else 0.1  # on large instances CP-SAT mostly proves, local search finds
             candidates.append(anneal(inst, start, group, limits, seconds=time_limit * share))
     best_start = min(candidates, key=lambda t: evaluate.missed(inst, t)) if candidates else None
+    if best_start is not None and evaluate.missed(inst, best_start) == 0:  # nothing missed: optimal
+        return _finish(inst, started, best_start, 0, start)
 
     model = PatternModel(inst) if exact else Model(inst, group, limits)
     if best_start is not None:
@@ -69,6 +76,11 @@ def solve(data, time_limit: float = 20.0, workers: int = 8) -> dict:
     proven = None
     if bound is not None:
         proven = min(missed, max(0, math.ceil(bound - 1e-6)))  # the model counts no more than the exact cost
+    return _finish(inst, started, time_of, proven, start)
+
+
+def _finish(inst, started: float, time_of: list[int], proven: int | None, start: list[int] | None) -> dict:
+    missed = evaluate.missed(inst, time_of)
     room_of = arrange_rooms(inst, time_of)
     return _result(
         "optimal" if proven == missed else "feasible", started,
