@@ -180,4 +180,5 @@ class Tabu:
                 self.swap(d, target)
             if self.cost < best_cost:
                 best, best_cost = list(self.time_of), self.cost
+        self.steps = step
         return best
