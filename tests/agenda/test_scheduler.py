@@ -209,6 +209,24 @@ def test_bound_never_exceeds_the_exhaustive_optimum_and_small_grids_are_solved_e
         assert result["status"] == "optimal" and result["missed"] == best
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_relaxation_bound_is_proven_and_never_above_the_exhaustive_optimum(seed):
+    from forum.agenda.scheduling import evaluate
+    from forum.agenda.scheduling.baseline import greedy
+    from forum.agenda.scheduling.bound import lower_bound
+    from forum.agenda.scheduling.instance import parse
+
+    data = _random_instance(seed)
+    for person in data["attendees"]:  # denser wants, so that the optimum is above 0
+        person["wants"] = sorted({*person["wants"], "d0", "d4", "d5"})
+    inst = parse(data)
+    start = greedy(inst, *evaluate.components(inst))
+    best = _exhaustive_optimum(data)
+    bound = lower_bound(inst, [start], seconds=60)
+    assert bound is not None and 0 < bound <= best
+    assert lower_bound(inst, [start], seconds=1, budget=0) is None  # a cut-short search claims nothing
+
+
 def test_pattern_cost_counts_each_attendees_misses_at_one_time():
     from collections import Counter
 
