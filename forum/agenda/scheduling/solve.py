@@ -1,4 +1,12 @@
-"""The demo scheduler: instance (a dict as in SCHEDULING.md) in, result dict out. No Flask, no database."""
+"""The demo scheduler: instance (a dict as in SCHEDULING.md) in, result dict out. No Flask, no database.
+
+Times that never overlap (the usual grid):
+- few enough patterns (pattern.py): the exact set-partitioning model, CP-SAT with one LP worker;
+- otherwise: greedy, tabu search (tabu.py), the proven bound of the pattern relaxation (bound.py), then
+  CP-SAT hinted with the best schedule for what time is left.
+Overlapping times: greedy, simulated annealing (search.py), CP-SAT over demos and times (model.py).
+A schedule missing nothing is optimal whatever the route.
+"""
 from __future__ import annotations
 
 import math
