@@ -61,10 +61,11 @@ def _choose(n: int, k: int) -> int:
 
 
 class PatternModel:
-    def __init__(self, inst: Instance):
+    def __init__(self, inst: Instance, start: list[int] | None = None):
         self.inst = inst
         self.m = cp_model.CpModel()
         self.classes = time_classes(inst)
+        self.class_of = {t: c for c, (times, *_rest) in enumerate(self.classes) for t in times}
         most = max((f + len(p) for _, f, p, _ in self.classes), default=1)
         counts: Counter = Counter()
         for w in inst.wants:
@@ -74,41 +75,78 @@ class PatternModel:
                     counts.update(combinations(ws, k))
         clash = {(a, b) for a in range(len(inst.demo_ids)) for b in range(a + 1, len(inst.demo_ids))
                  if set(inst.presenters[a]) & set(inst.presenters[b])}
-        self.patterns: list[tuple[int, tuple[int, ...]]] = []  # (class, demos sorted)
-        self.vars: list[cp_model.IntVar] = []
-        self.index: dict[tuple[int, tuple[int, ...]], int] = {}
-        holding: list[list[cp_model.IntVar]] = [[] for _ in inst.demo_ids]
-        terms = []
+        every: list[tuple[int, tuple[int, ...], int]] = []  # (class, demos sorted, cost)
         for c, (times, free, pins, takers) in enumerate(self.classes):
-            here = []
             for k in range(free + 1):
                 for extra in combinations(takers, k):
                     demos = tuple(sorted(pins + extra))
-                    if not demos or any((a, b) in clash for a, b in combinations(demos, 2)):
-                        continue
-                    var = self.m.new_bool_var(f"p{c}_{len(self.vars)}")
-                    self.index[c, demos] = len(self.vars)
-                    self.patterns.append((c, demos))
-                    self.vars.append(var)
-                    here.append(var)
-                    for d in demos:
-                        holding[d].append(var)
-                    cost = pattern_cost(demos, counts)
-                    if cost:
-                        terms.append(cost * var)
-            if len(here) > len(times):
-                self.m.add(sum(here) <= len(times))
+                    if demos and not any((a, b) in clash for a, b in combinations(demos, 2)):
+                        every.append((c, demos, pattern_cost(demos, counts)))
+        if start is not None:
+            every = self._reduced_cost_fixing(every, start)
+        self.patterns: list[tuple[int, tuple[int, ...]]] = []
+        self.vars: list[cp_model.IntVar] = []
+        self.index: dict[tuple[int, tuple[int, ...]], int] = {}
+        holding: list[list[cp_model.IntVar]] = [[] for _ in inst.demo_ids]
+        per_class: list[list[cp_model.IntVar]] = [[] for _ in self.classes]
+        terms = []
+        for c, demos, cost in every:
+            var = self.m.new_bool_var(f"p{len(self.vars)}")
+            self.index[c, demos] = len(self.vars)
+            self.patterns.append((c, demos))
+            self.vars.append(var)
+            per_class[c].append(var)
+            for d in demos:
+                holding[d].append(var)
+            if cost:
+                terms.append(cost * var)
+        for c, here in enumerate(per_class):
+            if len(here) > len(self.classes[c][0]):
+                self.m.add(sum(here) <= len(self.classes[c][0]))
         for d, vs in enumerate(holding):
             self.m.add_exactly_one(vs)
         self.m.minimize(sum(terms) if terms else 0)
 
+    def _columns(self, time_of: list[int]) -> set[tuple[int, tuple[int, ...]]]:
+        return {(self.class_of[t], tuple(sorted(d for d, u in enumerate(time_of) if u == t))) for t in set(time_of)}
+
+    def _reduced_cost_fixing(self, every, start: list[int]):
+        """Keep only patterns that can be in a schedule better than `start`, and start's own.
+
+        With the duals pi, mu (mu <= 0) of the linear relaxation over every pattern, any schedule x
+        holding pattern k costs at least base + rc_k + sum_c |c| * min(0, least rc in c), where base =
+        sum pi + sum_c |c| mu_c (the argument of bound.py, with k's term kept). A pattern for which
+        that exceeds missed(start) - 1 is in no better schedule, so the optimum over the patterns
+        kept is the optimum over all, and CP-SAT's bound on the smaller model is a bound on the whole.
+        """
+        from ortools.linear_solver import pywraplp
+
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        cover = [lp.Constraint(1, 1) for _ in self.inst.demo_ids]
+        cap = [lp.Constraint(0, len(times)) for times, *_r in self.classes]
+        objective = lp.Objective()
+        for c, demos, cost in every:
+            var = lp.NumVar(0, 1, "")
+            objective.SetCoefficient(var, cost)
+            cap[c].SetCoefficient(var, 1)
+            for d in demos:
+                cover[d].SetCoefficient(var, 1)
+        objective.SetMinimization()
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return every
+        pi = [ct.dual_value() for ct in cover]
+        mu = [min(0.0, ct.dual_value()) for ct in cap]
+        rc = [cost - sum(pi[d] for d in demos) - mu[c] for c, demos, cost in every]
+        least = [0.0] * len(self.classes)
+        for (c, _d, _cost), r in zip(every, rc):
+            least[c] = min(least[c], r)
+        base = sum(pi) + sum(len(times) * (mu[c] + least[c]) for c, (times, *_r) in enumerate(self.classes))
+        worst = evaluate_start(self.inst, start, every, self._columns(start))
+        own = self._columns(start)
+        return [col for col, r in zip(every, rc) if base + r <= worst - 1 + 1e-6 or (col[0], col[1]) in own]
+
     def hint(self, time_of: list[int]) -> None:
-        chosen = set()
-        class_of = {t: c for c, (times, *_rest) in enumerate(self.classes) for t in times}
-        for t in set(time_of):
-            demos = tuple(sorted(d for d, u in enumerate(time_of) if u == t))
-            if (class_of.get(t), demos) in self.index:
-                chosen.add(self.index[class_of[t], demos])
+        chosen = {self.index[col] for col in self._columns(time_of) if col in self.index}
         for i, var in enumerate(self.vars):
             self.m.add_hint(var, i in chosen)
 
@@ -135,6 +173,12 @@ class PatternModel:
             raw = solver.best_objective_bound
             bound = max(0.0, raw) if raw == raw and abs(raw) != float("inf") else 0.0
         return status, result, bound
+
+
+def evaluate_start(inst: Instance, start: list[int], every, own) -> int:
+    """missed(start), as the sum of its patterns' costs."""
+    cost = {(c, demos): value for c, demos, value in every}
+    return sum(cost[col] for col in own)
 
 
 def pattern_cost(demos: tuple[int, ...], counts: Counter) -> int:

@@ -52,8 +52,8 @@ def solve(data, time_limit: float = 20.0, workers: int = 8) -> dict:
     start = greedy(inst, group, limits)
     if start is not None:
         candidates.append(start)
-        if exact:
-            pass  # the set-partitioning model finds good schedules itself, and fast
+        if exact:  # a short search for a good incumbent: it prunes most patterns (pattern.py)
+            candidates.append(Tabu(inst, start).run(time_limit * 0.1, max_steps=50))
         elif on_grid(inst):  # tabu search finds; the pattern relaxation then proves a bound
             candidates.append(Tabu(inst, start).run(time_limit * 0.35))
         else:
@@ -68,9 +68,11 @@ def solve(data, time_limit: float = 20.0, workers: int = 8) -> dict:
         if relaxed is not None and relaxed >= evaluate.missed(inst, best_start):
             return _finish(inst, started, best_start, evaluate.missed(inst, best_start), start)
 
-    model = PatternModel(inst) if exact else Model(inst, group, limits)
+    model = PatternModel(inst, best_start) if exact else Model(inst, group, limits)
     if best_start is not None:
         model.hint(best_start)
+    if relaxed and not exact:  # proven above: lets CP-SAT stop at the first schedule that meets it
+        model.m.add(model.objective >= relaxed)
     remaining = time_limit - (clock.monotonic() - started)
     if large:  # CP-SAT overruns its limit while presolving big models; leave it a margin
         remaining *= 0.6
