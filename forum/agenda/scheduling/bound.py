@@ -22,10 +22,9 @@ import math
 import time as clock
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 
 from .instance import Instance
-from .pattern import time_classes
+from .pattern import relaxation_duals, time_classes
 
 
 class Pricing:
@@ -110,21 +109,10 @@ def lower_bound(inst: Instance, schedules: list[list[int]], seconds: float, budg
             columns.setdefault((class_of[t], demos), pricing.cost(demos))
     D, proven = len(inst.demo_ids), None
     while clock.monotonic() < deadline:
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        cover = [lp.Constraint(1, 1) for _ in range(D)]
-        cap = [lp.Constraint(0, len(times)) for times, *_r in classes]
-        objective = lp.Objective()
-        for (c, demos), cost in columns.items():
-            var = lp.NumVar(0, 1, "")
-            objective.SetCoefficient(var, cost)
-            cap[c].SetCoefficient(var, 1)
-            for d in demos:
-                cover[d].SetCoefficient(var, 1)
-        objective.SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        duals = relaxation_duals(D, classes, [(c, demos, cost) for (c, demos), cost in columns.items()])
+        if duals is None:
             return proven
-        pi = [ct.dual_value() for ct in cover]
-        mu = [min(0.0, ct.dual_value()) for ct in cap]
+        pi, mu = duals
         value, complete, added = sum(pi), True, 0
         for c, (times, free, pins, takers) in enumerate(classes):
             if clock.monotonic() >= deadline:

@@ -119,23 +119,10 @@ class PatternModel:
         that exceeds missed(start) - 1 is in no better schedule, so the optimum over the patterns
         kept is the optimum over all, and CP-SAT's bound on the smaller model is a bound on the whole.
         """
-        from ortools.linear_solver import pywraplp
-
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        cover = [lp.Constraint(1, 1) for _ in self.inst.demo_ids]
-        cap = [lp.Constraint(0, len(times)) for times, *_r in self.classes]
-        objective = lp.Objective()
-        for c, demos, cost in every:
-            var = lp.NumVar(0, 1, "")
-            objective.SetCoefficient(var, cost)
-            cap[c].SetCoefficient(var, 1)
-            for d in demos:
-                cover[d].SetCoefficient(var, 1)
-        objective.SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        duals = relaxation_duals(len(self.inst.demo_ids), self.classes, every)
+        if duals is None:
             return every
-        pi = [ct.dual_value() for ct in cover]
-        mu = [min(0.0, ct.dual_value()) for ct in cap]
+        pi, mu = duals
         rc = [cost - sum(pi[d] for d in demos) - mu[c] for c, demos, cost in every]
         least = [0.0] * len(self.classes)
         for (c, _d, _cost), r in zip(every, rc):
@@ -173,6 +160,26 @@ class PatternModel:
             raw = solver.best_objective_bound
             bound = max(0.0, raw) if raw == raw and abs(raw) != float("inf") else 0.0
         return status, result, bound
+
+
+def relaxation_duals(demos: int, classes, columns) -> tuple[list[float], list[float]] | None:
+    """Duals (pi per demo, mu <= 0 per class) of the linear relaxation over the given patterns."""
+    from ortools.linear_solver import pywraplp
+
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    cover = [lp.Constraint(1, 1) for _ in range(demos)]
+    cap = [lp.Constraint(0, len(times)) for times, *_r in classes]
+    objective = lp.Objective()
+    for c, members, cost in columns:
+        var = lp.NumVar(0, 1, "")
+        objective.SetCoefficient(var, cost)
+        cap[c].SetCoefficient(var, 1)
+        for d in members:
+            cover[d].SetCoefficient(var, 1)
+    objective.SetMinimization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return [ct.dual_value() for ct in cover], [min(0.0, ct.dual_value()) for ct in cap]
 
 
 def evaluate_start(inst: Instance, start: list[int], every, own) -> int:
