@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body, require_fields, schema
+from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from . import applications, bookings, door, review
-from .views import lab_now
 
 APPLICATION = schema({
     "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
@@ -66,7 +66,7 @@ def booking_api(application_id: str):
         raise ValidationError(_("Field %(name)s is not an ISO 8601 date and time.", name="day"), field="day")
     application = applications.get_application(current_user, _number(application_id))
     booking = bookings.book(current_user, application, data["member_id"], data["workstation_id"], day,
-                            data["session"], now=lab_now())
+                            data["session"], now=utcnow())
     db.session.commit()
     return jsonify({"id": booking.id, "day": booking.day.isoformat(), "session": booking.session,
                     "workstation": booking.workstation.code, "days_left": bookings.days_left(application)}), 201
@@ -78,6 +78,6 @@ def booking_api(application_id: str):
 def door_api():
     data = json_body()
     require_fields(data, code=str)
-    answer = door.scan(current_user, data["code"], data.get("point") or "in", now=lab_now())
+    answer = door.scan(current_user, data["code"], data.get("point") or "in", now=utcnow())
     db.session.commit()
     return jsonify(answer)
