@@ -150,6 +150,7 @@ class LabApplication(db.Model):
     ethics_reference: Mapped[str] = mapped_column(sa.String(80), default="")
     preferred_dates: Mapped[str] = mapped_column(sa.String(300), default="")
     solution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solution.id", ondelete="SET NULL"))
+    pilot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pilot.id", ondelete="SET NULL"), index=True)
     prefilled_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_application.id",
                                                                         ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -163,6 +164,7 @@ class LabApplication(db.Model):
 
     company = relationship("Company")
     solution = relationship("Solution")
+    pilot = relationship("Pilot")
     team = relationship("TeamMember", back_populates="application", cascade="all, delete-orphan",
                         order_by="TeamMember.id", lazy="selectin")
     attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id",

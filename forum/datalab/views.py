@@ -52,9 +52,11 @@ def _application_form(application=None) -> ApplicationForm:
     solutions = db.session.scalars(db.select(Solution).where(Solution.company_id == current_user.company_id)).all() \
         if current_user.company_id else []
     form.solution_id.choices = [(0, "—")] + [(s.id, s.title_en or s.title_zh) for s in solutions]
+    form.pilot_id.choices = [(0, "—")] + [(p.id, p.title) for p in applications.pilots_of(current_user.company_id)]
     if application is not None and request.method == "GET":
         form.ethics_status.data = application.ethics_status.value
         form.solution_id.data = application.solution_id or 0
+        form.pilot_id.data = application.pilot_id or 0
     return form
 
 
