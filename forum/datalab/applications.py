@@ -32,7 +32,7 @@ TEXT_FIELDS = ("title", "lay_summary", "purpose", "commercial_interest", "ethics
 SECTIONS = {"title": _l("Project title"), "lay_summary": _l("Lay summary"), "purpose": _l("Purpose"),
             "commercial_interest": _l("Commercial interest"), "data_domains": _l("Data domains"),
             "ethics": _l("Ethics approval"), "preferred_dates": _l("Preferred dates"), "team": _l("Team")}
-EDITABLE = (Status.draft, Status.changes_requested)
+EDITABLE = (Status.draft, Status.changes_requested, Status.amending)
 ATTACHMENT_KINDS = ("protocol", "ethics_approval")
 
 
@@ -264,6 +264,21 @@ def submit(actor, application: LabApplication, *, now: datetime | None = None) -
     record(actor, "datalab.submitted" if first else "datalab.resubmitted", application,
            changes={"revision": application.revision})
     notify(application, "submitted")
+
+
+def start_amendment(actor, application: LabApplication, *, now: datetime | None = None) -> None:
+    """Change an approved application: it becomes editable, and once sent it is a new revision both
+    committees review again. The pass waits meanwhile (the door refuses, no no-shows are counted); its
+    window never moves, and at approval only the bookings still valid are kept (review._settle)."""
+    ensure(actor, "datalab.apply", application)
+    if application.status != Status.approved:
+        raise ValidationError(_l("Only an approved application can be amended."))
+    if application.pass_until and today_hk(now) > application.pass_until:
+        raise ValidationError(_l("This pass expired on %(day)s: further access needs a new application.",
+                                 day=application.pass_until.isoformat()))
+    application.status = Status.amending
+    db.session.flush()
+    record(actor, "datalab.amendment_started", application, changes={"revision": application.revision})
 
 
 def withdraw(actor, application: LabApplication, *, now: datetime | None = None) -> None:

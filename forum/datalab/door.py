@@ -83,8 +83,8 @@ def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str
     if application.status != Status.approved:
         return None, _("This pass is not valid: the application is %(status)s.", status=application.status.value)
     if application.pass_until and today > application.pass_until:
-        return None, _("This pass expired on %(day)s; today is %(today)s.", day=_day(application.pass_until),
-                       today=_day(today))
+        return None, _("This pass expired on %(day)s; today is %(today)s. Further access needs a new "
+                       "application.", day=_day(application.pass_until), today=_day(today))
     bookings = db.session.scalars(sa.select(Booking).where(Booking.user_id == member.user_id,
                                                            Booking.application_id == application.id,
                                                            Booking.released_at.is_(None),

@@ -14,7 +14,7 @@ DOMAIN_LABELS = {
     "procedures": _l("Procedures"), "medication": _l("Medication"), "laboratory": _l("Laboratory results"),
     "radiology": _l("Radiology"),
 }
-ETHICS_LABELS = {"approved": _l("Approved"), "pending": _l("Applied for, pending"),
+ETHICS_LABELS = {"approved": _l("Approved"), "amending": _l("Amendment in progress"), "pending": _l("Applied for, pending"),
                  "not_required": _l("Not required")}
 STATUS_LABELS = {"draft": _l("Draft"), "under_review": _l("Under review"),
                  "changes_requested": _l("Changes requested"), "approved": _l("Approved"),

@@ -122,6 +122,7 @@ class LabApplicationStatus(str, enum.Enum):
     under_review = "under_review"
     changes_requested = "changes_requested"
     approved = "approved"
+    amending = "amending"  # an approved application being changed; its pass waits for the new revision
     rejected = "rejected"
     withdrawn = "withdrawn"
 

@@ -107,6 +107,7 @@ def application(application_id: int):
                    days_left=bookings.days_left(application), live=bookings.live_bookings(application),
                    outputs=outputs.requests_of(application), sections=applications.SECTIONS,
                    own=can(current_user, "datalab.apply", application),
+                   expired=bool(application.pass_until and today > application.pass_until),
                    member=next((m for m in application.team if m.user_id == current_user.id), None))
 
 
@@ -162,6 +163,14 @@ def submit(application_id: int):
         db.session.commit()
         flash(_("Submitted: both committees review it now."), "success")
     return redirect(url_for("datalab.application", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/amend", methods=["POST"])
+@requires("datalab.apply")
+def amend(application_id: int):
+    application = _application(application_id)
+    return _post(application_id, lambda: applications.start_amendment(current_user, application, now=utcnow()),
+                 _("Change the application, then send it: both committees review the amendment."))
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
