@@ -344,6 +344,9 @@ class DoorScan(db.Model):
     team_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_team_member.id", ondelete="SET NULL"))
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_booking.id", ondelete="SET NULL"))
     scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    nonce: Mapped[str | None] = mapped_column(sa.String(80))  # from the scanner: a resend gets the first answer
+
+    __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),)
 
 
 class OutputStatus(str, enum.Enum):
