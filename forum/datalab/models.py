@@ -6,7 +6,9 @@ Invariants the database keeps (not the application):
 - a pass's quota of days: each booked day takes a numbered slot 1..quota (uq_datalab_pass_day_slot),
   so two bookings racing for the last day end with one winner;
 - one decision per committee per revision (uq_datalab_review), taken by a conditional UPDATE;
-- one review per lab staff member per output request.
+- one review per lab staff member per output request;
+- one door scan per scanner nonce (uq_datalab_door_scan_nonce): a resend is answered, not recorded twice.
+The lab's tables stay in this one module (just over 400 lines) because each refers to the others.
 """
 from __future__ import annotations
 

@@ -166,6 +166,22 @@ def test_from_application_to_released_output(lab_server, page):
     assert refusal in page.inner_text("#result-note")
     assert "Colin Colleague" in page.inner_text("#result-name")
     shot(page, "datalab-door-refused")
+    # The network drops: the scan waits on this device and is judged when it comes back.
+    page.context.set_offline(True)
+    page.fill("#manual-code", code)
+    page.click("#manual button[type=submit]")
+    page.wait_for_selector("#result[data-result=queued]")
+    assert page.get_attribute("#queue", "data-count") == "1"
+    shot(page, "datalab-door-offline")
+    page.context.set_offline(False)
+    page.wait_for_selector("#queue[data-count='0']", state="attached", timeout=15000)
+    assert page.locator("#log li[data-result=refused]").count() == 2
+    page.wait_for_timeout(3500)  # later send rounds add nothing: the queued scan was recorded once
+    with server_app.app_context():
+        from forum.datalab.models import DoorScan
+
+        assert db.session.scalar(db.select(db.func.count()).select_from(DoorScan)) == 2
+        db.session.remove()
     # Day one, at the start of the morning session: the same door service the scanner calls.
     with server_app.app_context():
         staff = db.session.scalar(db.select(User).where(User.email == who["staff"]))

@@ -102,4 +102,4 @@ def test_amending_through_the_page(client, datalab, company, approved):
     assert response.status_code == 302
     assert approved.status == Status.amending
     page = client.get(f"/datalab/applications/{approved.id}").get_data(as_text=True)
-    assert 'id="submit-application"' in page
+    assert 'id="submit-application"' in page and 'id="amendment-note"' in page
