@@ -343,23 +343,29 @@ def csv_bytes(rows: Iterable[list]) -> bytes:
 def xlsx_bytes(rows: Iterable[list], title: str) -> bytes:
     """Rows (the first is the header) as one sheet. Every text cell is written as text, so a name
     starting with = + - @ is shown as typed and is never a formula."""
+    return xlsx_book_bytes([(title, rows)])
+
+
+def xlsx_book_bytes(sheets: Iterable[tuple[str, Iterable[list]]]) -> bytes:
+    """Several sheets (title, rows) in one workbook, each written like xlsx_bytes."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "sheet")
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet)
-                cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"  # never "f"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31] or "sheet")
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet)
+                    cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"  # never "f"
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,10 +9,11 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body, require_fields, schema
+from ..checkin.services import parse_batch, parse_scan
+from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from . import applications, bookings, door, review
-from .views import lab_now
 
 APPLICATION = schema({
     "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
@@ -26,8 +27,12 @@ BOOKING_IN = schema({"member_id": {"type": "integer", "description": "user id of
                     ["member_id", "workstation_id", "day", "session"])
 BOOKING_OUT = schema({"id": {"type": "integer"}, "day": {"type": "string"}, "session": {"type": "string"},
                       "workstation": {"type": "string"}, "days_left": {"type": "integer"}})
-DOOR_IN = schema({"code": {"type": "string"}, "point": {"type": "string", "enum": ["in", "out"]}}, ["code"])
-DOOR_OUT = schema({"result": {"type": "string", "enum": ["ok", "left", "refused", "invalid"]},
+DOOR_IN = schema({"code": {"type": "string"}, "point": {"type": "string", "enum": ["in", "out"]},
+                  "nonce": {"type": "string", "description": "8-80 characters, unique per scan; a resend gets the "
+                                                             "first answer"},
+                  "scanned_at": {"type": "string", "format": "date-time",
+                                 "description": "device time of the scan (batch only)"}}, ["code"])
+DOOR_OUT = schema({"result": {"type": "string", "enum": ["ok", "left", "refused", "invalid", "error"]},
                    "attendee": {"type": ["object", "null"]}, "seat": {"type": ["string", "null"]},
                    "error": schema({"message": {"type": "string", "description": "why entry is refused"}})})
 
@@ -66,7 +71,7 @@ def booking_api(application_id: str):
         raise ValidationError(_("Field %(name)s is not an ISO 8601 date and time.", name="day"), field="day")
     application = applications.get_application(current_user, _number(application_id))
     booking = bookings.book(current_user, application, data["member_id"], data["workstation_id"], day,
-                            data["session"], now=lab_now())
+                            data["session"], now=utcnow())
     db.session.commit()
     return jsonify({"id": booking.id, "day": booking.day.isoformat(), "session": booking.session,
                     "workstation": booking.workstation.code, "days_left": bookings.days_left(application)}), 201
@@ -78,6 +83,19 @@ def booking_api(application_id: str):
 def door_api():
     data = json_body()
     require_fields(data, code=str)
-    answer = door.scan(current_user, data["code"], data.get("point") or "in", now=lab_now())
+    nonce = parse_scan(data).nonce  # the same shape checks as the forum door
+    answer = door.scan(current_user, data["code"], data.get("point") or "in", now=utcnow(), nonce=nonce)
     db.session.commit()
     return jsonify(answer)
+
+
+@api_route("/datalab/door/batch", methods=("POST",), permission="datalab.staff", tag="datalab",
+           summary="Lab-door scans queued offline, each judged like a single scan at its scanned_at; answers in "
+                   "the same order, a resent nonce gets the first answer.",
+           body={"type": "object", "required": ["scans"], "properties": {"scans": {"type": "array", "items": DOOR_IN}}},
+           response={"type": "object", "properties": {"results": {"type": "array", "items": DOOR_OUT}}},
+           responses={400: "Not a list of scans.", 401: "Missing or unknown token.", 403: "Not lab staff."})
+def door_batch_api():
+    answers = door.scan_batch(current_user, parse_batch(json_body()), now=utcnow())
+    db.session.commit()
+    return jsonify({"results": answers})

@@ -32,7 +32,7 @@ TEXT_FIELDS = ("title", "lay_summary", "purpose", "commercial_interest", "ethics
 SECTIONS = {"title": _l("Project title"), "lay_summary": _l("Lay summary"), "purpose": _l("Purpose"),
             "commercial_interest": _l("Commercial interest"), "data_domains": _l("Data domains"),
             "ethics": _l("Ethics approval"), "preferred_dates": _l("Preferred dates"), "team": _l("Team")}
-EDITABLE = (Status.draft, Status.changes_requested)
+EDITABLE = (Status.draft, Status.changes_requested, Status.amending)
 ATTACHMENT_KINDS = ("protocol", "ethics_approval")
 
 
@@ -65,11 +65,28 @@ def _clean_values(values: dict) -> dict:
             out["ethics_status"] = EthicsStatus(values["ethics_status"])
         except ValueError:
             raise ValidationError(_l("Choose an ethics approval status."), field="ethics_status")
-    if "solution_id" in values:
-        out["solution_id"] = values.get("solution_id") or None
+    for name in ("solution_id", "pilot_id"):
+        if name in values:
+            out[name] = values.get(name) or None
     if len(out.get("title", "")) > 200:
         raise ValidationError(_l("At most %(n)d characters.", n=200), field="title")
     return out
+
+
+def pilots_of(company_id: int | None) -> list:
+    """The company's pilots, to link an application to (a pilot's evidence can cite the project)."""
+    from ..pilots.models import Pilot
+
+    if company_id is None:
+        return []
+    return db.session.scalars(sa.select(Pilot).where(Pilot.company_id == company_id).order_by(Pilot.title)).all()
+
+
+def cited_by_pilot(pilot_id: int) -> list[LabApplication]:
+    """Approved data-lab projects that name this pilot (title and organisation are public, like the register)."""
+    return db.session.scalars(sa.select(LabApplication).where(
+        LabApplication.pilot_id == pilot_id, LabApplication.status == Status.approved)
+        .options(selectinload(LabApplication.company)).order_by(LabApplication.decided_at)).all()
 
 
 def create_draft(actor, values: dict) -> LabApplication:
@@ -91,6 +108,12 @@ def _apply_values(application: LabApplication, values: dict) -> None:
         solution = db.session.get(Solution, values["solution_id"])
         if solution is None or solution.company_id != application.company_id:
             raise ValidationError(_l("Choose one of your company's solutions."), field="solution_id")
+    if values.get("pilot_id"):
+        from ..pilots.models import Pilot
+
+        pilot = db.session.get(Pilot, values["pilot_id"])
+        if pilot is None or pilot.company_id != application.company_id:
+            raise ValidationError(_l("Choose one of your company's pilots."), field="pilot_id")
     for name, value in values.items():
         setattr(application, name, value)
 
@@ -108,7 +131,7 @@ def copy_application(actor, source: LabApplication) -> LabApplication:
     ensure(actor, "datalab.apply", source)
     values = {name: getattr(source, name) for name in TEXT_FIELDS}
     values |= {"data_domains": list(source.data_domains or []), "ethics_status": source.ethics_status.value,
-               "solution_id": source.solution_id}
+               "solution_id": source.solution_id, "pilot_id": source.pilot_id}
     application = create_draft(actor, values)
     application.prefilled_from_id = source.id
     for member in source.team:
@@ -241,6 +264,21 @@ def submit(actor, application: LabApplication, *, now: datetime | None = None) -
     record(actor, "datalab.submitted" if first else "datalab.resubmitted", application,
            changes={"revision": application.revision})
     notify(application, "submitted")
+
+
+def start_amendment(actor, application: LabApplication, *, now: datetime | None = None) -> None:
+    """Change an approved application: it becomes editable, and once sent it is a new revision both
+    committees review again. The pass waits meanwhile (the door refuses, no no-shows are counted); its
+    window never moves, and at approval only the bookings still valid are kept (review._settle)."""
+    ensure(actor, "datalab.apply", application)
+    if application.status != Status.approved:
+        raise ValidationError(_l("Only an approved application can be amended."))
+    if application.pass_until and today_hk(now) > application.pass_until:
+        raise ValidationError(_l("This pass expired on %(day)s: further access needs a new application.",
+                                 day=application.pass_until.isoformat()))
+    application.status = Status.amending
+    db.session.flush()
+    record(actor, "datalab.amendment_started", application, changes={"revision": application.revision})
 
 
 def withdraw(actor, application: LabApplication, *, now: datetime | None = None) -> None:

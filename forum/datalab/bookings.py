@@ -24,7 +24,7 @@ from . import waitlist
 from .seats import booking_open, ensure_booker, release, take_day
 from .applications import notify, today_hk
 from .lab import SESSIONS, get_lab, is_open_day, session_start, workstations
-from .models import Booking, LabApplication, PassDay, Workstation
+from .models import Booking, LabApplication, LabApplicationStatus, PassDay, Workstation
 
 
 def days_used(application: LabApplication) -> int:
@@ -110,7 +110,10 @@ def mark_no_shows(actor, *, now: datetime | None = None) -> list[Booking]:
     today = today_hk(now)
     found = []
     # Held seats not yet confirmed are the waiting list's business (expire_holds), not no-shows.
-    candidates = db.session.scalars(sa.select(Booking).where(Booking.released_at.is_(None),
+    # A pass waiting for an amendment's decision cannot open the door, so its missed sessions are not no-shows.
+    candidates = db.session.scalars(sa.select(Booking).join(LabApplication, LabApplication.id == Booking.application_id)
+                                    .where(LabApplication.status == LabApplicationStatus.approved,
+                                           Booking.released_at.is_(None),
                                                              Booking.held_until.is_(None),
                                                              Booking.entered_at.is_(None), Booking.day <= today))
     for booking in candidates:

@@ -43,6 +43,8 @@ PROJECTS = [  # title, lay summary, domains, what happens to it
      ["attendances", "procedures"], "rejected"),
     ("Post-operative delirium", "Older patients who become confused after surgery.", ["procedures", "medication"],
      "withdrawn"),
+    ("Hip fracture rehabilitation", "Which rehabilitation plans get older patients home sooner after a hip fracture.",
+     ["procedures", "attendances"], "amending"),
 ]
 
 
@@ -124,6 +126,10 @@ def data_lab(forum, summary, **_scale):
             continue
         for person in team:
             applications.accept_undertaking(person, application, now=decided + timedelta(hours=2))
+        if fate == "amending":  # the company adds a data domain to its approved project
+            applications.start_amendment(applicant, application, now=decided + timedelta(days=3))
+            applications.update(applicant, application, {"data_domains": domains + ["medication"]})
+            continue
         booked_at = decided + timedelta(days=1)
         pool = (past[n::5][:4] + future[n:n + 1]) if fate != "booked" else future[2:5]  # spread over the month
         for k, day in enumerate(pool):

@@ -15,10 +15,12 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
+from ..checkin.services import CLOCK_SKEW, parse_scan
 from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
@@ -83,8 +85,8 @@ def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str
     if application.status != Status.approved:
         return None, _("This pass is not valid: the application is %(status)s.", status=application.status.value)
     if application.pass_until and today > application.pass_until:
-        return None, _("This pass expired on %(day)s; today is %(today)s.", day=_day(application.pass_until),
-                       today=_day(today))
+        return None, _("This pass expired on %(day)s; today is %(today)s. Further access needs a new "
+                       "application.", day=_day(application.pass_until), today=_day(today))
     bookings = db.session.scalars(sa.select(Booking).where(Booking.user_id == member.user_id,
                                                            Booking.application_id == application.id,
                                                            Booking.released_at.is_(None),
@@ -106,20 +108,49 @@ def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str
                    end=end.strftime("%H:%M"), now=_hm(now))
 
 
-def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None) -> dict:
-    """Judge one scan at the lab door and record it. Answers in the scanner's shape."""
+def _answer(direction: str, admitted: bool, reason: str, member: TeamMember | None,
+            booking: Booking | None) -> dict:
+    """A judged scan in the scanner's shape."""
+    if member is None:
+        return {"result": "invalid", "attendee": None, "error": {"message": reason}}
+    answer = {"result": ("ok" if direction == "in" else "left") if admitted else "refused",
+              "attendee": _person(member), "seat": booking.workstation.code if booking else None}
+    if reason:
+        answer["error"] = {"message": reason}
+    return answer
+
+
+def _stored_answer(actor, nonce: str) -> dict | None:
+    """The first answer to a scan sent again (the offline queue resends until it hears back). It goes
+    back only to the account that sent it: a nonce is no way to read someone else's scans."""
+    row = db.session.scalar(sa.select(DoorScan).where(DoorScan.nonce == nonce))
+    if row is None:
+        return None
+    if row.scanned_by_id != actor.id:
+        raise ValidationError(_l("This scan was already sent from another account."), field="nonce")
+    member = db.session.get(TeamMember, row.team_member_id) if row.team_member_id else None
+    booking = db.session.get(Booking, row.booking_id) if row.booking_id else None
+    return _answer(row.direction, row.admitted, row.reason, member, booking)
+
+
+def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None, nonce: str | None = None) -> dict:
+    """Judge one scan at the lab door and record it. Answers in the scanner's shape; a scan with a
+    nonce already recorded gets the first answer again (uq_datalab_door_scan_nonce)."""
     ensure(actor, "datalab.staff", get_lab())
     if direction not in ("in", "out"):
         raise ValidationError(_l("Scan in or out."), field="direction")
     now = now or utcnow()
+    if nonce and (stored := _stored_answer(actor, nonce)) is not None:
+        return stored
     key = parse_code(code)
     member = db.session.scalar(sa.select(TeamMember).where(TeamMember.pass_key == key)) if key else None
     if member is None:
         reason = _("Not a valid lab pass (or the person is no longer named on the team).")
-        db.session.add(DoorScan(at=now, direction=direction, admitted=False, reason=reason, scanned_by_id=actor.id))
+        db.session.add(DoorScan(at=now, direction=direction, admitted=False, reason=reason, scanned_by_id=actor.id,
+                                nonce=nonce))
         db.session.flush()
         record(actor, "datalab.door_refused", None, object_type="LabApplication", changes={"reason": reason})
-        return {"result": "invalid", "attendee": None, "error": {"message": reason}}
+        return _answer(direction, False, reason, None, None)
     application: LabApplication = member.application
     if direction == "out":
         booking = db.session.scalar(sa.select(Booking).where(
@@ -137,7 +168,7 @@ def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None
             booking.entered_at = now
     db.session.add(DoorScan(at=now, direction=direction, admitted=admitted, reason=reason,
                             team_member_id=member.id, booking_id=booking.id if booking else None,
-                            scanned_by_id=actor.id))
+                            scanned_by_id=actor.id, nonce=nonce))
     db.session.flush()
     action = {("in", True): "datalab.entered", ("out", True): "datalab.left"}.get((direction, admitted),
                                                                                   "datalab.door_refused")
@@ -147,8 +178,27 @@ def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None
     if reason:
         changes["reason"] = reason
     record(actor, action, application, changes=changes)
-    answer = {"result": ("ok" if direction == "in" else "left") if admitted else "refused",
-              "attendee": _person(member), "seat": booking.workstation.code if booking else None}
-    if reason:
-        answer["error"] = {"message": reason}
-    return answer
+    return _answer(direction, admitted, reason, member, booking)
+
+
+def scan_batch(actor, scans: list, *, now: datetime | None = None) -> list[dict]:
+    """Scans queued offline by the door scanner, each judged like a single one at the time it was scanned
+    (a device clock ahead of the server's is not believed). A malformed item gets {"result": "error"} in
+    its place, so one bad item cannot block the queue."""
+    ensure(actor, "datalab.staff", get_lab())
+    now = now or utcnow()
+    results = []
+    for item in scans:
+        try:
+            parsed = parse_scan(item)
+            at = parsed.scanned_at if parsed.scanned_at and parsed.scanned_at <= now + CLOCK_SKEW else now
+            direction = parsed.point if parsed.point in ("in", "out") else "in"
+            try:
+                with db.session.begin_nested():
+                    results.append(scan(actor, parsed.code, direction, now=at, nonce=parsed.nonce))
+            except IntegrityError:  # the same nonce recorded at this instant by a parallel resend
+                results.append(_stored_answer(actor, parsed.nonce))
+        except ValidationError as error:
+            results.append({"result": "error", "attendee": None,
+                            "error": {"code": error.code, "message": error.message}})
+    return results

@@ -14,7 +14,7 @@ DOMAIN_LABELS = {
     "procedures": _l("Procedures"), "medication": _l("Medication"), "laboratory": _l("Laboratory results"),
     "radiology": _l("Radiology"),
 }
-ETHICS_LABELS = {"approved": _l("Approved"), "pending": _l("Applied for, pending"),
+ETHICS_LABELS = {"approved": _l("Approved"), "amending": _l("Amendment in progress"), "pending": _l("Applied for, pending"),
                  "not_required": _l("Not required")}
 STATUS_LABELS = {"draft": _l("Draft"), "under_review": _l("Under review"),
                  "changes_requested": _l("Changes requested"), "approved": _l("Approved"),
@@ -35,11 +35,12 @@ class ApplicationForm(FlaskForm):
     ethics_reference = StringField(_l("Ethics approval reference"), validators=[Optional(), Length(max=80)])
     preferred_dates = StringField(_l("Preferred dates"), validators=[Optional(), Length(max=300)])
     solution_id = SelectField(_l("Related solution"), coerce=int, validate_choice=False)
+    pilot_id = SelectField(_l("Related pilot"), coerce=int, validate_choice=False)
 
     def values(self) -> dict:
         return {name: self[name].data for name in ("title", "lay_summary", "purpose", "commercial_interest",
                                                    "data_domains", "ethics_status", "ethics_reference",
-                                                   "preferred_dates", "solution_id")}
+                                                   "preferred_dates", "solution_id", "pilot_id")}
 
 
 class TeamMemberForm(FlaskForm):

@@ -6,7 +6,9 @@ Invariants the database keeps (not the application):
 - a pass's quota of days: each booked day takes a numbered slot 1..quota (uq_datalab_pass_day_slot),
   so two bookings racing for the last day end with one winner;
 - one decision per committee per revision (uq_datalab_review), taken by a conditional UPDATE;
-- one review per lab staff member per output request.
+- one review per lab staff member per output request;
+- one door scan per scanner nonce (uq_datalab_door_scan_nonce): a resend is answered, not recorded twice.
+The lab's tables stay in this one module (just over 400 lines) because each refers to the others.
 """
 from __future__ import annotations
 
@@ -122,6 +124,7 @@ class LabApplicationStatus(str, enum.Enum):
     under_review = "under_review"
     changes_requested = "changes_requested"
     approved = "approved"
+    amending = "amending"  # an approved application being changed; its pass waits for the new revision
     rejected = "rejected"
     withdrawn = "withdrawn"
 
@@ -150,6 +153,7 @@ class LabApplication(db.Model):
     ethics_reference: Mapped[str] = mapped_column(sa.String(80), default="")
     preferred_dates: Mapped[str] = mapped_column(sa.String(300), default="")
     solution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solution.id", ondelete="SET NULL"))
+    pilot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pilot.id", ondelete="SET NULL"), index=True)
     prefilled_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_application.id",
                                                                         ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -163,6 +167,7 @@ class LabApplication(db.Model):
 
     company = relationship("Company")
     solution = relationship("Solution")
+    pilot = relationship("Pilot")
     team = relationship("TeamMember", back_populates="application", cascade="all, delete-orphan",
                         order_by="TeamMember.id", lazy="selectin")
     attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id",
@@ -341,6 +346,9 @@ class DoorScan(db.Model):
     team_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_team_member.id", ondelete="SET NULL"))
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_booking.id", ondelete="SET NULL"))
     scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    nonce: Mapped[str | None] = mapped_column(sa.String(80))  # from the scanner: a resend gets the first answer
+
+    __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),)
 
 
 class OutputStatus(str, enum.Enum):

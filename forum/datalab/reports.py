@@ -2,8 +2,6 @@
 and the public register of approved projects."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from datetime import datetime
 
@@ -16,6 +14,7 @@ from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from ..tabular import csv_bytes, xlsx_book_bytes, xlsx_bytes
 from .lab import SESSIONS, get_lab
 from .models import Booking, LabApplication, LabApplicationStatus
 from .review import turnaround
@@ -34,24 +33,26 @@ def audit_events(actor, *, action: str = "", application_id: int | None = None, 
     return db.session.scalars(stmt).all()
 
 
-def _cell(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+AUDIT_HEADER = ["when (HK)", "who", "what", "application", "details"]
 
 
-def audit_csv(events: list[AuditEvent], sentence) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["when (HK)", "who", "what", "application", "details"])
+def audit_rows(events: list[AuditEvent], sentence) -> list[list]:
+    """The audit trail as rows for the shared writer (forum/tabular.py guards the cells)."""
+    rows = [AUDIT_HEADER]
     for e in events:
-        who = e.actor.display_name if e.actor else "system"
-        writer.writerow([_cell(v) for v in (
-            e.at.astimezone(HK).strftime("%Y-%m-%d %H:%M:%S"), who, sentence(e),
-            e.object_id if e.object_type == "LabApplication" else "",
-            "; ".join(f"{k}={v}" for k, v in (e.changes or {}).items()))])
-    return out.getvalue()
+        rows.append([e.at.astimezone(HK).strftime("%Y-%m-%d %H:%M:%S"),
+                     e.actor.display_name if e.actor else "system", sentence(e),
+                     e.object_id if e.object_type == "LabApplication" else "",
+                     "; ".join(f"{k}={v}" for k, v in (e.changes or {}).items())])
+    return rows
+
+
+def audit_csv(events: list[AuditEvent], sentence) -> bytes:
+    return csv_bytes(audit_rows(events, sentence))
+
+
+def audit_xlsx(events: list[AuditEvent], sentence) -> bytes:
+    return xlsx_bytes(audit_rows(events, sentence), "audit")
 
 
 def usage_by_month() -> list[dict]:
@@ -136,27 +137,13 @@ def report_tables(data: dict) -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
-def report_csv(data: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for name, header, rows in report_tables(data):
-        writer.writerow([f"# {name}"])
-        writer.writerow(header)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-        writer.writerow([])
-    return out.getvalue()
+def report_csv(data: dict) -> bytes:
+    """Every table one after the other, each under a "# name" line."""
+    rows: list[list] = []
+    for name, header, table in report_tables(data):
+        rows += [[f"# {name}"], header, *[list(row) for row in table], []]
+    return csv_bytes(rows)
 
 
 def report_xlsx(data: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, header, rows in report_tables(data):
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_book_bytes([(name, [header, *table]) for name, header, table in report_tables(data)])

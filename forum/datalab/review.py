@@ -18,9 +18,10 @@ from ..extensions import db
 from ..permissions import ensure
 from ..text import clean
 from .applications import SECTIONS, Status, notify, today_hk
-from .lab import committees, get_lab, working_days_between
+from .lab import committees, get_lab, session_start, working_days_between
 from .models import (Booking, Committee, CommitteeMember, Conflict, Decision, LabApplication, Review)
 from .permissions import committee_ids_of, is_lab_staff
+from .seats import release, release_future_bookings
 
 TARGET_WORKING_DAYS = 14
 APPROVING = (Decision.approve, Decision.approve_with_conditions)
@@ -113,6 +114,7 @@ def _settle(application: LabApplication, now: datetime) -> None:
     if Decision.reject in decisions:
         application.status = Status.rejected
         application.decided_at = now
+        release_future_bookings(application, now, reason="amended")  # only an amended pass has any
         notify(application, "rejected", _notes(reviews))
     elif Decision.request_changes in decisions:
         if application.status == Status.changes_requested:
@@ -123,14 +125,26 @@ def _settle(application: LabApplication, now: datetime) -> None:
         lab = get_lab()
         application.status = Status.approved
         application.decided_at = now
-        application.pass_days = lab.pass_days
-        application.pass_from = today_hk(now)
-        application.pass_until = application.pass_from + timedelta(days=lab.window_days)
+        if application.pass_from is None:
+            application.pass_days = lab.pass_days
+            application.pass_from = today_hk(now)
+            application.pass_until = application.pass_from + timedelta(days=lab.window_days)
+        else:  # an approved amendment: the same window (a pass is never extended), only still-valid bookings
+            _keep_valid_bookings(application, now)
         notify(application, "approved", _notes(reviews))
     else:
         return
     db.session.flush()
     record(None, "datalab.status", application, changes={"status": application.status.value})
+
+
+def _keep_valid_bookings(application: LabApplication, now: datetime) -> None:
+    """After an amendment: a future booking of someone no longer on the team is released."""
+    team = {m.user_id for m in application.team}
+    for booking in db.session.scalars(sa.select(Booking).where(Booking.application_id == application.id,
+                                                               Booking.released_at.is_(None))).all():
+        if booking.user_id not in team and session_start(booking.day, booking.session) > now:
+            release(booking, now, "amended")
 
 
 def _notes(reviews: list[Review]) -> str:
@@ -146,7 +160,7 @@ class QueueRow:
 def queue(actor) -> list[QueueRow]:
     """Lab staff: every open application and whom it waits on."""
     ensure(actor, "datalab.staff", get_lab())
-    open_ = (Status.under_review, Status.changes_requested, Status.approved)
+    open_ = (Status.under_review, Status.changes_requested, Status.amending, Status.approved)
     apps = db.session.scalars(sa.select(LabApplication).where(LabApplication.status.in_(open_))
                               .order_by(LabApplication.submitted_at)).all()
     pending = {}
@@ -156,7 +170,7 @@ def queue(actor) -> list[QueueRow]:
     for app in apps:
         if app.status == Status.under_review:
             waiting = pending.get((app.id, app.revision), [])
-        elif app.status == Status.changes_requested:
+        elif app.status in (Status.changes_requested, Status.amending):
             waiting = [str(_l("the applicant (changes)"))]
         else:
             waiting = [m.user.display_name for m in app.team if m.undertaking_at is None]

@@ -52,7 +52,8 @@ def booking_open(application: LabApplication, today: date) -> str | None:
     if not application.undertaking_complete:
         return str(_l("Booking opens when every team member has accepted the data-use undertaking."))
     if application.pass_until and today > application.pass_until:
-        return str(_l("This pass expired on %(day)s.", day=application.pass_until.isoformat()))
+        return str(_l("This pass expired on %(day)s. A pass cannot be extended: further access needs a new "
+                      "application.", day=application.pass_until.isoformat()))
     return None
 
 

@@ -16,6 +16,7 @@ SENTENCES = {
     "datalab.attachment_added": _l("%(who)s attached %(file)s."),
     "datalab.submitted": _l("%(who)s submitted the application to both committees."),
     "datalab.resubmitted": _l("%(who)s sent revision %(revision)s back to the committees."),
+    "datalab.amendment_started": _l("%(who)s started an amendment of the approved application."),
     "datalab.withdrawn": _l("%(who)s withdrew the application."),
     "datalab.decision": _l("%(who)s recorded the decision of the %(committee)s: %(decision)s."),
     "datalab.status": _l("The application is now: %(status)s."),

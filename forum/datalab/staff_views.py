@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
@@ -15,7 +16,8 @@ from . import cli as _cli  # noqa: F401  (`flask datalab ...`, on the applicant 
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
                     LabSettingsForm, OutputReviewForm, WorkstationForm)
 from .sentences import sentence
-from .views import lab_now
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("datalab_staff", __name__, url_prefix="/datalab/staff")
 
@@ -49,7 +51,7 @@ def decide(review_id: int):
     if form.validate_on_submit():
         try:
             review.decide(current_user, item, form.decision.data, form.comments.data, form.section.data or "",
-                          now=lab_now())
+                          now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -124,7 +126,7 @@ def settings():
                               _("The workstation is added."))
     if done:
         return redirect(url_for("datalab_staff.settings"))
-    today = applications.today_hk(lab_now())
+    today = applications.today_hk(utcnow())
     closed = lab.closed_days(today, today.replace(year=today.year + 1))
     return render_template("datalab/settings.html", blackout=blackout, holidays=holidays, rules=rules,
                            station=station, closed=sorted(closed.values(), key=lambda d: d.day),
@@ -136,7 +138,7 @@ def settings():
 def publish(application_id: int):
     application = applications.get_application(current_user, application_id)
     commit_or_flash(lambda: reports.set_published(current_user, application, application.published_at is None,
-                                                      now=lab_now()),
+                                                      now=utcnow()),
                     _("The public register is updated."))
     return redirect(url_for("datalab.application", application_id=application_id))
 
@@ -145,8 +147,8 @@ def publish(application_id: int):
 @requires("datalab.staff")
 def no_shows():
     _staff()
-    found = bookings.mark_no_shows(current_user, now=lab_now())
-    waitlist.expire_holds(current_user, now=lab_now())
+    found = bookings.mark_no_shows(current_user, now=utcnow())
+    waitlist.expire_holds(current_user, now=utcnow())
     db.session.commit()
     flash(_("%(n)d no-shows recorded.", n=len(found)), "info")
     return redirect(url_for("datalab_staff.queue"))
@@ -160,7 +162,7 @@ def output(request_id: int):
     form = OutputReviewForm()
     if form.validate_on_submit():
         try:
-            outputs.review_output(current_user, item, form.verdict.data, form.comments.data, now=lab_now())
+            outputs.review_output(current_user, item, form.verdict.data, form.comments.data, now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -180,6 +182,9 @@ def audit():
     if request.args.get("format") == "csv":
         return Response(reports.audit_csv(events, sentence), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="datalab-audit.csv"'})
+    if request.args.get("format") == "xlsx":
+        return Response(reports.audit_xlsx(events, sentence), mimetype=XLSX,
+                        headers={"Content-Disposition": 'attachment; filename="datalab-audit.xlsx"'})
     from .sentences import SENTENCES
 
     return render_template("datalab/audit.html", events=events, sentence=sentence, actions=sorted(SENTENCES),
@@ -195,8 +200,7 @@ def report():
         return Response(reports.report_csv(data), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="datalab-report.csv"'})
     if wanted == "xlsx":
-        return Response(reports.report_xlsx(data),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Response(reports.report_xlsx(data), mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="datalab-report.xlsx"'})
     return render_template("datalab/reports.html", data=data, status_labels=STATUS_LABELS,
                            target=review.TARGET_WORKING_DAYS)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -29,14 +29,6 @@ bp = Blueprint("datalab", __name__, url_prefix="/datalab")
 nav_link("datalab.index", _l("Data lab"), "datalab.view", 60)
 
 
-
-def lab_now():
-    """The time the lab's rules are judged at. A test may set config DATALAB_CLOCK (a callable) to move
-    "today" in a browser journey; it is honoured only in a TESTING app."""
-    clock = current_app.config.get("DATALAB_CLOCK") if current_app.testing else None
-    return clock() if clock else utcnow()
-
-
 def _render(template: str, **context):
     return render_template(template, labels=LABELS, sentence=sentence, **context)
 
@@ -60,9 +52,11 @@ def _application_form(application=None) -> ApplicationForm:
     solutions = db.session.scalars(db.select(Solution).where(Solution.company_id == current_user.company_id)).all() \
         if current_user.company_id else []
     form.solution_id.choices = [(0, "—")] + [(s.id, s.title_en or s.title_zh) for s in solutions]
+    form.pilot_id.choices = [(0, "—")] + [(p.id, p.title) for p in applications.pilots_of(current_user.company_id)]
     if application is not None and request.method == "GET":
         form.ethics_status.data = application.ethics_status.value
         form.solution_id.data = application.solution_id or 0
+        form.pilot_id.data = application.pilot_id or 0
     return form
 
 
@@ -105,7 +99,7 @@ def edit_application(application_id: int):
 @requires("datalab.view")
 def application(application_id: int):
     application = _application(application_id)
-    today = applications.today_hk(lab_now())
+    today = applications.today_hk(utcnow())
     return _render("datalab/application.html", application=application, history=applications.history(application),
                    reviews=review.reviews_of(application), differences=applications.differences(application),
                    profiles=applications.profiles_for(application), team_form=TeamMemberForm(),
@@ -113,6 +107,7 @@ def application(application_id: int):
                    days_left=bookings.days_left(application), live=bookings.live_bookings(application),
                    outputs=outputs.requests_of(application), sections=applications.SECTIONS,
                    own=can(current_user, "datalab.apply", application),
+                   expired=bool(application.pass_until and today > application.pass_until),
                    member=next((m for m in application.team if m.user_id == current_user.id), None))
 
 
@@ -160,7 +155,7 @@ def add_attachment(application_id: int):
 def submit(application_id: int):
     application = _application(application_id)
     try:
-        applications.submit(current_user, application, now=lab_now())
+        applications.submit(current_user, application, now=utcnow())
     except DomainError as error:
         db.session.rollback()
         flash(" ".join([error.message] + [str(m) for m in error.fields.values()]), "error")
@@ -170,11 +165,19 @@ def submit(application_id: int):
     return redirect(url_for("datalab.application", application_id=application_id))
 
 
+@bp.route("/applications/<int:application_id>/amend", methods=["POST"])
+@requires("datalab.apply")
+def amend(application_id: int):
+    application = _application(application_id)
+    return _post(application_id, lambda: applications.start_amendment(current_user, application, now=utcnow()),
+                 _("Change the application, then send it: both committees review the amendment."))
+
+
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 @requires("datalab.apply")
 def withdraw(application_id: int):
     application = _application(application_id)
-    return _post(application_id, lambda: applications.withdraw(current_user, application, now=lab_now()),
+    return _post(application_id, lambda: applications.withdraw(current_user, application, now=utcnow()),
                  _("The application is withdrawn."))
 
 
@@ -193,7 +196,7 @@ def copy(application_id: int):
 def undertaking(application_id: int):
     application = _application(application_id)
     return _post(application_id,
-                 lambda: applications.accept_undertaking(current_user, application, now=lab_now()),
+                 lambda: applications.accept_undertaking(current_user, application, now=utcnow()),
                  _("Thank you: your undertaking is recorded."))
 
 
@@ -236,10 +239,10 @@ def book(application_id: int):
         try:
             if wait:
                 waitlist.join(current_user, application, form.member.data, form.day.data, form.session.data,
-                              now=lab_now())
+                              now=utcnow())
             else:
                 bookings.book(current_user, application, form.member.data, form.workstation.data, form.day.data,
-                              form.session.data, now=lab_now())
+                              form.session.data, now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -247,7 +250,7 @@ def book(application_id: int):
             db.session.commit()
             flash(_("On the waiting list: a released seat is held for you.") if wait else _("Booked."), "success")
             return redirect(url_for("datalab.book", application_id=application.id))
-    today = applications.today_hk(lab_now())
+    today = applications.today_hk(utcnow())
     start = max(today, application.pass_from or today)
     grid = bookings.seat_grid(start, start + timedelta(days=20))
     return _render("datalab/book.html", application=application, form=form, grid=grid,
@@ -259,7 +262,7 @@ def book(application_id: int):
 @requires("datalab.book")
 def confirm_booking(booking_id: int):
     booking = bookings.get_booking(booking_id)
-    commit_or_flash(lambda: waitlist.confirm(current_user, booking, now=lab_now()), _("The seat is yours."))
+    commit_or_flash(lambda: waitlist.confirm(current_user, booking, now=utcnow()), _("The seat is yours."))
     return redirect(url_for("datalab.book", application_id=booking.application_id))
 
 
@@ -267,7 +270,7 @@ def confirm_booking(booking_id: int):
 @requires("datalab.book")
 def cancel_booking(booking_id: int):
     booking = bookings.get_booking(booking_id)
-    commit_or_flash(lambda: bookings.cancel(current_user, booking, now=lab_now()),
+    commit_or_flash(lambda: bookings.cancel(current_user, booking, now=utcnow()),
                     _("The booking is cancelled; the seat is free."))
     return redirect(url_for("datalab.book", application_id=booking.application_id))
 
@@ -308,7 +311,7 @@ def request_output(application_id: int):
     if form.validate_on_submit():
         files = [(f.read(), f.filename) for f in (form.files.data or []) if getattr(f, "filename", "")]
         try:
-            outputs.create_request(current_user, application, form.description.data, files, now=lab_now())
+            outputs.create_request(current_user, application, form.description.data, files, now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

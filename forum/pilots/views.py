@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from ..datalab.applications import cited_by_pilot
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..forms_util import show_domain_error
@@ -135,6 +136,7 @@ def _page(pilot, **forms):
                                           for ps in pilot.sites},
                            history=timeline(pilot.id), before=before, allowed=stages.allowed_from(pilot.stage),
                            can_move=any(stages.allowed_from(s) for s in [pilot.stage] + [p.stage for p in pilot.sites]),
+                           lab_projects=cited_by_pilot(pilot.id),
                            status=forms.get("status", 200)), forms.get("status", 200)
 
 

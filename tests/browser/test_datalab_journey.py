@@ -1,18 +1,20 @@
 """The data lab from application to released output, in Chromium against an in-process server.
 
-The server runs this test's own app with a test-only clock (config DATALAB_CLOCK, honoured only when
-TESTING), so the journey can stand on "the day before" and then on "day one" at the lab door.
+The app has no test clock: the journey books the first five open days after the real today, so the
+lab door refuses the pass today ("the day before"); day one's admission is the same door service called
+with that day's session time, and the browser then finds it in the audit trail.
 """
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
 
-from forum.datalab import lab
-from forum.db import HK
+from forum.accounts.models import User
+from forum.datalab import door, lab
+from forum.datalab.applications import today_hk
 from forum.extensions import db
 from tests.browser.conftest import shot
 from tests.conftest import make_test_app
@@ -20,15 +22,16 @@ from tests.factories import PASSWORD, CompanyFactory, UserFactory
 from tests.helpers import decode_qr
 
 pytestmark = pytest.mark.committed
-CLOCK = {"now": datetime(2026, 11, 30, 9, 0, tzinfo=HK)}  # a Monday
-DAYS = ["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07"]
+
+
+def day_label(day) -> str:
+    return day.strftime("%-d %b")
 
 
 @pytest.fixture
 def lab_server(app, committed, database_url, tmp_path):
-    """The app on a free port in a thread, with the clock, seeded with the lab's people."""
-    server_app = make_test_app(database_url, tmp_path, DATALAB_CLOCK=lambda: CLOCK["now"],
-                               WTF_CSRF_ENABLED=True, BASE_URL="http://127.0.0.1")
+    """The app on a free port in a thread, seeded with the lab's people."""
+    server_app = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, BASE_URL="http://127.0.0.1")
     people = {}
     with server_app.app_context():
         from forum.cli import SystemActor
@@ -48,12 +51,14 @@ def lab_server(app, committed, database_url, tmp_path):
         lab.add_committee_member(system, ethics, people["ethics"], chair=True)
         lab.add_committee_member(system, governance, people["governance"], chair=True)
         emails = {k: u.email for k, u in people.items()}
+        today = today_hk()
+        days = lab.open_days(today + timedelta(days=1), today + timedelta(days=40))[:5]
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", emails
+    yield f"http://127.0.0.1:{server.server_port}", emails, server_app, today, days
     server.shutdown()
     thread.join(timeout=10)
     with server_app.app_context():
@@ -77,7 +82,7 @@ def open_review(page, url):
 
 
 def test_from_application_to_released_output(lab_server, page):
-    url, who = lab_server
+    url, who, server_app, today, days = lab_server
     # 1. The park company applies.
     sign_in(page, url, who["applicant"])
     page.goto(url + "/datalab/applications/new")
@@ -96,7 +101,6 @@ def test_from_application_to_released_output(lab_server, page):
     application_url = page.url
 
     # 2. The ethics committee asks for a change; governance approves revision 1.
-    CLOCK["now"] = datetime(2026, 11, 30, 11, 0, tzinfo=HK)
     sign_in(page, url, who["ethics"])
     open_review(page, url)
     page.select_option("select[name=decision]", "request_changes")
@@ -137,10 +141,10 @@ def test_from_application_to_released_output(lab_server, page):
     # 6. Five sessions booked; the days left are always shown.
     page.click("#book-link")
     assert "5 of 5 session-days left" in page.inner_text("#days-left")
-    for n, day in enumerate(DAYS):
+    for n, day in enumerate(days):
         page.select_option("select[name=member]", label="Colin Colleague")
         page.select_option("select[name=workstation]", label="WS01")
-        page.fill("input[name=day]", day)
+        page.fill("input[name=day]", day.isoformat())
         page.select_option("select[name=session]", "am")
         page.click("#booking-form button[type=submit]")
         assert f"{4 - n} of 5 session-days left" in page.inner_text("#days-left")
@@ -158,15 +162,33 @@ def test_from_application_to_released_output(lab_server, page):
     page.fill("#manual-code", code)
     page.click("#manual button[type=submit]")
     page.wait_for_selector("#result[data-result=refused]")
-    assert "Booked from 1 Dec; today is 30 Nov." in page.inner_text("#result-note")
+    refusal = f"Booked from {day_label(days[0])}; today is {day_label(today)}."
+    assert refusal in page.inner_text("#result-note")
     assert "Colin Colleague" in page.inner_text("#result-name")
     shot(page, "datalab-door-refused")
-    CLOCK["now"] = datetime(2026, 12, 1, 9, 25, tzinfo=HK)
+    # The network drops: the scan waits on this device and is judged when it comes back.
+    page.context.set_offline(True)
     page.fill("#manual-code", code)
     page.click("#manual button[type=submit]")
-    page.wait_for_selector("#result[data-result=ok]")
-    assert "Welcome" in page.inner_text("#result-word")
-    shot(page, "datalab-door-welcome")
+    page.wait_for_selector("#result[data-result=queued]")
+    assert page.get_attribute("#queue", "data-count") == "1"
+    shot(page, "datalab-door-offline")
+    page.context.set_offline(False)
+    page.wait_for_selector("#queue[data-count='0']", state="attached", timeout=15000)
+    assert page.locator("#log li[data-result=refused]").count() == 2
+    page.wait_for_timeout(3500)  # later send rounds add nothing: the queued scan was recorded once
+    with server_app.app_context():
+        from forum.datalab.models import DoorScan
+
+        assert db.session.scalar(db.select(db.func.count()).select_from(DoorScan)) == 2
+        db.session.remove()
+    # Day one, at the start of the morning session: the same door service the scanner calls.
+    with server_app.app_context():
+        staff = db.session.scalar(db.select(User).where(User.email == who["staff"]))
+        answer = door.scan(staff, code, "in", now=lab.session_start(days[0], "am") - timedelta(minutes=5))
+        db.session.commit()
+        db.session.remove()
+    assert answer["result"] == "ok" and answer["seat"] == "WS01"
 
     # 8. An output request is released after two reviews and downloaded by the company.
     sign_in(page, url, who["applicant"])
@@ -202,7 +224,7 @@ def test_from_application_to_released_output(lab_server, page):
                  "Gus Governance recorded the decision of the Data Governance Committee: Approve",
                  "Colin Colleague accepted the data-use undertaking",
                  "Ada Applicant booked WS01 for Colin Colleague",
-                 "Sam Staff refused entry at the lab door: Booked from 1 Dec; today is 30 Nov.",
+                 f"Sam Staff refused entry at the lab door: {refusal}",
                  "Sam Staff let Colin Colleague in at the lab door (WS01)",
                  "Ada Applicant asked to release falls.csv",
                  "Tess Staff reviewed output request", ": Release.", "is released"):

@@ -210,8 +210,55 @@ def test_exports_keep_formula_like_text_as_text(datalab):
 
     data = reports.summary(datalab.staff)
     data["organisations"] = [("=1+1", 1), ("@SUM(A1)", 2), ("Plain Co", 3)]
-    text = reports.report_csv(data)
+    raw = reports.report_csv(data)
+    assert raw.startswith("\ufeff".encode())  # the shared writer's BOM: Excel reads the Chinese right
+    text = raw.decode("utf-8-sig")
     assert "'=1+1,1" in text and "'@SUM(A1),2" in text and "\nPlain Co,3" in text
     book = load_workbook(io.BytesIO(reports.report_xlsx(data)))
-    assert [book["organisations"][f"A{n}"].value for n in (2, 3, 4)] == ["'=1+1", "'@SUM(A1)", "Plain Co"]
+    # The shared writer keeps the text as typed, stored as text: never a formula.
+    assert [book["organisations"][f"A{n}"].value for n in (2, 3, 4)] == ["=1+1", "@SUM(A1)", "Plain Co"]
     assert book["organisations"]["A2"].data_type == "s"
+    assert book.sheetnames == ["usage", "applications", "turnaround", "no_shows", "organisations"]
+
+
+def test_audit_exports_go_through_the_shared_writer(client, datalab, company):
+    import io
+
+    from openpyxl import load_workbook
+
+    _company, applicant, _colleague = company
+    applications.create_draft(applicant, dict(VALUES, title="=HYPERLINK(\"http://x\")"))
+    db.session.flush()
+    sign_in(client, datalab.staff)
+    csv_response = client.get("/datalab/staff/audit?format=csv")
+    assert csv_response.data.startswith("\ufeff".encode())
+    assert "started the application" in csv_response.get_data(as_text=True)
+    xlsx = client.get("/datalab/staff/audit?format=xlsx")
+    assert xlsx.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["when (HK)", "who", "what"]
+    assert any("started the application" in (row[2] or "") for row in rows[1:])
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_a_test_clock_in_the_config_is_not_honoured(app, client, datalab, company, approved):
+    """Production code has no test hooks: the lab judges the door at the server's clock, whatever the config."""
+    from datetime import datetime, timedelta, timezone
+
+    from forum.datalab import bookings, door
+    from forum.datalab.models import DoorScan
+    from forum.db import HK
+    from tests.datalab.conftest import APPROVAL_DAY, day
+
+    _company, applicant, colleague = company
+    bookings.book(applicant, approved, colleague.id, datalab.stations[0].id, day(3), "am", now=APPROVAL_DAY)
+    member = next(m for m in approved.team if m.user_id == colleague.id)
+    code = door.pass_code(member)
+    db.session.flush()
+    app.config["DATALAB_CLOCK"] = lambda: datetime(2026, 12, 3, 9, 20, tzinfo=HK)
+    sign_in(client, datalab.staff)
+    client.post("/api/v1/datalab/door", json={"code": code, "point": "in"})
+    scan = db.session.scalars(db.select(DoorScan).order_by(DoorScan.id.desc())).first()
+    at = scan.at if scan.at.tzinfo else scan.at.replace(tzinfo=timezone.utc)
+    assert abs(at - datetime.now(timezone.utc)) < timedelta(minutes=5)
