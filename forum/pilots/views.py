@@ -17,6 +17,7 @@ from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..sites.services import get_site
 from . import followups, queries, services, stages
+from . import from_bookmark as from_bookmark_
 from .cli import register_cli
 from .forms import AddSiteForm, ChampionForm, CommentForm, EditForm, MoveForm, PilotForm, SiteOutcomeForm
 from .models import Stage
@@ -118,6 +119,31 @@ def create():
     return render_template("pilots/form.html", form=form)
 
 
+@bp.route("/from-bookmark/<int:bookmark_id>", methods=["GET", "POST"])
+@requires("pilot.propose_from_bookmark")
+def from_bookmark(bookmark_id: int):
+    """The pilot form prefilled from a bookmark; the pilot keeps a link back to it."""
+    bookmark = from_bookmark_.get_bookmark(current_user, bookmark_id)
+    form = _pilot_form(PilotForm(data=from_bookmark_.prefill(bookmark) if request.method == "GET" else None))
+    del form.forums  # the bookmark's forum
+    if not can(current_user, "pilot.edit"):  # an HA owner proposes their own bookmark's solution, as sponsor
+        for name in ("company_id", "solution_id", "sponsor_user_id"):
+            delattr(form, name)
+    if form.validate_on_submit():
+        try:
+            values = {name: form[name].data for name in form.FIELDS + ("company_id", "solution_id", "sites")
+                      if name in form}
+            pilot = from_bookmark_.propose(current_user, bookmark, values)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The pilot is proposed."), "success")
+            return redirect(url_for("pilots.show", pilot_id=pilot.id))
+    return render_template("pilots/form.html", form=form, bookmark=bookmark)
+
+
 def _page(pilot, **forms):
     move = forms.get("move") or MoveForm(formdata=None, version=pilot.version)
     move.site.choices = [("", _("The whole pilot"))] + [(str(s.site_id), name_of(s.site)) for s in pilot.sites]
@@ -133,7 +159,8 @@ def _page(pilot, **forms):
                            edit=edit, comment=forms.get("comment") or CommentForm(formdata=None),
                            outcome_forms={ps.id: SiteOutcomeForm(formdata=None, obj=ps, version=pilot.version)
                                           for ps in pilot.sites},
-                           history=timeline(pilot.id), before=before, allowed=stages.allowed_from(pilot.stage),
+                           history=timeline(pilot.id), before=before,
+                           origin_bookmarks=from_bookmark_.origin_bookmarks(pilot), allowed=stages.allowed_from(pilot.stage),
                            can_move=any(stages.allowed_from(s) for s in [pilot.stage] + [p.stage for p in pilot.sites]),
                            status=forms.get("status", 200)), forms.get("status", 200)
 
