@@ -216,7 +216,7 @@ def add_comment(actor, pilot: Pilot, body: str) -> PilotComment:
 def get_pilot(actor, pilot_id: int) -> Pilot:
     pilot = db.session.scalar(sa.select(Pilot).where(Pilot.id == pilot_id).options(
         selectinload(Pilot.sites).selectinload(PilotSite.champions), selectinload(Pilot.forums),
-        selectinload(Pilot.origins)))
+        selectinload(Pilot.origins), selectinload(Pilot.documents)))
     if pilot is None:
         raise NotFound(_l("No such pilot."))
     ensure(actor, "pilot.view", pilot)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,10 +16,11 @@ from ..i18n import both_names, name_of
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..sites.services import get_site
-from . import followups, queries, services, stages
+from . import documents, followups, queries, services, stages
 from . import from_bookmark as from_bookmark_
 from .cli import register_cli
-from .forms import AddSiteForm, ChampionForm, CommentForm, EditForm, MoveForm, PilotForm, SiteOutcomeForm
+from .forms import (AddSiteForm, ChampionForm, CommentForm, DocumentForm, EditForm, MoveForm, PilotForm,
+                    SiteOutcomeForm)
 from .models import Stage
 from .timeline import ORIGIN_LABELS, timeline
 
@@ -160,7 +161,9 @@ def _page(pilot, **forms):
                            outcome_forms={ps.id: SiteOutcomeForm(formdata=None, obj=ps, version=pilot.version)
                                           for ps in pilot.sites},
                            history=timeline(pilot.id), before=before,
-                           origin_bookmarks=from_bookmark_.origin_bookmarks(pilot), allowed=stages.allowed_from(pilot.stage),
+                           origin_bookmarks=from_bookmark_.origin_bookmarks(pilot),
+                           document=forms.get("document") or DocumentForm(formdata=None),
+                           document_kinds=documents.KINDS, allowed=stages.allowed_from(pilot.stage),
                            can_move=any(stages.allowed_from(s) for s in [pilot.stage] + [p.stage for p in pilot.sites]),
                            status=forms.get("status", 200)), forms.get("status", 200)
 
@@ -271,6 +274,27 @@ def comment(pilot_id: int):
     form = CommentForm()
     return _attempt(pilot, form, "comment", lambda: services.add_comment(current_user, pilot, form.body.data),
                     _("The comment is added."))
+
+
+@bp.route("/<int:pilot_id>/documents", methods=["POST"])
+@requires("pilot.edit")
+def add_document(pilot_id: int):
+    pilot = services.get_pilot(current_user, pilot_id)
+    form = DocumentForm()
+    upload = form.file.data
+    return _attempt(pilot, form, "document", lambda: documents.add_document(
+        current_user, pilot, form.kind.data, upload.read(), upload.filename or ""), _("The document is added."))
+
+
+@bp.route("/<int:pilot_id>/documents/<int:document_id>")
+@requires("pilot.view")
+def document(pilot_id: int, document_id: int):
+    found, data = documents.document(services.get_pilot(current_user, pilot_id), document_id)
+    from ..exhibitors.uploads import download_name
+
+    return Response(data, mimetype=found.file.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{download_name(found.file)}"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
 @bp.route("/sites/<int:site_id>")
