@@ -106,10 +106,15 @@ def create():
         form.company_id.data = request.args.get("company") or form.company_id.data
         if request.args.get("forum"):
             form.forums.data = [request.args["forum"]]
+    origin = "company_page" if request.args.get("from") == "company" else "forum"
+    return _propose(form, lambda: services.create_pilot(current_user, form.values(), origin_kind=origin))
+
+
+def _propose(form, action, **page):
+    """Validate the pilot form, run the proposing service, commit and open the pilot; else the form again."""
     if form.validate_on_submit():
-        origin = "company_page" if request.args.get("from") == "company" else "forum"
         try:
-            pilot = services.create_pilot(current_user, form.values(), origin_kind=origin)
+            pilot = action()
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -117,7 +122,7 @@ def create():
             db.session.commit()
             flash(_("The pilot is proposed."), "success")
             return redirect(url_for("pilots.show", pilot_id=pilot.id))
-    return render_template("pilots/form.html", form=form)
+    return render_template("pilots/form.html", form=form, **page)
 
 
 @bp.route("/from-bookmark/<int:bookmark_id>", methods=["GET", "POST"])
@@ -130,19 +135,9 @@ def from_bookmark(bookmark_id: int):
     if not can(current_user, "pilot.edit"):  # an HA owner proposes their own bookmark's solution, as sponsor
         for name in ("company_id", "solution_id", "sponsor_user_id"):
             delattr(form, name)
-    if form.validate_on_submit():
-        try:
-            values = {name: form[name].data for name in form.FIELDS + ("company_id", "solution_id", "sites")
-                      if name in form}
-            pilot = from_bookmark_.propose(current_user, bookmark, values)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The pilot is proposed."), "success")
-            return redirect(url_for("pilots.show", pilot_id=pilot.id))
-    return render_template("pilots/form.html", form=form, bookmark=bookmark)
+    names = [name for name in form.FIELDS + ("company_id", "solution_id", "sites") if name in form]
+    return _propose(form, lambda: from_bookmark_.propose(current_user, bookmark, {n: form[n].data for n in names}),
+                    bookmark=bookmark)
 
 
 def _page(pilot, **forms):
