@@ -44,7 +44,8 @@ def prefill(bookmark: Bookmark) -> dict:
     return {"company_id": str(bookmark.company_id), "solution_id": str(bookmark.solution_id or ""),
             "sites": [str(bookmark.site_id)] if bookmark.site_id else [], "forums": [str(bookmark.forum_id)],
             "sponsor_user_id": str(owner.id), "sponsor_name": owner.display_name,
-            "title": bookmark.solution.title_en if bookmark.solution else "", "notes": bookmark.note or ""}
+            "title": (bookmark.solution.title_en or bookmark.solution.title_zh) if bookmark.solution
+            else bookmark.company.display_name, "notes": bookmark.note or ""}
 
 
 def propose(actor, bookmark: Bookmark, data: dict) -> Pilot:

@@ -61,6 +61,7 @@ def test_only_those_who_see_the_pilot_get_its_documents(client, login_as, make_p
     assert client.get(url).status_code in (403, 404)
     login_as("ha_staff")  # not the sponsor, not at the pilot's sites
     assert client.get(url).status_code in (403, 404)
+    assert client.get(f"/exhibitors/files/{doc.file_id}").status_code == 404  # nor through the company's files
     other = make_pilot(UserFactory(role="partnership"), n_sites=1)
     login_as("partnership")
     assert client.get(f"/pilots/{other.id}/documents/{doc.id}").status_code == 404  # not that pilot's document
