@@ -108,3 +108,6 @@ def register_blueprints(app: Flask) -> None:
     from .matchmaking import init_app as init_matchmaking
 
     init_matchmaking(app)
+    from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
+
+    init_pilots_from_bookmarks(app)

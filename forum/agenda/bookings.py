@@ -97,6 +97,23 @@ def booth_slots(forum) -> list[BoothDemoSlot]:
         .order_by(BoothDemoSlot.starts_at, BoothDemoSlot.id)))
 
 
+def slots_of(application: Application) -> list[BoothDemoSlot]:
+    """One exhibitor's booth demos that have not ended, for its own page."""
+    return list(db.session.scalars(
+        sa.select(BoothDemoSlot).where(BoothDemoSlot.application_id == application.id,
+                                       BoothDemoSlot.ends_at > utcnow())
+        .order_by(BoothDemoSlot.starts_at, BoothDemoSlot.id)))
+
+
+def my_bookings_of(user, slot_ids) -> dict[int, int]:
+    """{slot_id: booking_id} of the user's live bookings among these slots, in one query."""
+    ids = list(slot_ids)
+    if not ids or not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(db.session.execute(sa.select(BoothBooking.slot_id, BoothBooking.id).where(
+        BoothBooking.user_id == user.id, BoothBooking.cancelled_at.is_(None), BoothBooking.slot_id.in_(ids))).all())
+
+
 def my_bookings(user, forum) -> list[BoothBooking]:
     return list(db.session.scalars(
         sa.select(BoothBooking).join(BoothDemoSlot).where(

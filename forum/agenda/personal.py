@@ -12,7 +12,7 @@ from ..db import HK
 from ..errors import NotFound
 from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
-from ..forms_util import commit_or_flash
+from ..forms_util import commit_or_flash, safe_next
 from ..forums.services import get_forum
 from ..nav import nav_link
 from ..permissions import can, public, requires
@@ -67,7 +67,7 @@ def book(forum, slot_id):
     slot = bookings.get_slot(target, slot_id)
     commit_or_flash(lambda: bookings.book(current_user, slot), _("Booked. It is in your agenda."))
     return redirect(request.form.get("next") == "mine" and url_for("agenda_personal.my_agenda", forum=target.slug)
-                    or url_for("agenda_personal.booth_demos", forum=target.slug))
+                    or safe_next(request.form.get("next"), url_for("agenda_personal.booth_demos", forum=target.slug)))
 
 
 @bp.route("/forums/<forum>/booth-demos/bookings/<int:booking_id>/cancel", methods=["POST"])
@@ -78,7 +78,14 @@ def cancel_booking(forum, booking_id):
     if booking is None or booking.slot.forum_id != target.id:
         raise NotFound()
     commit_or_flash(lambda: bookings.cancel_booking(current_user, booking), _("Booking cancelled."))
-    return redirect(url_for("agenda_personal.my_agenda", forum=target.slug))
+    return redirect(safe_next(request.form.get("next"), url_for("agenda_personal.my_agenda", forum=target.slug)))
+
+
+@bp.app_template_global()
+def booth_demos_of(application):
+    """For the exhibitor's page: (its booth demos not yet over, {slot_id: the reader's booking id}, may book)."""
+    slots = bookings.slots_of(application)
+    return slots, bookings.my_bookings_of(current_user, [s.id for s in slots]), can(current_user, "agenda.book")
 
 
 @bp.route("/forums/<forum>/agenda/sessions/<int:session_id>/star", methods=["POST"])

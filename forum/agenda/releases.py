@@ -27,6 +27,7 @@ def snapshot(session: AgendaSession) -> dict:
         "exhibitor": ({"id": app.company_id, "name_en": app.company.name_en, "name_zh": app.company.name_zh}
                       if app is not None else None),
         "speakers": [{"name": s.display_name, "user_id": s.user_id, "email": s.guest_email} for s in session.speakers],
+        "solution_id": session.solution_id,  # a live demo's solution: its bookmark button
     }
 
 

@@ -1,32 +1,22 @@
 """The badge's lead code: what exhibitors scan at their booth, apart from the door ticket.
 
-Built like a ticket code (see tickets.py) with its own prefix and HMAC label: "HKL1" +
-base32(key || tag), `key` 10 random bytes on the attendee row, `tag` the first 10 bytes of
-HMAC-SHA256(SECRET_KEY, "lead:" + key). It carries nothing personal, cannot open the door (the
-door checks the "ticket:" label) and a ticket code is not a lead code either.
+Built like a ticket code (forum/signed_codes.py) with its own prefix and signing key: "HKL1" +
+a body signed with the derived "lead-code" key, `key` 10 random bytes on the attendee row. It
+carries nothing personal, cannot open the door (the door checks another key and the "ticket:"
+label) and a ticket code is not a lead code either.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import secrets
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..keys import key_for
+from ..signed_codes import KEY_BYTES, clean, read, sign
 from .models import Attendee, AttendeeKind, AttendeeStatus
 
 PREFIX = "HKL1"
-KEY_BYTES = 10
-TAG_BYTES = 10
-CODE_LENGTH = len(PREFIX) + 32
-
-
-def _tag(key: bytes) -> bytes:
-    return hmac.new(key_for("lead-code"), key, hashlib.sha256).digest()[:TAG_BYTES]
 
 
 def lead_code_for(attendee: Attendee) -> str:
@@ -34,22 +24,13 @@ def lead_code_for(attendee: Attendee) -> str:
     if attendee.lead_key is None:
         attendee.lead_key = secrets.token_bytes(KEY_BYTES)
         db.session.flush()
-    return PREFIX + base64.b32encode(attendee.lead_key + _tag(attendee.lead_key)).decode("ascii")
+    return sign(PREFIX, attendee.lead_key, key_for("lead-code"))
 
 
 def parse_lead_code(text: str | None) -> bytes | None:
     """The key inside a well-formed, correctly signed lead code; None for anything else."""
-    if not isinstance(text, str):
-        return None
-    text = text.strip().upper()
-    if len(text) != CODE_LENGTH or not text.startswith(PREFIX):
-        return None
-    try:
-        raw = base64.b32decode(text[len(PREFIX):])
-    except (binascii.Error, ValueError):
-        return None
-    key, tag = raw[:KEY_BYTES], raw[KEY_BYTES:]
-    return key if hmac.compare_digest(tag, _tag(key)) else None
+    text = clean(text)
+    return read(text, PREFIX, key_for("lead-code")) if text else None
 
 
 def ensure_lead_keys(forum) -> int:

@@ -1,16 +1,11 @@
 """Lab passes and the lab door: one scan() judges every entry and exit, and says why it refuses.
 
-A pass code is "HKD1" + base32(key || tag), like a forum ticket (forum/attendees/tickets.py) but
-signed for the lab: `key` is 10 random bytes on the TeamMember row, `tag` the first 10 bytes of
-HMAC-SHA256(SECRET_KEY, "datalab:" + key). Nothing personal is in it, and a forged code fails
-before any lookup.
+A pass code is "HKD1" + a signed body (forum/signed_codes.py), like a forum ticket but signed with
+the derived "datalab-pass" key: `key` is 10 random bytes on the TeamMember row. Nothing personal
+is in it, and a forged code fails before any lookup.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import secrets
 from datetime import datetime, timedelta
 
@@ -25,19 +20,15 @@ from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
 from ..keys import key_for
+from ..signed_codes import BODY_LENGTH, KEY_BYTES, clean, read, sign
 from ..permissions import ensure
 from .applications import Status, today_hk
 from .lab import SESSIONS, get_lab, session_end, session_start
 from .models import Booking, DoorScan, LabApplication, TeamMember
 
 PREFIX = "HKD1"
-KEY_BYTES = TAG_BYTES = 10
-CODE_LENGTH = len(PREFIX) + 32
+CODE_LENGTH = len(PREFIX) + BODY_LENGTH
 EARLY = timedelta(minutes=15)  # members may come in this long before their session starts
-
-
-def _tag(key: bytes) -> bytes:
-    return hmac.new(key_for("datalab-pass"), key, hashlib.sha256).digest()[:TAG_BYTES]
 
 
 def pass_code(member: TeamMember) -> str:
@@ -45,21 +36,12 @@ def pass_code(member: TeamMember) -> str:
     if member.pass_key is None:
         member.pass_key = secrets.token_bytes(KEY_BYTES)
         db.session.flush()
-    return PREFIX + base64.b32encode(member.pass_key + _tag(member.pass_key)).decode("ascii")
+    return sign(PREFIX, member.pass_key, key_for("datalab-pass"))
 
 
 def parse_code(text) -> bytes | None:
-    if not isinstance(text, str):
-        return None
-    text = text.strip().upper()
-    if len(text) != CODE_LENGTH or not text.startswith(PREFIX):
-        return None
-    try:
-        raw = base64.b32decode(text[len(PREFIX):])
-    except (binascii.Error, ValueError):
-        return None
-    key, tag = raw[:KEY_BYTES], raw[KEY_BYTES:]
-    return key if hmac.compare_digest(tag, _tag(key)) else None
+    text = clean(text)
+    return read(text, PREFIX, key_for("datalab-pass")) if text else None
 
 
 def _hm(value: datetime) -> str:

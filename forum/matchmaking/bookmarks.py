@@ -212,6 +212,18 @@ def bookmarkers_of(company_id: int, forum: Forum) -> list[int]:
 
 
 
+def pair_bookmarks(forum: Forum) -> dict[tuple[int, int], int]:
+    """{(company_id, site_id): the bookmark naming that site with the strongest interest}, for proposing
+    a pilot from a startup-site pair (the team's page), in one query."""
+    strength = sa.case({Interest.pilot.value: 0, Interest.follow_up.value: 1}, value=Bookmark.interest, else_=2)
+    out: dict[tuple[int, int], int] = {}
+    for bookmark_id, company_id, site_id in db.session.execute(
+            sa.select(Bookmark.id, Bookmark.company_id, Bookmark.site_id).where(
+                Bookmark.forum_id == forum.id, Bookmark.site_id.is_not(None)).order_by(strength, Bookmark.id)):
+        out.setdefault((company_id, site_id), bookmark_id)
+    return out
+
+
 def booth_codes(forum: Forum) -> dict[int, str]:
     """{company_id: booth code} of the forum's approved exhibitors."""
     return dict(db.session.execute(sa.select(Application.company_id, Application.booth_code).where(

@@ -209,4 +209,5 @@ def pairs(forum: str):
 
     forum = _forum(forum)
     return render_template("matchmaking/pairs.html", forum=forum, pairs=site_pairs(current_user, forum),
-                           requests=connection_requests(current_user, forum))
+                           requests=connection_requests(current_user, forum),
+                           pair_bookmarks=bookmarks.pair_bookmarks(forum))

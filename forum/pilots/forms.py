@@ -1,6 +1,7 @@
 """Pilot forms: shape checks only; services check meaning (dates in order, known sites, reasons)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -82,3 +83,9 @@ class AddSiteForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=[("agreement", _l("Agreement")),
+                                                ("evaluation", _l("Evaluation report"))])
+    file = FileField(_l("PDF file"), validators=[FileRequired()])

@@ -98,6 +98,7 @@ class Pilot(db.Model):
     sites = relationship("PilotSite", back_populates="pilot", cascade="all, delete-orphan",
                          order_by="PilotSite.id")
     origins = relationship("PilotOrigin", cascade="all, delete-orphan", order_by="PilotOrigin.id")
+    documents = relationship("PilotDocument", cascade="all, delete-orphan", order_by="PilotDocument.id")
 
     __table_args__ = (
         sa.CheckConstraint("planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
@@ -162,6 +163,25 @@ class PilotOrigin(db.Model):
     forum = relationship("Forum")
 
     __table_args__ = (sa.Index("ix_pilot_origin_ref", "kind", "ref_id"),)
+
+
+class PilotDocument(db.Model):
+    """An agreement or evaluation report of a pilot: a checked, stored file (forum/exhibitors/uploads.py)
+    served only through the pilot's permission check."""
+
+    __tablename__ = "pilot_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # agreement | evaluation
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id", ondelete="CASCADE"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    file = relationship("StoredFile", lazy="joined")
+    uploaded_by = relationship("User")
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('agreement','evaluation')", name="document_kind_known"),)
 
 
 class Transition(db.Model):

@@ -8,6 +8,7 @@ visible_clause() is the same rule as SQL, so every list query takes the acting u
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (sa.orm.aliased)
 
 from ..permissions import STAFF, grant
 
@@ -20,9 +21,11 @@ def user_site_ids(user):
     from ..attendees.models import Attendee
     from .models import Champion, PilotSite
 
+    # aliases: a query that itself selects from pilot_site must not correlate these subqueries away
+    site, champion = sa.orm.aliased(PilotSite), sa.orm.aliased(Champion)
     registered = sa.select(Attendee.site_id).where(Attendee.user_id == user.id, Attendee.site_id.is_not(None))
-    championed = (sa.select(PilotSite.site_id).join(Champion, Champion.pilot_site_id == PilotSite.id)
-                  .where(Champion.user_id == user.id))
+    championed = (sa.select(site.site_id).join(champion, champion.pilot_site_id == site.id)
+                  .where(champion.user_id == user.id))
     return registered.union(championed)
 
 
@@ -37,8 +40,8 @@ def visible_clause(user):
     if user.role == "exhibitor":
         return Pilot.company_id == user.company_id if user.company_id else sa.false()
     if user.role == "ha_staff":
-        at_my_sites = sa.exists().where(PilotSite.pilot_id == Pilot.id,
-                                        PilotSite.site_id.in_(user_site_ids(user)))
+        site = sa.orm.aliased(PilotSite)
+        at_my_sites = sa.exists().where(site.pilot_id == Pilot.id, site.site_id.in_(user_site_ids(user)))
         return sa.or_(Pilot.sponsor_user_id == user.id, at_my_sites)
     return sa.false()
 
@@ -67,3 +70,11 @@ grant("pilot.edit", EDITORS, rule=_edits)
 grant("pilot.dashboard", EDITORS)
 grant("survey.manage", STAFF)
 grant("survey.results", EDITORS)
+
+
+def _proposes_from(user, bookmark) -> bool:
+    """The team proposes from anyone's bookmark; an HA person from their own."""
+    return user.role in EDITORS or bookmark.user_id == user.id
+
+
+grant("pilot.propose_from_bookmark", EDITORS | {"ha_staff"}, rule=_proposes_from)

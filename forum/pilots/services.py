@@ -92,9 +92,14 @@ def _sites(site_ids) -> list[Site]:
 
 def create_pilot(actor, data: dict, *, origin_kind: str = "forum", origin_ref: int | None = None) -> Pilot:
     """A new pilot in stage Proposed at one or more sites, linked to its forum(s) and origin."""
+    ensure(actor, "pilot.edit")
+    return new_pilot(actor, data, origin_kind=origin_kind, origin_ref=origin_ref)
+
+
+def new_pilot(actor, data: dict, *, origin_kind: str, origin_ref: int | None) -> Pilot:
+    """The shared part of create_pilot() and from_bookmark.propose(): each checks its own permission first."""
     from ..exhibitors.models import Company, Solution
 
-    ensure(actor, "pilot.edit")
     company = db.session.get(Company, int(data["company_id"])) if str(data.get("company_id") or "").isdigit() else None
     if company is None:
         raise ValidationError(_l("Choose the company."), field="company_id")
@@ -211,7 +216,7 @@ def add_comment(actor, pilot: Pilot, body: str) -> PilotComment:
 def get_pilot(actor, pilot_id: int) -> Pilot:
     pilot = db.session.scalar(sa.select(Pilot).where(Pilot.id == pilot_id).options(
         selectinload(Pilot.sites).selectinload(PilotSite.champions), selectinload(Pilot.forums),
-        selectinload(Pilot.origins)))
+        selectinload(Pilot.origins), selectinload(Pilot.documents)))
     if pilot is None:
         raise NotFound(_l("No such pilot."))
     ensure(actor, "pilot.view", pilot)

@@ -89,6 +89,10 @@ def sentence(event: AuditEvent) -> tuple[str, str]:
 
         return _("answered the six-month follow-up: %(answer)s.",
                  answer=ANSWER_LABELS[FollowUpAnswer(c["answer"])]), c.get("note", "")
+    if event.action == "pilot.document_add":
+        if c.get("kind") == "evaluation":
+            return _("added the evaluation report “%(name)s”.", name=c.get("name", "")), ""
+        return _("added the agreement “%(name)s”.", name=c.get("name", "")), ""
     if event.action == "pilot.comment":
         return _("commented:"), c.get("comment", "")
     return event.action, ""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,9 +17,11 @@ from ..i18n import both_names, name_of
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..sites.services import get_site
-from . import followups, queries, services, stages
+from . import documents, followups, queries, services, stages
+from . import from_bookmark as from_bookmark_
 from .cli import register_cli
-from .forms import AddSiteForm, ChampionForm, CommentForm, EditForm, MoveForm, PilotForm, SiteOutcomeForm
+from .forms import (AddSiteForm, ChampionForm, CommentForm, DocumentForm, EditForm, MoveForm, PilotForm,
+                    SiteOutcomeForm)
 from .models import Stage
 from .timeline import ORIGIN_LABELS, timeline
 
@@ -105,10 +107,15 @@ def create():
         form.company_id.data = request.args.get("company") or form.company_id.data
         if request.args.get("forum"):
             form.forums.data = [request.args["forum"]]
+    origin = "company_page" if request.args.get("from") == "company" else "forum"
+    return _propose(form, lambda: services.create_pilot(current_user, form.values(), origin_kind=origin))
+
+
+def _propose(form, action, **page):
+    """Validate the pilot form, run the proposing service, commit and open the pilot; else the form again."""
     if form.validate_on_submit():
-        origin = "company_page" if request.args.get("from") == "company" else "forum"
         try:
-            pilot = services.create_pilot(current_user, form.values(), origin_kind=origin)
+            pilot = action()
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -116,7 +123,22 @@ def create():
             db.session.commit()
             flash(_("The pilot is proposed."), "success")
             return redirect(url_for("pilots.show", pilot_id=pilot.id))
-    return render_template("pilots/form.html", form=form)
+    return render_template("pilots/form.html", form=form, **page)
+
+
+@bp.route("/from-bookmark/<int:bookmark_id>", methods=["GET", "POST"])
+@requires("pilot.propose_from_bookmark")
+def from_bookmark(bookmark_id: int):
+    """The pilot form prefilled from a bookmark; the pilot keeps a link back to it."""
+    bookmark = from_bookmark_.get_bookmark(current_user, bookmark_id)
+    form = _pilot_form(PilotForm(data=from_bookmark_.prefill(bookmark) if request.method == "GET" else None))
+    del form.forums  # the bookmark's forum
+    if not can(current_user, "pilot.edit"):  # an HA owner proposes their own bookmark's solution, as sponsor
+        for name in ("company_id", "solution_id", "sponsor_user_id"):
+            delattr(form, name)
+    names = [name for name in form.FIELDS + ("company_id", "solution_id", "sites") if name in form]
+    return _propose(form, lambda: from_bookmark_.propose(current_user, bookmark, {n: form[n].data for n in names}),
+                    bookmark=bookmark)
 
 
 def _page(pilot, **forms):
@@ -134,7 +156,10 @@ def _page(pilot, **forms):
                            edit=edit, comment=forms.get("comment") or CommentForm(formdata=None),
                            outcome_forms={ps.id: SiteOutcomeForm(formdata=None, obj=ps, version=pilot.version)
                                           for ps in pilot.sites},
-                           history=timeline(pilot.id), before=before, allowed=stages.allowed_from(pilot.stage),
+                           history=timeline(pilot.id), before=before,
+                           origin_bookmarks=from_bookmark_.origin_bookmarks(pilot),
+                           document=forms.get("document") or DocumentForm(formdata=None),
+                           document_kinds=documents.KINDS, allowed=stages.allowed_from(pilot.stage),
                            can_move=any(stages.allowed_from(s) for s in [pilot.stage] + [p.stage for p in pilot.sites]),
                            lab_projects=cited_by_pilot(pilot.id),
                            status=forms.get("status", 200)), forms.get("status", 200)
@@ -246,6 +271,27 @@ def comment(pilot_id: int):
     form = CommentForm()
     return _attempt(pilot, form, "comment", lambda: services.add_comment(current_user, pilot, form.body.data),
                     _("The comment is added."))
+
+
+@bp.route("/<int:pilot_id>/documents", methods=["POST"])
+@requires("pilot.edit")
+def add_document(pilot_id: int):
+    pilot = services.get_pilot(current_user, pilot_id)
+    form = DocumentForm()
+    upload = form.file.data
+    return _attempt(pilot, form, "document", lambda: documents.add_document(
+        current_user, pilot, form.kind.data, upload.read(), upload.filename or ""), _("The document is added."))
+
+
+@bp.route("/<int:pilot_id>/documents/<int:document_id>")
+@requires("pilot.view")
+def document(pilot_id: int, document_id: int):
+    found, data = documents.document(services.get_pilot(current_user, pilot_id), document_id)
+    from ..exhibitors.uploads import download_name
+
+    return Response(data, mimetype=found.file.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{download_name(found.file)}"',
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
 @bp.route("/sites/<int:site_id>")
