@@ -1,7 +1,7 @@
 """pilot documents: agreements and evaluation reports, stored as checked files
 
 Revision ID: 0012_pilot_documents
-Revises: 0010_datalab
+Revises: 0013_datalab_more
 Create Date: 2026-11-27 13:25:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_pilot_documents'
-down_revision = '0010_datalab'
+down_revision = '0013_datalab_more'
 branch_labels = None
 depends_on = None
 
