@@ -104,10 +104,14 @@ def create():
         form.company_id.data = request.args.get("company") or form.company_id.data
         if request.args.get("forum"):
             form.forums.data = [request.args["forum"]]
+        # Prefilled from a meeting's outcome "propose a pilot" (forum/matchmaking/meeting_outcomes.py).
+        form.solution_id.data = request.args.get("solution") or form.solution_id.data
+        form.sites.data = request.args.getlist("site") or form.sites.data
     if form.validate_on_submit():
-        origin = "company_page" if request.args.get("from") == "company" else "forum"
+        origin = {"company": "company_page", "meeting": "meeting"}.get(request.args.get("from"), "forum")
+        ref = request.args.get("meeting", type=int) if origin == "meeting" else None
         try:
-            pilot = services.create_pilot(current_user, form.values(), origin_kind=origin)
+            pilot = services.create_pilot(current_user, form.values(), origin_kind=origin, origin_ref=ref)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
