@@ -16,6 +16,9 @@ def init_app(app) -> None:
     from .meeting_views import bp as meetings_bp
 
     app.register_blueprint(meetings_bp)
+    from .networking_views import bp as networking_bp
+
+    app.register_blueprint(networking_bp)
     add_personal_items(agenda_items)
     app.cli.add_command(matchmaking_cli)
 

@@ -111,3 +111,24 @@ def test_two_organisers_locking_one_table_slot_at_once_one_wins(app, committed, 
     assert errors == [] and len(won) == 1 and len(lost) == 1
     rows = db.session.scalars(sa.select(NetworkingMeeting)).all()
     assert len(rows) == 1 and rows[0].locked
+
+
+def test_pages_run_the_schedule_and_show_a_timetable_with_its_ics(client, organiser, hour_people):
+    from icalendar import Calendar
+
+    hour, ha, booths = hour_people
+    networking.set_wish(ha[0], hour, booths[0].id, "must")
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = organiser.get_id()
+    forum = hour.forum
+    assert client.post(f"/forums/{forum.slug}/networking/{hour.id}/run").status_code == 302
+    page = client.get(f"/forums/{forum.slug}/networking").get_data(as_text=True)
+    assert "proven bound" in page
+    with client.session_transaction() as session:
+        session["_user_id"] = ha[0].get_id()
+    page = client.get(f"/forums/{forum.slug}/networking/{hour.id}/me").get_data(as_text=True)
+    assert "Table 1" in page
+    cal = Calendar.from_ical(client.get(f"/forums/{forum.slug}/networking/{hour.id}/me.ics").data)
+    assert len(cal.walk("VEVENT")) == 1
+    assert client.get(f"/forums/{forum.slug}/networking").status_code == 403
