@@ -163,3 +163,25 @@ def test_exhibitors_see_ha_contact_details_only_with_consent(forum, people):
     assert shown[people["colleague"].id]["email"] == "nurse@ha.example.org.hk"
     by_ha = {p["user_id"]: p for p in meetings.people_shown(people["ha"], meeting)}
     assert by_ha[people["colleague"].id]["email"] and by_ha[people["booth"].id]["email"] == "sales@startup.example"
+
+
+def test_expiry_command(runner, forum, people):
+    meeting = propose(forum, people)
+    meeting.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["matchmaking", "expire-meetings"])
+    assert "1 meeting request(s) expired." in result.output
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.expired
+
+
+def test_propose_links_on_recommendation_bookmark_and_exhibitor_pages(client, forum, people, exhibitors):
+    from forum.matchmaking.bookmarks import add_bookmark
+
+    add_bookmark(people["ha"], forum, solution_id=people["solution"].id)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = people["ha"].get_id()
+    assert "origin=bookmark" in client.get("/my/bookmarks").get_data(as_text=True)
+    page = client.get(f"/exhibitors/forums/{forum.slug}/exhibitors/{people['company'].id}")
+    assert "origin=exhibitor" in page.get_data(as_text=True)
