@@ -147,4 +147,5 @@ from .checkin import demo as _checkin_demo  # noqa: F401,E402
 from .matchmaking import demo as _matchmaking_demo  # noqa: F401,E402
 from .agenda import demo as _agenda_demo  # noqa: F401,E402
 from .pilots import demo as _pilots_demo  # noqa: F401,E402  (registers its @demo_part)
+from .matchmaking import meeting_demo as _meeting_demo  # noqa: F401,E402  (after pilots: links meetings to them)
 from .datalab import demo as _datalab_demo  # noqa: F401,E402
