@@ -40,6 +40,11 @@ STAGES = [
 
 
 def _exhibitor_account(company) -> User:
+    from .meetings import company_contacts
+
+    existing = company_contacts(company.id)
+    if existing:  # the company's own staff take part; no extra invitee to wait for
+        return existing[0]
     email = f"booth{company.id}@demo.forum.example"
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:  # no password: it cannot sign in, it only takes part in the demo
