@@ -115,3 +115,23 @@ def happened(forum, hour_id, meeting_id):
     hour = networking.get_hour(target, hour_id)
     commit_or_flash(lambda: networking.mark_happened(current_user, hour, meeting_id), _("Marked as happened."))
     return redirect(url_for("networking.mine", forum=target.slug, hour_id=hour.id))
+
+
+@bp.route("/forums/<forum>/networking/<int:hour_id>/me.pdf")
+@requires("networking.join")
+def mine_pdf(forum, hour_id):
+    from flask_babel import force_locale
+
+    from ..pdf import render_pdf
+
+    target = get_forum(forum)
+    hour = networking.get_hour(target, hour_id)
+    labels = {}
+    for locale in ("en", "zh_Hant_HK"):
+        with force_locale(locale):
+            labels[locale] = {k: str(v) for k, v in networking.UNMET_LABELS.items()}
+    body = render_pdf("matchmaking/networking_pdf.html", forum=target, hour=hour, user=current_user,
+                      table=networking.timetable(current_user, hour), unmet_en=labels["en"],
+                      unmet_zh=labels["zh_Hant_HK"])
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=networking-{hour.id}.pdf"})
