@@ -66,8 +66,9 @@ def _span(item, field):
            responses={401: REFUSALS[401], 404: "No such forum."})
 def list_meetings_api(forum: str):
     target = get_forum(forum)
+    meetings.expire_overdue()
+    db.session.commit()  # expiry on read, before loading
     found = meetings.my_meetings(current_user, target)
-    db.session.commit()
     return jsonify({"meetings": [as_json(m, current_user) for m in found]})
 
 

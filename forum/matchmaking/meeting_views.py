@@ -87,8 +87,9 @@ def propose(forum):
 @requires("meeting.answer")
 def mine(forum):
     target = get_forum(forum)
+    meetings.expire_overdue()
+    db.session.commit()  # expiry on read, before loading (a commit would expire what the page shows)
     found = meetings.my_meetings(current_user, target)
-    db.session.commit()  # expiry on read
     return render_template("matchmaking/meetings.html", forum=target, meetings=found, labels=STATUS_LABELS)
 
 
@@ -107,8 +108,9 @@ def mine_current():
 @requires("meeting.answer")
 def show(forum, meeting_id, other=None, outcome_form=None, status=200):
     target = get_forum(forum)
+    meetings.expire_overdue()
+    db.session.commit()  # expiry on read
     meeting = meetings.get_meeting(current_user, target, meeting_id)
-    db.session.commit()
     me = next((p for p in meeting.participants if p.user_id == current_user.id), None)
     return render_template(
         "matchmaking/meeting.html", forum=target, meeting=meeting, me=me, labels=STATUS_LABELS,

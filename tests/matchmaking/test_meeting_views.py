@@ -86,3 +86,29 @@ def test_not_invited_people_do_not_see_the_meeting(client, forum, exhibitors):
     assert client.get(f"/forums/{forum.slug}/meetings/{meeting.id}").status_code == 404
     assert client.post(f"/forums/{forum.slug}/meetings/{meeting.id}/answer",
                        data={"choice": "decline"}).status_code == 404
+
+
+def test_my_meetings_page_runs_a_bounded_number_of_queries(client, forum, exhibitors, query_counter):
+    company = exhibitors[0].company
+    booth = UserFactory(role="exhibitor", company_id=company.id)
+    start = utcnow() + timedelta(days=2)
+
+    def one():
+        ha = UserFactory(role="ha_staff")
+        meetings.propose(ha, forum, company_id=company.id, ha_user_ids=[], place="QMH",
+                         solution_id=exhibitors[0].solutions[0].id,
+                         options=[(start, start + timedelta(hours=1)), (start + timedelta(days=1),
+                                                                       start + timedelta(days=1, hours=1))])
+
+    one()
+    db.session.commit()
+    sign_in(client, booth)
+    with query_counter() as few:
+        assert client.get(f"/forums/{forum.slug}/meetings").status_code == 200
+    for _ in range(12):
+        one()
+    db.session.commit()
+    with query_counter() as many:
+        html = client.get(f"/forums/{forum.slug}/meetings").get_data(as_text=True)
+    assert html.count("/meetings/") >= 13
+    assert many.count == few.count, "\n".join(s[:150] for s in many.statements)
