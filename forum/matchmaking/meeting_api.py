@@ -44,6 +44,10 @@ def as_json(meeting, viewer) -> dict:
             "outcome": {"kind": outcome.kind.value, "next_step": outcome.next_step} if outcome else None}
 
 
+def _id(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
 def _time(value, field):
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -99,16 +103,16 @@ def propose_meeting_api(forum: str):
     return jsonify(as_json(meeting, current_user)), 201
 
 
-@api_route("/forums/<forum>/meetings/<int:meeting_id>/answer", methods=("POST",), permission="meeting.answer",
+@api_route("/forums/<forum>/meetings/<meeting_id>/answer", methods=("POST",), permission="meeting.answer",
            tag="meetings", summary="Accept one option, decline, or propose another time; once per person.",
            body={"type": "object", "description": "exactly one of accept, decline or other_time", "properties": {
                "accept": {"type": "integer", "description": "an option id"}, "decline": {"type": "boolean"},
                "other_time": {"type": "object", "properties": {"starts_at": {"type": "string"},
                                                                "ends_at": {"type": "string"}}}}},
            response=MEETING, responses=REFUSALS)
-def answer_meeting_api(forum: str, meeting_id: int):
+def answer_meeting_api(forum: str, meeting_id: str):
     target = get_forum(forum)
-    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    meeting = meetings.get_meeting(current_user, target, _id(meeting_id))
     data = json_body()
     other = _span(data["other_time"], "other_time") if data.get("other_time") is not None else None
     meetings.answer(current_user, meeting, accept=data.get("accept"), decline=data.get("decline") is True,
@@ -117,22 +121,22 @@ def answer_meeting_api(forum: str, meeting_id: int):
     return jsonify(as_json(meeting, current_user))
 
 
-@api_route("/forums/<forum>/meetings/<int:meeting_id>/outcome", methods=("POST",), permission="meeting.answer",
+@api_route("/forums/<forum>/meetings/<meeting_id>/outcome", methods=("POST",), permission="meeting.answer",
            tag="meetings", summary="Record what came of a meeting (once): no_show, informative, follow_up or pilot.",
            body={"type": "object", "required": ["kind"], "properties": {
                "kind": {"type": "string", "enum": ["no_show", "informative", "follow_up", "pilot"]},
                "next_step": {"type": "string"}}},
            response=MEETING, responses=REFUSALS)
-def meeting_outcome_api(forum: str, meeting_id: int):
+def meeting_outcome_api(forum: str, meeting_id: str):
     target = get_forum(forum)
-    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    meeting = meetings.get_meeting(current_user, target, _id(meeting_id))
     data = json_body()
     meeting_outcomes.record_outcome(current_user, meeting, kind=data.get("kind"), next_step=data.get("next_step") or "")
     db.session.commit()
     return jsonify(as_json(meeting, current_user)), 201
 
 
-@api_route("/forums/<forum>/networking/<int:hour_id>/schedule", methods=("POST",), permission="networking.manage",
+@api_route("/forums/<forum>/networking/<hour_id>/schedule", methods=("POST",), permission="networking.manage",
            tag="meetings", summary="Run the networking hour's scheduler (CP-SAT); locked meetings stay.",
            response={"type": "object", "properties": {
                "status": {"type": "string"}, "objective": {"type": "integer"},
@@ -141,8 +145,8 @@ def meeting_outcome_api(forum: str, meeting_id: int):
                "unmet": {"type": "array", "items": {"type": "array"}}}},
            responses={401: REFUSALS[401], 403: "Not an organiser.", 404: "No such forum or hour.",
                       409: "Locked meetings that cannot all be kept."})
-def networking_schedule_api(forum: str, hour_id: int):
+def networking_schedule_api(forum: str, hour_id: str):
     target = get_forum(forum)
-    summary = networking.run(current_user, networking.get_hour(target, hour_id))
+    summary = networking.run(current_user, networking.get_hour(target, _id(hour_id)))
     db.session.commit()
     return jsonify(summary)
