@@ -54,6 +54,7 @@ class Config:
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"))
         self.MAIL_SENDER = env.get("MAIL_SENDER", "HKSTP x HA Innovation Forum <forum@hkstp.example>")
         self.MAIL_OUTBOX = str(Path(instance_path) / "outbox")
+        self.MEETING_EXPIRY_HOURS = int(env.get("MEETING_EXPIRY_HOURS") or 72)  # unanswered meeting requests
 
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Hong_Kong"

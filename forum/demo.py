@@ -23,6 +23,7 @@ from .exhibitors.models import Company
 from .extensions import db
 from .forums.models import Forum, ForumStatus
 from .matchmaking import demo as matchmaking_demo
+from .matchmaking import meeting_demo
 from .pilots import demo as pilots_demo
 from .sites.services import load_reference_sites
 from .text import normalise
@@ -36,6 +37,7 @@ PARTS: list[Callable] = [
     matchmaking_demo.demo_matchmaking,
     agenda_demo.agenda_days,
     pilots_demo.load_pilots,
+    meeting_demo.demo_meetings,  # after pilots: links meetings to them
     datalab_demo.data_lab,
 ]
 

@@ -22,6 +22,20 @@ from .models import BoothBooking
 
 bp = Blueprint("agenda_personal", __name__)
 
+# Other features add their own items (e.g. confirmed meetings) to "My agenda" and the private feed:
+# callables (user, forum) -> feed item dicts, registered by the feature's init_app.
+EXTRA_ITEMS: list = []
+
+
+def add_personal_items(source) -> None:
+    if source not in EXTRA_ITEMS:
+        EXTRA_ITEMS.append(source)
+
+
+def _personal_items(user, forum) -> list[dict]:
+    items = bookings.personal_items(user, forum) + [i for source in EXTRA_ITEMS for i in source(user, forum)]
+    return sorted(items, key=lambda i: i["starts_at"])
+
 
 def _own_application(forum):
     if current_user.company_id is None:
@@ -105,7 +119,7 @@ def my_agenda(forum):
         token = bookings.new_feed_token(current_user)
         db.session.commit()
         feed_url = url_for("agenda_personal.feed", token=token, forum=target.slug, _external=True)
-    return render_template("agenda/my_agenda.html", forum=target, items=bookings.personal_items(current_user, target),
+    return render_template("agenda/my_agenda.html", forum=target, items=_personal_items(current_user, target),
                            bookings=bookings.my_bookings(current_user, target), feed_url=feed_url)
 
 
@@ -114,7 +128,7 @@ def my_agenda(forum):
 def feed(token, forum):
     target = get_forum(forum)
     user = bookings.user_for_feed(token)
-    body = outputs.ics(target, bookings.personal_items(user, target), name=f"{target.title_en or target.slug}",
+    body = outputs.ics(target, _personal_items(user, target), name=f"{target.title_en or target.slug}",
                        uid_prefix="mine")
     return Response(body, mimetype="text/calendar")
 

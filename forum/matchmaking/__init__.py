@@ -11,6 +11,15 @@ def init_app(app) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    from ..agenda.personal import add_personal_items
+    from .meeting_views import agenda_items
+    from .meeting_views import bp as meetings_bp
+
+    app.register_blueprint(meetings_bp)
+    from .networking_views import bp as networking_bp
+
+    app.register_blueprint(networking_bp)
+    add_personal_items(agenda_items)
     app.cli.add_command(matchmaking_cli)
 
     def bookmark_marks(forum):
@@ -37,6 +46,12 @@ def init_app(app) -> None:
         forum = current_forum()
         return forum if forum is not None and bookmarks.shown_at(forum, solution.id) else None
 
+    def meetings_awaiting_pilot():
+        from .meeting_outcomes import awaiting_pilot
+
+        return awaiting_pilot()
+
+    app.add_template_global(meetings_awaiting_pilot)
     app.add_template_global(solution_forum)
     app.add_template_global(bookmark_marks)
     app.add_template_global(home_recommendations)

@@ -45,3 +45,14 @@ def recommend_command(forum, k, output):
                                  r.company_id, r.score, "; ".join(sentence(x, names) for x in r.reasons)])
         click.echo(f"{len(fm.people)} people x {len(fm.model.items)} solutions in {elapsed:.2f} s", err=True)
         sys.stderr.flush()
+
+
+@matchmaking_cli.command("expire-meetings")
+def expire_meetings_command():
+    """Mark meeting requests nobody answered in time as expired (pages also do it when they read)."""
+    from ..extensions import db
+    from .meetings import expire_overdue
+
+    count = expire_overdue()
+    db.session.commit()
+    click.echo(f"{count} meeting request(s) expired.")

@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..forums.forms import HK_FORMAT
 
 INTEREST_CHOICES = [("curious", _l("Curious")), ("follow_up", _l("Want a follow-up")),
                     ("pilot", _l("Want to pilot"))]
@@ -12,3 +15,29 @@ class BookmarkForm(FlaskForm):
     note = TextAreaField(_l("Note: the need it could meet"), validators=[Optional(), Length(max=2000)])
     # Choices are the reference sites, set by the view; the service checks the id.
     site_id = SelectField(_l("Candidate hospital, clinic or lab"), choices=[], validate_choice=False)
+
+
+class ProposeMeetingForm(FlaskForm):
+    solution_id = SelectField(_l("About the solution"), choices=[], validators=[Optional()])
+    ha_people = SelectMultipleField(_l("HA people"), choices=[], validators=[Optional()])
+    subject = StringField(_l("Subject"), validators=[Optional(), Length(max=200)])
+    option_1 = DateTimeLocalField(_l("First time (Hong Kong time)"), format=HK_FORMAT, validators=[DataRequired()])
+    option_2 = DateTimeLocalField(_l("Second time"), format=HK_FORMAT, validators=[DataRequired()])
+    option_3 = DateTimeLocalField(_l("Third time (optional)"), format=HK_FORMAT, validators=[Optional()])
+    minutes = IntegerField(_l("Minutes"), default=45, validators=[DataRequired(), NumberRange(min=10, max=480)])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
+    video_url = StringField(_l("Video link"), validators=[Optional(), Length(max=500)])
+
+
+class OtherTimeForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Another time (Hong Kong time)"), format=HK_FORMAT, validators=[DataRequired()])
+    minutes = IntegerField(_l("Minutes"), default=45, validators=[DataRequired(), NumberRange(min=10, max=480)])
+
+
+OUTCOME_LABELS = {"no_show": _l("Did not take place"), "informative": _l("Informative"),
+                  "follow_up": _l("Follow-up wanted"), "pilot": _l("Propose a pilot")}
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(_l("Outcome"), choices=list(OUTCOME_LABELS.items()), validators=[DataRequired()])
+    next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=2000)])

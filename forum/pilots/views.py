@@ -107,8 +107,13 @@ def create():
         form.company_id.data = request.args.get("company") or form.company_id.data
         if request.args.get("forum"):
             form.forums.data = [request.args["forum"]]
-    origin = "company_page" if request.args.get("from") == "company" else "forum"
-    return _propose(form, lambda: services.create_pilot(current_user, form.values(), origin_kind=origin))
+        # Prefilled from a meeting's outcome "propose a pilot" (forum/matchmaking/meeting_outcomes.py).
+        form.solution_id.data = request.args.get("solution") or form.solution_id.data
+        form.sites.data = request.args.getlist("site") or form.sites.data
+    origin = {"company": "company_page", "meeting": "meeting"}.get(request.args.get("from"), "forum")
+    ref = request.args.get("meeting", type=int) if origin == "meeting" else None
+    return _propose(form, lambda: services.create_pilot(current_user, form.values(), origin_kind=origin,
+                                                        origin_ref=ref))
 
 
 def _propose(form, action, **page):

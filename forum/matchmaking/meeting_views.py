@@ -1,0 +1,209 @@
+"""Follow-up meeting pages: propose (from a recommendation, a bookmark, a lead or an exhibitor page),
+my meetings, one meeting with its answers, the invitation file and the outcome."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from ..accounts.models import User
+from ..attendees.models import Attendee
+from ..db import HK
+from ..errors import DomainError, NotFound
+from ..exhibitors.models import Company, Solution
+from ..extensions import db
+from ..forms_util import commit_or_flash, show_domain_error
+from ..forums.services import get_forum
+from ..i18n import name_of
+from ..nav import nav_link
+from ..permissions import can, requires
+from . import meeting_outcomes, meetings
+from .forms import OUTCOME_LABELS, OtherTimeForm, OutcomeForm, ProposeMeetingForm
+from .meeting_mail import meeting_ics
+from .models import MeetingStatus
+
+bp = Blueprint("meetings", __name__)
+
+nav_link("meetings.mine_current", _l("My meetings"), "meeting.answer", 37)
+
+STATUS_LABELS = {"pending": _l("Waiting for answers"), "confirmed": _l("Confirmed"), "declined": _l("Declined"),
+                 "expired": _l("Expired: not answered in time"), "cancelled": _l("Cancelled")}
+
+
+def _company(forum_company_id) -> Company:
+    company = db.session.get(Company, forum_company_id) if forum_company_id else None
+    if company is None:
+        raise NotFound()
+    return company
+
+
+def _ha_choices(forum, actor) -> list[tuple[str, str]]:
+    """HA people registered for the forum with an account (not the actor)."""
+    rows = db.session.execute(sa.select(User.id, User.name_en, User.name_zh, Attendee.department).join(
+        Attendee, Attendee.user_id == User.id).where(
+        Attendee.forum_id == forum.id, User.role == "ha_staff", User.active.is_(True), User.id != actor.id)
+        .order_by(User.name_en).limit(500)).all()
+    return [(str(r.id), f"{name_of(r)}{' · ' + r.department if r.department else ''}") for r in rows]
+
+
+@bp.route("/forums/<forum>/meetings/new", methods=["GET", "POST"])
+@requires("meeting.propose")
+def propose(forum):
+    target = get_forum(forum)
+    company = _company(request.args.get("company", type=int))
+    form = ProposeMeetingForm()
+    form.solution_id.choices = [("", "—")] + [(str(s.id), name_of(s, "title")) for s in db.session.scalars(
+        sa.select(Solution).where(Solution.company_id == company.id).order_by(Solution.id))]
+    form.ha_people.choices = _ha_choices(target, current_user)
+    if request.method == "GET":
+        form.solution_id.data = request.args.get("solution") or ""
+        if request.args.get("person"):
+            form.ha_people.data = [request.args["person"]]
+    if form.validate_on_submit():
+        span = timedelta(minutes=form.minutes.data)
+        starts = [f.data.replace(tzinfo=HK) for f in (form.option_1, form.option_2, form.option_3) if f.data]
+        try:
+            meeting = meetings.propose(
+                current_user, target, company_id=company.id, ha_user_ids=[int(i) for i in form.ha_people.data],
+                solution_id=int(form.solution_id.data) if form.solution_id.data else None,
+                options=[(s, s + span) for s in starts], place=form.place.data, video_url=form.video_url.data,
+                subject=form.subject.data, origin=request.args.get("origin") if request.args.get("origin")
+                in meetings.ORIGINS else "exhibitor")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting.id))
+    return render_template("matchmaking/meeting_propose.html", forum=target, company=company, form=form)
+
+
+@bp.route("/forums/<forum>/meetings")
+@requires("meeting.answer")
+def mine(forum):
+    target = get_forum(forum)
+    meetings.expire_overdue()
+    db.session.commit()  # expiry on read, before loading (a commit would expire what the page shows)
+    found = meetings.my_meetings(current_user, target)
+    return render_template("matchmaking/meetings.html", forum=target, meetings=found, labels=STATUS_LABELS)
+
+
+@bp.route("/meetings")
+@requires("meeting.answer")
+def mine_current():
+    from ..forums.services import current_forum
+
+    target = current_forum()
+    if target is None:
+        raise NotFound()
+    return redirect(url_for("meetings.mine", forum=target.slug))
+
+
+@bp.route("/forums/<forum>/meetings/<int:meeting_id>")
+@requires("meeting.answer")
+def show(forum, meeting_id, other=None, outcome_form=None, status=200):
+    target = get_forum(forum)
+    meetings.expire_overdue()
+    db.session.commit()  # expiry on read
+    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    me = next((p for p in meeting.participants if p.user_id == current_user.id), None)
+    return render_template(
+        "matchmaking/meeting.html", forum=target, meeting=meeting, me=me, labels=STATUS_LABELS,
+        people=meetings.people_shown(current_user, meeting), other=other or OtherTimeForm(formdata=None),
+        outcome_form=outcome_form or OutcomeForm(formdata=None), outcome_labels=OUTCOME_LABELS,
+        may_outcome=meeting.status == MeetingStatus.confirmed and me is not None and meeting.outcome is None,
+        may_pilot=can(current_user, "pilot.edit")), status
+
+
+@bp.route("/forums/<forum>/meetings/<int:meeting_id>/answer", methods=["POST"])
+@requires("meeting.answer")
+def answer(forum, meeting_id):
+    target = get_forum(forum)
+    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    choice = request.form.get("choice", "")
+    if choice == "other":
+        other = OtherTimeForm()
+        if not other.validate():
+            return show(forum, meeting_id, other=other, status=400)
+        start = other.starts_at.data.replace(tzinfo=HK)
+        try:
+            meetings.answer(current_user, meeting, other_time=(start, start + timedelta(minutes=other.minutes.data)))
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(other, error)
+            return show(forum, meeting_id, other=other, status=400)
+        db.session.commit()
+        return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
+    if choice == "decline":
+        commit_or_flash(lambda: meetings.answer(current_user, meeting, decline=True), _("You declined."))
+    else:
+        option = int(choice) if choice.isdigit() else -1
+        commit_or_flash(lambda: meetings.answer(current_user, meeting, accept=option), _("Your answer is saved."))
+    return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
+
+
+@bp.route("/forums/<forum>/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@requires("meeting.answer")
+def cancel(forum, meeting_id):
+    target = get_forum(forum)
+    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    commit_or_flash(lambda: meetings.cancel(current_user, meeting), _("The meeting is cancelled."))
+    return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
+
+
+@bp.route("/forums/<forum>/meetings/<int:meeting_id>/invite.ics")
+@requires("meeting.answer")
+def invitation(forum, meeting_id):
+    target = get_forum(forum)
+    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    if meeting.status not in (MeetingStatus.confirmed, MeetingStatus.cancelled) or meeting.starts_at is None:
+        raise NotFound()
+    method = "CANCEL" if meeting.status == MeetingStatus.cancelled else "REQUEST"
+    return Response(meeting_ics(meeting, method), mimetype="text/calendar",
+                    headers={"Content-Disposition": f"attachment; filename=meeting-{meeting.id}.ics"})
+
+
+@bp.route("/forums/<forum>/meetings/<int:meeting_id>/outcome", methods=["POST"])
+@requires("meeting.answer")
+def outcome(forum, meeting_id):
+    target = get_forum(forum)
+    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    form = OutcomeForm()
+    if not form.validate():
+        return show(forum, meeting_id, outcome_form=form, status=400)
+    try:
+        meeting_outcomes.record_outcome(current_user, meeting, kind=form.kind.data, next_step=form.next_step.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return show(forum, meeting_id, outcome_form=form, status=400)
+    db.session.commit()
+    if form.kind.data == "pilot" and can(current_user, "pilot.edit"):
+        return redirect(url_for("pilots.create", **meeting_outcomes.pilot_prefill(meeting)))
+    return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
+
+
+@bp.route("/forums/<forum>/meetings/<int:meeting_id>/pilot")
+@requires("pilot.edit")
+def to_pilot(forum, meeting_id):
+    """The prefilled pilot form for a meeting whose outcome is "propose a pilot"."""
+    target = get_forum(forum)
+    meeting = meetings.get_meeting(current_user, target, meeting_id)
+    return redirect(url_for("pilots.create", **meeting_outcomes.pilot_prefill(meeting)))
+
+
+def agenda_items(user, forum) -> list[dict]:
+    """Confirmed meetings as "My agenda" and feed items."""
+    out = []
+    for m in meetings.confirmed_for(user, forum):
+        place = m.place or m.video_url
+        out.append({"id": f"meeting{m.id}", "kind": "meeting", "title_en": f"Meeting: {m.company.name_en}",
+                    "title_zh": f"會面：{m.company.name_zh or m.company.name_en}",
+                    "starts_at": m.starts_at.isoformat(), "ends_at": m.ends_at.isoformat(),
+                    "room": {"id": 0, "name_en": place, "name_zh": place}, "exhibitor": None, "speakers": []})
+    return out
