@@ -41,11 +41,20 @@ def code_for(ticket: Ticket) -> str:
     return f"{PREFIX}{version}" + base64.b32encode(ticket.key + _tag(ticket.key, version)).decode("ascii")
 
 
+_SEPARATORS = frozenset(" \t\r\n-\u2010\u2011\u2012\u2013\u2014\u2212\u3000\uff0d")
+
+
+def grouped(code: str) -> str:
+    """A code as printed for people to read and type: groups of four ("HKF1 ABCD ...")."""
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
 def parse_code(text: str | None) -> bytes | None:
     """The ticket key inside a well-formed, correctly signed code; None for anything else."""
     if not isinstance(text, str):
         return None
-    text = text.strip().upper()
+    # Typed off a badge: groups of four, with spaces or dashes (ASCII or full-width), any case.
+    text = "".join(ch for ch in text if ch not in _SEPARATORS).upper()
     if len(text) != CODE_LENGTH or not text.startswith(PREFIX) or not text[3].isdigit():
         return None
     version = int(text[3])

@@ -24,7 +24,7 @@ from . import steps as _steps  # noqa: F401  (home page suggestions)
 bp = Blueprint("exhibitors", __name__, url_prefix="/exhibitors")
 
 nav_link("exhibitors.directory_current", _l("Exhibitors"), "directory.view", 20)
-nav_link("exhibitors.company", _l("My company"), "company.view_own", 25)
+nav_link("exhibitors.company", _l("My company"), "company.view_own", 25, when=lambda user: user.company_id is not None)
 nav_link("exhibitors.review_current", _l("Review exhibitors"), "exhibitor.review", 30)
 
 

@@ -177,7 +177,7 @@ def test_scanner_page_in_chinese(client, login_as, forum):
     page = client.get(f"/forums/{forum.slug}/checkin/scan").get_data(as_text=True)
     assert "可以掃描" in page and "按姓名搜尋（英文或中文）" in page
     config = json.loads(page.split('id="scanner-config">')[1].split("</script>")[0])
-    assert config["words"]["already_checked_in"] == "已經登記"
+    assert config["words"]["already_checked_in"] == "已入場"
     assert config["words"]["first_at"] == "首次入場：%(time)s，%(point)s"
 
 
