@@ -59,6 +59,18 @@ def nav_click(page, name: str) -> None:
 
 
 def switch_to_chinese(page) -> None:
+    """Through the menu's language button (already Chinese when the browser asked for it: nothing to do)."""
+    if page.evaluate("document.documentElement.lang").startswith("zh"):
+        return
     open_menu(page)
     page.click("button[name=locale][value=zh_Hant_HK]")
+    page.wait_for_load_state()
+
+
+def switch_to_english(page) -> None:
+    """Accounts keep their language: a test that needs English after a Chinese one asks for it."""
+    if page.evaluate("document.documentElement.lang") == "en":
+        return
+    open_menu(page)
+    page.click("button[name=locale][value=en]")
     page.wait_for_load_state()
