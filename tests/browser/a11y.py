@@ -74,3 +74,15 @@ def switch_to_english(page) -> None:
     open_menu(page)
     page.click("button[name=locale][value=en]")
     page.wait_for_load_state()
+
+
+def overlapping(page, first: str, second: str) -> list[str]:
+    """Texts of elements matching `second` whose box overlaps the first element matching `first`."""
+    return page.evaluate("""([a, b]) => {
+        const head = document.querySelector(a); if (!head) return [];
+        const r = head.getBoundingClientRect();
+        return Array.from(document.querySelectorAll(b)).filter(e => {
+            const q = e.getBoundingClientRect();
+            return q.width && q.height && q.left < r.right && q.right > r.left && q.top < r.bottom && q.bottom > r.top;
+        }).map(e => e.textContent.trim());
+    }""", [first, second])

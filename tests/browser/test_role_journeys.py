@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.a11y import check_page, open_menu, switch_to_chinese, switch_to_english
+from tests.browser.a11y import check_page, open_menu, overlapping, switch_to_chinese, switch_to_english
 from tests.browser.conftest import login, shot
 
 FORUM = "innovation-forum-2026-12"
@@ -80,8 +80,13 @@ def test_organiser_runs_the_forum_from_its_hub(live_server, phone):
     hub = phone.locator(".hub a")
     assert hub.count() >= 8  # attendees, review, booths, directory, agenda, programme, check-in, dashboard...
     walk.link(f'.hub a[href="/forums/{FORUM}/attendees/"]', "attendees")
+    walk.link('main table a[href*="/attendees/"]', "an attendee")
+    phone.go_back()
     phone.go_back()
     walk.link(f'.hub a[href="/exhibitors/forums/{FORUM}/review"]', "review")
+    assert overlapping(phone, ".page-head h1", ".page-head .button") == []
+    # One card per application on a phone, not a table wider and taller than the screen.
+    assert phone.evaluate("getComputedStyle(document.querySelector('table.phone-cards tbody tr')).display") == "block"
     phone.go_back()
     walk.link(f'.hub a[href="/forums/{FORUM}/checkin/dashboard"]', "arrivals dashboard")
     phone.go_back()
@@ -97,6 +102,7 @@ def test_exhibitor_goes_from_company_to_solution_and_back(live_server, phone):
     walk.link('main a[href="/exhibitors/company"]', "back to the company")
     walk.menu("/leads", "leads")
     walk.menu("/exhibitors/directory", "directory")
+    assert overlapping(phone, ".page-head h1", ".page-head .button, .page-head a") == []
     shot(phone, "journey-exhibitor-zh")
 
 
