@@ -56,7 +56,7 @@ def both_names(obj, field: str = "name") -> str:
 _FORMATS = {
     "en": {"full": "EEEE d MMMM y, HH:mm", "medium": "d MMM y, HH:mm", "short": "d/M/yy HH:mm",
            "date": "d MMM y", "time": "HH:mm"},
-    "zh": {"full": "y年M月d日 EEEE HH:mm", "medium": "y年M月d日 HH:mm", "short": "yy/M/d HH:mm",
+    "zh": {"full": "y年M月d日 EEEE HH:mm", "medium": "y年M月d日 HH:mm", "short": "y年M月d日 HH:mm",
            "date": "y年M月d日", "time": "HH:mm"},
 }
 
@@ -69,7 +69,7 @@ def hk_datetime(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def register_template_helpers(app) -> None:
-    from .nav import nav_link, visible_links
+    from .nav import current_href, nav_link, visible_links
     from .permissions import can
     from flask_babel import lazy_gettext as _l
 
@@ -88,6 +88,7 @@ def register_template_helpers(app) -> None:
             "is_chinese": is_chinese,
             "languages": app.config["LANGUAGES"],
             "nav_links": visible_links,
+            "current_nav_href": current_href,
         }
 
     app.jinja_env.filters["hk"] = hk_datetime

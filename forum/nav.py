@@ -15,17 +15,39 @@ class NavLink:
     label: object  # a lazy string, translated when shown
     permission: str
     order: int = 50
+    when: object = None  # optional check on the user: a link that would only lead to "not found" is hidden
 
 
 _LINKS: list[NavLink] = []
 
 
-def nav_link(endpoint: str, label, permission: str, order: int = 50) -> None:
+def nav_link(endpoint: str, label, permission: str, order: int = 50, when=None) -> None:
     if not any(link.endpoint == endpoint for link in _LINKS):
-        _LINKS.append(NavLink(endpoint, label, permission, order))
+        _LINKS.append(NavLink(endpoint, label, permission, order, when))
 
 
 def visible_links() -> list[tuple[str, str]]:
     return [(url_for(link.endpoint), str(link.label))
             for link in sorted(_LINKS, key=lambda l: l.order)
-            if can(current_user, link.permission)]
+            if can(current_user, link.permission) and (link.when is None or link.when(current_user))]
+
+
+def current_href() -> str | None:
+    """The menu entry for the page shown: the one of the page's own feature (blueprint) whose address
+    is the longest prefix of the path, else that feature's only entry; else the longest prefix."""
+    from flask import request
+
+    links = [(link, url_for(link.endpoint)) for link in _LINKS]
+    blueprint = request.blueprint or ""
+    path = request.path
+
+    def longest(candidates):
+        prefixed = [(link, href) for link, href in candidates if path.startswith(href)]
+        return max(prefixed, key=lambda pair: len(pair[1]))[1] if prefixed else None
+
+    own = [(link, href) for link, href in links if link.endpoint.split(".")[0] == blueprint]
+    endpoint = (request.endpoint or "").split(".")[-1]
+    if own:
+        by_name = [href for link, href in own if endpoint.split("_")[0] in link.endpoint.split(".")[-1].split("_")]
+        return longest(own) or (by_name[0] if len(by_name) == 1 else None) or (own[0][1] if len(own) == 1 else None)
+    return longest(links)

@@ -27,9 +27,18 @@ def sign(prefix: str, key: bytes, signing_key: bytes, label: bytes = b"") -> str
     return prefix + b32encode(key + _tag(signing_key, label, key)).decode("ascii")
 
 
+# Typed off a badge: groups of four with spaces or dashes (ASCII or full-width).
+_SEPARATORS = frozenset(" \t\r\n-\u2010\u2011\u2012\u2013\u2014\u2212\u3000\uff0d")
+
+
 def clean(text) -> str | None:
-    """What was scanned or typed, trimmed and upper-cased; None when it is not text at all."""
-    return text.strip().upper() if isinstance(text, str) else None
+    """What was scanned or typed, without separators and upper-cased; None when it is not text at all."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not text.isalnum():  # a scanned code is already plain: the door's hot path skips the rebuild
+        text = "".join(ch for ch in text if ch not in _SEPARATORS)
+    return text.upper()
 
 
 def read(text: str, prefix: str, signing_key: bytes, label: bytes = b"") -> bytes | None:

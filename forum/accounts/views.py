@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
 from ..forms_util import safe_next, show_domain_error
+from ..i18n import name_of
 from ..permissions import public, requires
 from . import services
 from .forms import (ROLE_LABELS, AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm,
@@ -264,7 +265,7 @@ def invite():
 
     form = InviteForm()
     companies = db.session.scalars(sa.select(Company).order_by(Company.name_en)).all()
-    form.company_id.choices = [("", "—")] + [(str(c.id), c.display_name) for c in companies]
+    form.company_id.choices = [("", "—")] + [(str(c.id), name_of(c)) for c in companies]
     if current_user.role != "admin":
         form.role.choices = [c for c in form.role.choices if c[0] != "admin"]
     link = None
@@ -281,7 +282,7 @@ def invite():
             link = invitation.link
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             form = InviteForm(formdata=None)
-            form.company_id.choices = [("", "—")] + [(str(c.id), c.display_name) for c in companies]
+            form.company_id.choices = [("", "—")] + [(str(c.id), name_of(c)) for c in companies]
     return render_template("accounts/invite.html", form=form, link=link,
                            pending=services.pending_invitations(current_user), role_labels=ROLE_LABELS)
 

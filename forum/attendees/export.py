@@ -12,6 +12,8 @@ from .. import tabular
 from ..errors import ValidationError
 from ..extensions import db
 from ..audit.services import record
+from ..db import HK
+from ..exhibitors.models import Theme
 from ..permissions import ensure
 from ..sites.models import Site
 from .models import Attendee
@@ -27,16 +29,23 @@ def export_rows(actor, forum, f: AttendeeFilter | None = None):
     ensure(actor, "attendee.manage")
     codes = current_codes(forum)
     sites = {s.id: s for s in db.session.scalars(sa.select(Site))}
+    # Themes by the names organisers gave them (English · Chinese), not their keys.
+    themes = {t.key: f"{t.name_en} · {t.name_zh}" if t.name_zh else t.name_en
+              for t in db.session.scalars(sa.select(Theme))}
     yield list(EXPORT_COLUMNS)
     stmt = filtered_query(forum, f or AttendeeFilter()).options(selectinload(Attendee.theme_links)).order_by(Attendee.id)
     for a in db.session.scalars(stmt).yield_per(1000):
         site = sites.get(a.site_id)
         yield [a.id, a.kind.value, a.status.value, a.name_en, a.name_zh, a.email, a.title, a.department,
                a.organisation, site.name_en if site else "", site.name_zh if site else "",
-               site.cluster.code if site and site.cluster else "", ";".join(a.themes or []), a.access_needs,
+               site.cluster.code if site and site.cluster else "", "; ".join(themes.get(k, k) for k in a.themes or []), a.access_needs,
                a.dietary_needs, "yes" if a.share_contact else "no",
-               a.invited_at.isoformat() if a.invited_at else "",
-               a.responded_at.isoformat() if a.responded_at else "", codes.get(a.id, "")]
+               _hk(a.invited_at), _hk(a.responded_at), codes.get(a.id, "")]
+
+
+def _hk(value) -> str:
+    """Hong Kong time, as organisers read it ("2026-12-08 09:30"), not UTC."""
+    return value.astimezone(HK).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def export_file(actor, forum, fmt: str, f: AttendeeFilter | None = None) -> bytes:

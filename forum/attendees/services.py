@@ -262,6 +262,7 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
             and not can(actor, "attendee.manage")):
         raise PermissionDenied()  # someone else's invitation, and not an organiser
     first_time = attendee.status != AttendeeStatus.registered
+    came_back = attendee.status in (AttendeeStatus.cancelled, AttendeeStatus.declined)
     if first_time and forum.registration_deadline and utcnow() > forum.registration_deadline:
         raise ValidationError(_l("Registration for this forum has closed."))
     if first_time:
@@ -286,9 +287,28 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
     attendee.responded_at = utcnow()
     record(actor or Invitee(attendee), "attendee.register", attendee, forum_id=forum.id, changes=changes)
     if first_time or current_ticket(attendee) is None:
-        _issue_and_mail(attendee, token=token)
+        # Coming back after cancelling keeps the same code: a badge already printed still scans.
+        restored = _restore_last_ticket(attendee) if came_back else None
+        if restored is not None:
+            queue_ticket_mail(attendee, restored, token=token)
+        else:
+            _issue_and_mail(attendee, token=token)
     db.session.flush()
     return attendee
+
+
+def ticket_will_be_mailed(attendee: Attendee) -> bool:
+    """Whether registering now sends the ticket (a first answer, or no live ticket); saving choices does not."""
+    return attendee.status != AttendeeStatus.registered or current_ticket(attendee) is None
+
+
+def _restore_last_ticket(attendee: Attendee) -> Ticket | None:
+    """The newest ticket, which the person's own cancellation revoked, made live again (None if none)."""
+    if not attendee.tickets:
+        return None
+    last = max(attendee.tickets, key=lambda t: t.id)
+    last.revoked_at = None
+    return last
 
 
 def decline(attendee: Attendee, *, actor=None) -> Attendee:

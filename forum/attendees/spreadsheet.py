@@ -17,11 +17,12 @@ HEADERS = {
     "email": ["email", "e-mail", "email address", "e-mail address", "mail", "電郵", "電郵地址", "電子郵件",
               "電子郵箱", "電子郵件地址"],
     "title": ["title", "rank", "rank/title", "title/rank", "rank / title", "job title", "position", "post",
-              "designation", "職位", "職銜", "職級", "職稱"],
+              "designation", "職位", "職銜", "職級", "職稱", "職級/職銜", "職銜/職級", "職級或職銜"],
     "department": ["department", "dept", "unit", "department/unit", "部門", "部門/單位", "單位", "科室"],
     "site": ["hospital", "hospital/office", "hospital or ha office", "hospital / ha office", "site",
              "institution", "office", "workplace", "organisation", "organization", "hospital/institution",
-             "醫院", "醫院/辦事處", "醫院或辦事處", "工作地點", "機構", "所屬醫院"],
+             "醫院", "醫院/辦事處", "醫院或辦事處", "工作地點", "機構", "所屬醫院", "醫院或醫管局辦事處",
+             "醫院/醫管局辦事處"],
     "cluster": ["cluster", "hospital cluster", "聯網", "醫院聯網"],
 }
 FIELDS = tuple(HEADERS)

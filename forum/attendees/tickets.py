@@ -30,6 +30,11 @@ def code_for(ticket: Ticket) -> str:
     return sign(f"{PREFIX}{version}", ticket.key, ticket_key(version), LABEL)
 
 
+def grouped(code: str) -> str:
+    """A code as printed for people to read and type: groups of four ("HKF1 ABCD ...")."""
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
 def parse_code(text: str | None) -> bytes | None:
     """The ticket key inside a well-formed, correctly signed code; None for anything else."""
     text = clean(text)

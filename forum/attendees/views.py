@@ -26,9 +26,10 @@ from . import badges, importer, services
 from .export import export_file
 from .forms import KIND_LABELS, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm, RegistrationForm
 from .models import AttendeeStatus
-from .tickets import code_for, current_ticket
+from .tickets import code_for, current_ticket, grouped
 
 bp = Blueprint("attendees", __name__)
+bp.add_app_template_filter(grouped, "grouped")
 WEB_BADGE_LIMIT = 1000
 
 
@@ -299,6 +300,7 @@ def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url:
                   else _("Your registration is cancelled and your ticket no longer works."), "info")
         return redirect(action_url)
     elif form.validate_on_submit():
+        mailed = services.ticket_will_be_mailed(attendee)
         try:
             services.register(attendee, form.data, actor=actor, token=token)
         except DomainError as error:
@@ -306,7 +308,8 @@ def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url:
             show_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("You are registered. Your ticket is on its way by email."), "success")
+            flash(_("You are registered. Your ticket is on its way by email.") if mailed
+                  else _("Your choices are saved. Your ticket has not changed."), "success")
             return redirect(ticket_url)
     return render_template("attendees/respond.html", a=attendee, forum=attendee.forum, form=form,
                            action_url=action_url, ticket_url=ticket_url)
@@ -348,7 +351,12 @@ def _my_attendee(forum_ref: str | None):
 @bp.route("/my-ticket")
 @requires("attendee.respond_own")
 def my_ticket():
-    attendee = _my_attendee(request.args.get("forum"))
+    forum_ref = request.args.get("forum")
+    forum = get_forum(forum_ref) if forum_ref else current_forum()
+    if forum is None or services.attendee_for_user(current_user, forum) is None:
+        # Not a 404: say why there is no ticket and who can give one.
+        return render_template("attendees/no_ticket.html", forum=forum), 404
+    attendee = _my_attendee(forum_ref)
     if attendee.status == AttendeeStatus.invited:
         return redirect(url_for("attendees.my_invitation", forum=attendee.forum.slug))
     return _ticket_page(attendee, respond_url=url_for("attendees.my_invitation", forum=attendee.forum.slug))

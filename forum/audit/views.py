@@ -1,9 +1,11 @@
 from flask import Blueprint, render_template, request
 
 from ..permissions import requires
+from .sentences import describe
 from .services import client_address, recent
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+bp.add_app_template_global(describe, "describe_event")
 
 
 @bp.before_app_request

@@ -425,7 +425,10 @@ def dashboard(forum) -> Dashboard:
         .outerjoin(Cluster, Site.cluster_id == Cluster.id).where(live)
         .group_by(Cluster.code, Cluster.name_en, Cluster.name_zh, Site.name_en, Site.name_zh)
         .order_by(Cluster.code, Site.name_en)).all()
-    not_arrived = sa.and_(live, Attendee.id.not_in(arrived))
+    # "Not arrived yet" means expected and not here: registered people only, not those who declined
+    # or never answered.
+    not_arrived = sa.and_(Attendee.forum_id == forum.id, Attendee.status == AttendeeStatus.registered,
+                          Attendee.id.not_in(arrived))
     missing_count = db.session.scalar(sa.select(sa.func.count()).select_from(Attendee).where(not_arrived))
     missing = db.session.scalars(sa.select(Attendee).where(not_arrived)
                                  .order_by(Attendee.name_en, Attendee.id).limit(MISSING_LIMIT)).all()

@@ -17,6 +17,7 @@ from ..extensions import db, limiter
 from ..forms_util import show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
+from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import can, requires
 from . import kiosk as kiosk_mode
@@ -114,7 +115,13 @@ def start():
 @requires("checkin.scan")
 def scan(forum: str):
     forum = get_forum(forum)
-    return render_template("checkin/scan.html", forum=forum, points=services.points_of(forum, active_only=True))
+    points = services.points_of(forum, active_only=True)
+    return render_template("checkin/scan.html", forum=forum, points=points, point_names=_point_names(points))
+
+
+def _point_names(points) -> dict[str, str]:
+    """Point key -> its name in the page's language (the scanner names the point of a first entry)."""
+    return {p.key: name_of(p) or p.display_name for p in points}
 
 
 def _search_limit() -> str:
@@ -155,7 +162,8 @@ def kiosk(forum: str):
         if state["forum"] != forum.slug:
             return redirect(url_for("checkin.kiosk", forum=state["forum"]))
         point = services.resolve_point(forum, state.get("point")) if state.get("point") else None
-        return render_template("checkin/kiosk.html", forum=forum, point=point, exit_form=KioskExitForm())
+        return render_template("checkin/kiosk.html", forum=forum, point=point, exit_form=KioskExitForm(),
+                               point_names=_point_names(services.points_of(forum, active_only=False)))
     points = services.points_of(forum, active_only=True)
     form = KioskStartForm()
     form.point.choices = [(p.key, p.display_name) for p in points]

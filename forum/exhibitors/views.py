@@ -12,6 +12,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
+from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import STAFF, can, ensure, public, requires
 from . import directory as listing
@@ -24,7 +25,7 @@ from . import steps as _steps  # noqa: F401  (home page suggestions)
 bp = Blueprint("exhibitors", __name__, url_prefix="/exhibitors")
 
 nav_link("exhibitors.directory_current", _l("Exhibitors"), "directory.view", 20)
-nav_link("exhibitors.company", _l("My company"), "company.view_own", 25)
+nav_link("exhibitors.company", _l("My company"), "company.view_own", 25, when=lambda user: user.company_id is not None)
 nav_link("exhibitors.review_current", _l("Review exhibitors"), "exhibitor.review", 30)
 
 
@@ -252,7 +253,7 @@ def file(file_id: int):
 
 def _application_form(forum, company, application) -> ApplicationForm:
     form = ApplicationForm(obj=application if request.method == "GET" else None)
-    own = [(s.id, s.title_en or s.title_zh) for s in company.solutions]
+    own = [(s.id, name_of(s, "title")) for s in company.solutions]  # in the reader's language
     form.solution_ids.choices = own
     form.demo_solution_id.choices = [(0, "—")] + own
     if request.method == "GET":

@@ -57,7 +57,10 @@ def _organiser_steps(user, forum):
     out = []
     if forum is None:
         return out
-    out.append(Step(_l("Review the forum's details"), url_for("forums.show", ref=forum.slug)))
+    out.append(Step(_l("Open the forum's hub"), url_for("forums.show", ref=forum.slug),
+                    _l("Attendees, exhibitors and review, the agenda, check-in, pilots and the data lab.")))
+    out.append(Step(_l("Build the programme"), url_for("agenda.editor", forum=forum.slug),
+                    _l("Rooms, sessions and the stage-demo schedule.")))
     out.append(Step(_l("Invite colleagues"), url_for("accounts.invite"),
                     _l("Organisers, door scanners, partnership teams and company staff.")))
     out.append(Step(_l("Check the reference sites"), url_for("sites.index"),

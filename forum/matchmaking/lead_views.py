@@ -15,7 +15,7 @@ from ..permissions import requires
 from . import leads
 from .views import _current, _forum, bp
 
-nav_link("matchmaking.leads_current", _l("Leads"), "lead.manage", 37)
+nav_link("matchmaking.leads_current", _l("Leads"), "lead.manage", 37, when=lambda user: user.company_id is not None)
 
 
 @step("exhibitor", order=61)

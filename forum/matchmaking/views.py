@@ -23,7 +23,7 @@ bp = Blueprint("matchmaking", __name__)
 nav_link("matchmaking.my_bookmarks", _l("My bookmarks"), "bookmark.own", 35)
 
 
-nav_link("matchmaking.meet_current", _l("People to meet"), "lead.manage", 36)
+nav_link("matchmaking.meet_current", _l("People to meet"), "lead.manage", 36, when=lambda user: user.company_id is not None)
 nav_link("matchmaking.pairs_current", _l("Startup-site pairs"), "recommendation.pairs", 36)
 
 

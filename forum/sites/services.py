@@ -68,9 +68,11 @@ SITE_ABBREVIATIONS = {
     "HKEH": "Hong Kong Eye Hospital", "OLMH": "Our Lady of Maryknoll Hospital", "CPH": "Castle Peak Hospital",
     "KCH": "Kwai Chung Hospital", "TSWH": "Tin Shui Wai Hospital", "HAHO": "Hospital Authority Head Office",
     "GH": "Grantham Hospital", "TYH": "Tsan Yuk Hospital", "TWEH": "Tung Wah Eastern Hospital",
+    # HA staff at the head office write just that: within HA there is only one.
+    "Head Office": "Hospital Authority Head Office",
 }
 SITE_CHINESE_ALIASES = {"醫管局總辦事處": "Hospital Authority Head Office", "醫管局總部": "Hospital Authority Head Office",
-                        "醫院管理局總部": "Hospital Authority Head Office"}
+                        "醫院管理局總部": "Hospital Authority Head Office", "總辦事處": "Hospital Authority Head Office"}
 # Spelling variants folded before comparing English names.
 _WORD_VARIANTS = [
     (re.compile(r"\btwghs?\b"), "tung wah group of hospitals"),
@@ -125,7 +127,7 @@ class SiteIndex:
                 self._keys["zh:" + _chinese_key(name_zh)] = by_name[name_en]
         for abbreviation, name_en in SITE_ABBREVIATIONS.items():
             if name_en in by_name:
-                self._keys["abbr:" + abbreviation.casefold()] = by_name[name_en]
+                self._keys["abbr:" + re.sub(r"[\s.]", "", abbreviation.casefold())] = by_name[name_en]
 
     def _add(self, key: str, site: Site) -> None:
         if key in self._keys and self._keys[key] is not site:

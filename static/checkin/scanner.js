@@ -64,7 +64,7 @@
     setText("result-access", p && p.access_needs ? W.access + ": " + p.access_needs : "");
     var note = "";
     if (r === "already_checked_in" && answer.checked_in_at) {
-      note = fmt(W.first_at, {time: answer.checked_in_at.slice(11, 16), point: answer.point || ""});
+      note = fmt(W.first_at, {time: answer.checked_in_at.slice(11, 16), point: (cfg.pointNames || {})[answer.point] || answer.point || ""});
     } else if (r === "queued") {
       note = W.offline_note;
     } else if (answer.error) {
@@ -151,7 +151,8 @@
   }
 
   function submit(code) {
-    code = String(code || "").trim();
+    // Typed off a badge in groups of four: spaces and dashes (also full-width) are not part of the code.
+    code = String(code || "").replace(/[\s\-\u2010-\u2014\u2212\u3000\uff0d]+/g, "").toUpperCase();
     if (!code) return;
     var scan = {code: code, nonce: randomHex(16), scanned_at: new Date().toISOString(), device_id: deviceId};
     if (pointEl && pointEl.value) scan.point = pointEl.value;

@@ -6,7 +6,10 @@
   // <form data-confirm="Sure?">: ask before sending.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    // A button may ask its own question (<button data-confirm="...">), e.g. "Cancel" in a form that also saves.
+    var button = event.submitter;
+    var question = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+                   (form && form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
@@ -26,5 +29,17 @@
     var target = document.getElementById(button.getAttribute("data-fullscreen"));
     if (!target || !target.requestFullscreen) { button.hidden = true; return; }
     button.addEventListener("click", function () { target.requestFullscreen().catch(function () {}); });
+  });
+})();
+
+/* The phone menu: a real <button aria-expanded> (keyboard and screen readers); Escape closes it. */
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".nav-toggle");
+  if (!toggle) return;
+  function set(open) { toggle.setAttribute("aria-expanded", open ? "true" : "false"); }
+  toggle.addEventListener("click", function () { set(toggle.getAttribute("aria-expanded") !== "true"); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") { set(false); toggle.focus(); }
   });
 })();

@@ -107,6 +107,21 @@ def test_chinese_headers(organiser, forum):
     assert plan.created == 3
 
 
+def test_the_chinese_headers_the_import_page_lists_are_accepted(organiser, forum):
+    # The page names the columns 職級／職銜 and 醫院或醫管局辦事處 (full-width slash): those headers work.
+    header = ["英文姓名", "中文姓名", "電郵", "職級／職銜", "部門", "醫院或醫管局辦事處", "聯網"]
+    plan = _import(organiser, forum, _xlsx(ROWS, header=header), "名單.xlsx")
+    assert plan.ok, plan.errors
+    assert plan.created == 3
+
+
+def test_head_office_is_a_known_site():
+    from forum.sites.services import find_site
+
+    for written in ("Head Office", "HA Head Office", "head office", "總辦事處", "醫管局總辦事處"):
+        assert find_site(written).name_en == "Hospital Authority Head Office", written
+
+
 def test_xlsx_with_title_row_merged_cells_and_blank_rows(organiser, forum):
     rows = [
         ["CHAN Tai Man", "陳大文", "chan.tm@ha.example.org.hk", "Chief Manager", "Nursing", "Queen Mary Hospital", "HKW"],

@@ -78,12 +78,20 @@ def test_list_runs_a_bounded_number_of_queries(client, login_as, forum, query_co
 def test_exports_hold_the_exact_ticket_code(client, login_as, forum, app):
     login_as("organiser")
     chan, wong, _lee = _people(forum)
+    from datetime import datetime, timezone
+
+    chan.invited_at = datetime(2026, 11, 2, 1, 30, tzinfo=timezone.utc)
+    chan.themes = ["data_ai"]
+    db.session.flush()
     code = code_for(issue_ticket(chan))
     rows = list(csv.DictReader(io.StringIO(client.get(f"/forums/{forum.slug}/attendees/export.csv")
                                            .data.decode("utf-8-sig"))))
     by_email = {r["email"]: r for r in rows}
     assert by_email[chan.email]["ticket_code"] == code and by_email[chan.email]["name_zh"] == "陳大文"
     assert by_email[wong.email]["ticket_code"] == "" and by_email[wong.email]["cluster"] == "KC"
+    # Times in Hong Kong time (01:30 UTC is 09:30 there); themes by name, not key.
+    assert by_email[chan.email]["invited_at"] == "2026-11-02 09:30"
+    assert by_email[chan.email]["themes"].startswith("Data") and "data_ai" not in by_email[chan.email]["themes"]
     workbook = load_workbook(io.BytesIO(client.get(f"/forums/{forum.slug}/attendees/export.xlsx").data))
     sheet = workbook.active
     header = [c.value for c in sheet[1]]

@@ -19,6 +19,7 @@ FORUM = "innovation-forum-2026-12"
 def seed_attendees(live_server, people: list[tuple[str, str, str]]) -> list[tuple[int, str]]:
     """Add attendees with tickets to the live server's database; returns (attendee id, ticket code)."""
     from forum import create_app
+    from forum.attendees.models import AttendeeStatus
     from forum.attendees.tickets import code_for, issue_ticket
     from forum.extensions import db
     from forum.forums.services import get_forum
@@ -31,7 +32,8 @@ def seed_attendees(live_server, people: list[tuple[str, str, str]]) -> list[tupl
     with app.app_context():
         forum = get_forum(FORUM)
         for name_en, name_zh, organisation in people:
-            attendee = AttendeeFactory(forum=forum, name_en=name_en, name_zh=name_zh, organisation=organisation)
+            attendee = AttendeeFactory(forum=forum, name_en=name_en, name_zh=name_zh, organisation=organisation,
+                                       status=AttendeeStatus.registered)  # a ticket holder has registered
             out.append((attendee.id, code_for(issue_ticket(attendee))))
         db.session.commit()
         db.session.remove()

@@ -27,7 +27,7 @@ def _logo() -> bytes:
 def _chinese(page, lang):
     if lang:
         if not page.locator(f"button[name=locale][value={lang}]").is_visible():
-            page.click("label.nav-toggle-label")  # the phone menu
+            page.click("button.nav-toggle")  # the phone menu
         page.click(f"button[name=locale][value={lang}]")
         page.wait_for_load_state()
 

@@ -52,7 +52,7 @@ def test_phone_layout_has_a_menu_button(live_server, chromium):
     page = context.new_page()
     login(page, live_server, "organiser@forum.example")
     assert not page.locator("nav.nav").is_visible()
-    page.click("label.nav-toggle-label")
+    page.click("button.nav-toggle")
     assert page.locator("nav.nav a:has-text('Forums')").is_visible()
     shot(page, "home-organiser-phone")
     context.close()

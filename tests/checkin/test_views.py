@@ -97,7 +97,14 @@ def test_dashboard_shows_counts_points_sites_and_missing(client, login_as, forum
 
     qmh = db.session.scalar(sa.select(Site).where(Site.name_en == "Queen Mary Hospital"))
     arrived = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Dr Arrived", site_id=qmh.id))
-    AttendeeFactory(forum=forum, name_en="Dr Still Travelling", name_zh="途中醫生", site_id=qmh.id)
+    from forum.attendees.models import AttendeeStatus
+
+    AttendeeFactory(forum=forum, name_en="Dr Still Travelling", name_zh="途中醫生", site_id=qmh.id,
+                    status=AttendeeStatus.registered)
+
+    # Only people expected (registered) count as "not arrived yet".
+    AttendeeFactory(forum=forum, name_en="Dr Never Answered", status=AttendeeStatus.invited)
+    AttendeeFactory(forum=forum, name_en="Dr Declined", status=AttendeeStatus.declined)
     login_as("organiser")
     client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(arrived)})
     page = client.get(f"/forums/{forum.slug}/checkin/dashboard").get_data(as_text=True)
@@ -107,6 +114,8 @@ def test_dashboard_shows_counts_points_sites_and_missing(client, login_as, forum
     assert by_site.count("1 / 2") == 2  # the cluster's subtotal and the hospital's row
     assert "Dr Still Travelling" in page.split('id="missing"')[1]
     assert "Dr Arrived" not in page.split('id="missing"')[1]
+    assert "Dr Never Answered" not in page.split('id="missing"')[1]
+    assert "Dr Declined" not in page.split('id="missing"')[1]
     assert "<svg class=\"chart\"" in page
     live = client.get(f"/forums/{forum.slug}/checkin/dashboard/live")
     assert live.status_code == 200 and b"<html" not in live.data and b"tile-arrived" in live.data
@@ -177,7 +186,7 @@ def test_scanner_page_in_chinese(client, login_as, forum):
     page = client.get(f"/forums/{forum.slug}/checkin/scan").get_data(as_text=True)
     assert "可以掃描" in page and "按姓名搜尋（英文或中文）" in page
     config = json.loads(page.split('id="scanner-config">')[1].split("</script>")[0])
-    assert config["words"]["already_checked_in"] == "已經登記"
+    assert config["words"]["already_checked_in"] == "已入場"
     assert config["words"]["first_at"] == "首次入場：%(time)s，%(point)s"
 
 
