@@ -91,6 +91,8 @@ def make_test_app(database_url: str, instance: Path, **overrides):
         "SECRET_KEY": secrets.token_hex(16),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # Tests that count up to a limit set it "per year": limits are counted in fixed windows that
+        # restart on the clock, and a minute's restart could fall in the middle of such a test.
         "RATELIMIT_LOGIN": "1000 per minute",
         "RATELIMIT_SCAN": "100000 per minute",
         "MAIL_SERVER": None,
