@@ -107,10 +107,15 @@ def make_test_app(database_url: str, instance: Path, **overrides):
     return app
 
 
+_LIMITER_ATTRIBUTES = ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter")
+_LIMITER_STATE: dict = {}
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = make_test_app(database_url, instance)
+    _LIMITER_STATE.update({name: getattr(limiter, name) for name in _LIMITER_ATTRIBUTES if hasattr(limiter, name)})
     with app.app_context():
         upgrade()
         yield app
@@ -133,6 +138,10 @@ def _transaction(request, app):
     # A plain Session: Flask-SQLAlchemy's own would pick the engine and ignore this connection.
     db.session = sa.orm.scoped_session(
         sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id)
+    # The limiter is one object for every app: a test that builds another app (production settings
+    # with Redis, say) re-binds it to that app's storage. Bind it back, so counts stay in this process.
+    for name, value in _LIMITER_STATE.items():
+        setattr(limiter, name, value)
     limiter.reset()
     try:
         yield
