@@ -92,8 +92,20 @@ def bookmarked_companies(forum_id: int | None) -> int | None:
     return db.session.scalar(stmt) or None
 
 
+def met_companies(forum_id: int | None) -> int | None:
+    """The funnel's "met" step: companies with a confirmed follow-up meeting; None (no step) before any."""
+    from ..matchmaking.models import Meeting, MeetingStatus
+
+    stmt = sa.select(sa.func.count(sa.distinct(Meeting.company_id))).where(
+        Meeting.status == MeetingStatus.confirmed)
+    if forum_id is not None:
+        stmt = stmt.where(Meeting.forum_id == forum_id)
+    return db.session.scalar(stmt) or None
+
+
 def init_app(app) -> None:
     funnel_source("bookmarked", _l("Bookmarked"), 1, bookmarked_companies)
+    funnel_source("met", _l("Met"), 2, met_companies)
 
     def bookmark_pilots(bookmark_ids):
         from flask_login import current_user

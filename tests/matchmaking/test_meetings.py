@@ -185,3 +185,16 @@ def test_propose_links_on_recommendation_bookmark_and_exhibitor_pages(client, fo
     assert "origin=bookmark" in client.get("/my/bookmarks").get_data(as_text=True)
     page = client.get(f"/exhibitors/forums/{forum.slug}/exhibitors/{people['company'].id}")
     assert "origin=exhibitor" in page.get_data(as_text=True)
+
+
+def test_the_pilot_funnel_counts_companies_met_in_confirmed_meetings(forum, people):
+    from forum.pilots.dashboard import figures
+
+    team = UserFactory(role="partnership")
+    steps = lambda: {s["step"]: s["companies"] for s in figures(team, forum).funnel}  # noqa: E731
+    meeting = propose(forum, people)
+    db.session.flush()
+    assert "met" not in steps()  # pending only: no step, never a made-up 0
+    meetings.answer(people["booth"], meeting, accept=meeting.options[0].id)
+    db.session.flush()
+    assert meeting.status == MeetingStatus.confirmed and steps()["met"] == 1
