@@ -54,7 +54,8 @@ def secure_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint in NO_STORE:
+    # Named pages, and every downloaded file (exports, badges, leads, reports hold personal data).
+    if request.endpoint in NO_STORE or headers.get("Content-Disposition", "").startswith("attachment"):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response

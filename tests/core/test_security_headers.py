@@ -117,3 +117,11 @@ def test_the_inline_check_would_catch_each_kind_of_offence():
     for sample in samples:
         assert (_SCRIPT.search(sample) and "src=" not in sample) or _HANDLER.search(sample) or _JS_URL.search(sample)
     assert not _HANDLER.search('<p data-confirm="Sure?">') and not _HANDLER.search("<p>Once upon a time</p>")
+
+
+def test_every_downloaded_file_is_kept_out_of_caches(client, login_as):
+    """Not only the files named in headers.NO_STORE: every attachment (here the pilots' dashboard export)."""
+    login_as("partnership")
+    response = client.get("/pilots/dashboard/export.csv")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response.headers.get("Cache-Control", "")
