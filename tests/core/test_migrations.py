@@ -6,7 +6,7 @@ from forum.extensions import db
 
 def test_models_and_migrations_agree(app):
     """The tables the migrations build are the tables the models describe."""
-    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": False})
+    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
     diff = compare_metadata(context, db.metadata)
     assert diff == []
 
