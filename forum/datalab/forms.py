@@ -73,7 +73,7 @@ class BookingForm(FlaskForm):
     member = SelectField(_l("Team member"), coerce=int, validate_choice=False)
     workstation = SelectField(_l("Workstation"), coerce=int, validate_choice=False)
     day = DateField(_l("Day"), validators=[DataRequired()])
-    session = SelectField(_l("Session"), choices=list(SESSION_LABELS.items()))
+    session = SelectField(_l("Lab session"), choices=list(SESSION_LABELS.items()))
 
 
 class BlackoutForm(FlaskForm):

@@ -25,15 +25,15 @@ AUDIENCES = ("attendees", "exhibitors")
 KINDS = ("rating", "solutions", "text")
 DEFAULT_QUESTIONS = {
     "attendees": [
-        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對你有用嗎？"},
-        {"kind": "solutions", "en": "Which solutions do you want to follow up?", "zh": "你想跟進哪些方案？"},
+        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對您有用嗎？"},
+        {"kind": "solutions", "en": "Which solutions do you want to follow up?", "zh": "您想跟進哪些方案？"},
         {"kind": "text", "en": "With whom (colleagues, departments) should we follow up?",
          "zh": "我們應與哪些同事或部門跟進？"},
     ],
     "exhibitors": [
-        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對你有用嗎？"},
+        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對您有用嗎？"},
         {"kind": "text", "en": "Which HA teams or people do you want to follow up with?",
-         "zh": "你想與醫管局哪些團隊或人員跟進？"},
+         "zh": "您想與醫管局哪些團隊或人員跟進？"},
         {"kind": "text", "en": "What should we do better next time?", "zh": "下次有甚麼可以做得更好？"},
     ],
 }
