@@ -82,7 +82,7 @@ class BlackoutForm(FlaskForm):
 
 
 class HolidaysForm(FlaskForm):
-    file = FileField(_l("Holiday list (CSV: date,name_en,name_zh)"))
+    file = FileField(_l("Holiday list (CSV with the columns date, name in English and name in Chinese)"))
 
 
 class OutputRequestForm(FlaskForm):
