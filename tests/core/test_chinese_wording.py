@@ -85,5 +85,8 @@ def test_attendee_status_words_are_the_same_on_every_page(app, client, login_as)
     for status, word in words.items():
         assert f'<span class="badge st-{status}">{word}</span>' in attendees
     dashboard = client.get(f"/forums/{forum.slug}/checkin/dashboard").get_data(as_text=True)
-    assert f'id="tile-invited">{words["invited"]}<strong>' in dashboard
-    assert f'id="tile-registered">{words["registered"]}<strong>' in dashboard
+    assert f'id="tile-registered">{words["registered"]}<strong>1</strong>' in dashboard
+    # The dashboard's first tile counts everyone invited (all but the cancelled), not the people who
+    # have not answered yet (the attendee list's 已邀請): it has its own words.
+    assert 'id="tile-invited">邀請總數<strong>3</strong>' in dashboard
+    assert words["invited"] not in dashboard.split('id="tile-invited"')[1].split("</div>")[0]
