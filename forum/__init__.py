@@ -107,3 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
 
     init_pilots_from_bookmarks(app)
+    from .audit.sentences import word_actions
+    from .datalab.sentences import sentence as datalab_sentence
+
+    word_actions("datalab.", datalab_sentence)  # the audit trail shows data-lab events in the lab's own words
