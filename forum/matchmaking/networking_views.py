@@ -13,11 +13,21 @@ from ..extensions import db
 from ..forms_util import commit_or_flash
 from ..forums.forms import HK_FORMAT
 from ..forums.services import get_forum
+from ..home.next_steps import Step, step
 from ..permissions import requires
 from . import networking
 from .models import NetworkingMeeting
 
 bp = Blueprint("networking", __name__)
+
+@step("scanner", order=45)
+def _table_scanner_steps(user, forum):
+    if forum is None:
+        return []
+    return [Step(_l("Networking tables: scan badges when a meeting happens"),
+                 url_for("networking.scanner", forum=forum.slug, hour_id=hour.id),
+                 hour.title or "") for hour in networking.hours_of(forum)]
+
 
 PRIORITY_LABELS = {"must": _l("Must meet"), "like": _l("Would like to"), "no": _l("No thanks")}
 
