@@ -114,9 +114,11 @@ def _attend(actor, hour: NetworkingHour, meeting: NetworkingMeeting, user_ids: s
     now = utcnow()
     new = 0
     for user_id in sorted(user_ids):
-        new += db.session.execute(_insert(NetworkingAttendance.__table__).values(
+        inserted = db.session.execute(_insert(NetworkingAttendance.__table__).values(
             meeting_id=meeting.id, user_id=user_id, scanned_by_id=actor.id, scanned_at=now)
-            .on_conflict_do_nothing(index_elements=["meeting_id", "user_id"])).rowcount
+            .on_conflict_do_nothing(index_elements=["meeting_id", "user_id"])
+            .returning(NetworkingAttendance.__table__.c.id))
+        new += inserted.scalar() is not None
     if new:
         present = db.session.scalar(sa.select(sa.func.count()).select_from(NetworkingAttendance).where(
             NetworkingAttendance.meeting_id == meeting.id))
