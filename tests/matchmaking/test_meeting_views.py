@@ -162,3 +162,24 @@ def test_an_exhibitor_proposes_for_its_own_company_only(client, forum, exhibitor
     sign_in(client, booth)
     html = client.get(f"/forums/{forum.slug}/meetings/new?company={exhibitors[1].company_id}").get_data(as_text=True)
     assert 'id="company-picker"' not in html and f'name="company_id" value="{company.id}"' in html
+
+
+def test_the_proposal_page_runs_the_same_queries_for_few_and_many_people(client, forum, exhibitors, query_counter):
+    def add_people(n):
+        for _ in range(n):
+            person = UserFactory(role="ha_staff")
+            AttendeeFactory(forum=forum, user_id=person.id, email=person.email, email_key=person.email)
+        db.session.commit()
+
+    team = UserFactory(role="partnership")
+    add_people(3)
+    sign_in(client, team)
+    url = f"/forums/{forum.slug}/meetings/new?company={exhibitors[0].company_id}"
+    client.get(url)
+    with query_counter() as few:
+        client.get(url)
+    add_people(40)  # more than the 30 listed: the rest is counted
+    with query_counter() as many:
+        html = client.get(url).get_data(as_text=True)
+    assert "13 more: search by name or department" in html
+    assert many.count <= few.count + 1, "\n".join(s[:150] for s in many.statements)
