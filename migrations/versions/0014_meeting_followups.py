@@ -50,7 +50,7 @@ def downgrade():
     op.drop_table('networking_attendance')
     op.execute("DELETE FROM pilot_follow_up WHERE pilot_id IS NULL")
     with op.batch_alter_table('pilot_follow_up', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_pilot_follow_up_follow_up_one_subject', type_='check')
+        batch_op.drop_constraint('follow_up_one_subject', type_='check')
         batch_op.drop_constraint('uq_pilot_follow_up_meeting_email', type_='unique')
         batch_op.drop_index(batch_op.f('ix_pilot_follow_up_meeting_id'))
         batch_op.drop_constraint(batch_op.f('fk_pilot_follow_up_meeting_id_meeting'), type_='foreignkey')
