@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 from tests.browser.test_matchmaking_journey import PHONE, _live_app
 
 pytestmark = pytest.mark.committed
