@@ -26,6 +26,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _child_peak_mb() -> float:
+    """The largest rendering child process (badge chunks laid out in parallel)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def _app(folder: Path):
     os.environ["FORUM_INSTANCE_PATH"] = str(folder)
     from forum import create_app
@@ -117,7 +122,7 @@ def child_import(folder: Path, n: int) -> dict:
             "peak_mb": round(_peak_mb())}
 
 
-def child_badges(folder: Path, n: int, layout: str) -> dict:
+def child_badges(folder: Path, n: int, layout: str, processes: int = 1) -> dict:
     from flask_migrate import upgrade
 
     from forum.attendees.badges import forum_badges_pdf
@@ -131,9 +136,11 @@ def child_badges(folder: Path, n: int, layout: str) -> dict:
         out = folder / f"badges-{n}.pdf"
         started = time.perf_counter()
         with out.open("wb") as handle:
-            forum_badges_pdf(SystemActor(), forum, handle, layout=layout)
+            forum_badges_pdf(SystemActor(), forum, handle, layout=layout, processes=processes)
         elapsed = time.perf_counter() - started
-    return {"badges": n, "layout": layout, "seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()),
+    parent, child = _peak_mb(), _child_peak_mb() if processes > 1 else 0
+    return {"badges": n, "layout": layout, "processes": processes, "seconds": round(elapsed, 1),
+            "peak_mb": round(parent + processes * child), "parent_mb": round(parent), "child_mb": round(child),
             "pdf_mb": round(out.stat().st_size / 1e6, 1)}
 
 
@@ -183,13 +190,16 @@ def main() -> None:
     parser.add_argument("--child", nargs="+")
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--badges", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="child processes laying out badge chunks at once (default: one per core)")
+    parser.add_argument("--badges-only", action="store_true", help="skip the import figures")
     args = parser.parse_args()
     if args.child:
         kind, folder, *rest = args.child
         if kind == "import":
             out = child_import(Path(folder), int(rest[0]))
         elif kind == "badges":
-            out = child_badges(Path(folder), int(rest[0]), rest[1])
+            out = child_badges(Path(folder), int(rest[0]), rest[1], int(rest[2]))
         elif kind == "static-html":
             out = {"path": str(make_static_html(Path(folder), int(rest[0])))}
         else:
@@ -199,17 +209,18 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for name in ("imp", "a6", "a4", "static"):
+        for name in ("imp", "a6", "a6p", "a4", "static"):
             (tmp / name).mkdir()
-        imp = _run_child("import", str(tmp / "imp"), str(args.rows))
-        print(f"import {imp['rows']} rows: check {imp['check_s']} s, check + write {imp['import_s']} s, "
-              f"re-import (all unchanged) {imp['reimport_s']} s, peak {imp['peak_mb']} MB")
-        a6 = _run_child("badges", str(tmp / "a6"), str(args.badges), "a6")
-        print(f"{a6['badges']} badges A6 (app, chunks of 200): {a6['seconds']} s, peak {a6['peak_mb']} MB, "
-              f"{a6['pdf_mb']} MB PDF")
-        a4 = _run_child("badges", str(tmp / "a4"), str(args.badges), "a4")
-        print(f"{a4['badges']} badges A4 4-up (app, chunks of 200): {a4['seconds']} s, peak {a4['peak_mb']} MB, "
-              f"{a4['pdf_mb']} MB PDF")
+        if not args.badges_only:
+            imp = _run_child("import", str(tmp / "imp"), str(args.rows))
+            print(f"import {imp['rows']} rows: check {imp['check_s']} s, check + write {imp['import_s']} s, "
+                  f"re-import (all unchanged) {imp['reimport_s']} s, peak {imp['peak_mb']} MB")
+        runs = [("a6", "a6", 1), ("a6p", "a6", args.processes), ("a4", "a4", args.processes)]
+        for folder, layout, processes in runs:
+            r = _run_child("badges", str(tmp / folder), str(args.badges), layout, str(processes))
+            print(f"{r['badges']} badges {layout.upper()} (app, {processes} process(es)): {r['seconds']} s, "
+                  f"peak {r['peak_mb']} MB (main {r['parent_mb']} MB + {processes} x {r['child_mb']} MB), "
+                  f"{r['pdf_mb']} MB PDF")
         if args.badges <= 2000:
             path = _run_child("static-html", str(tmp / "static"), str(args.badges))["path"]
             static = _run_child("static", str(tmp / "static"), path)

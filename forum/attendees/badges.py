@@ -1,7 +1,7 @@
 """Printable badges (WeasyPrint): A6, one a page, or four A6 badges on an A4 sheet.
 
-Large forums are rendered in chunks and the chunk PDFs joined with pypdf, so the layout engine
-never holds more than one chunk: 10,000 badges take about as much memory as a few hundred.
+Large forums are rendered in chunks, laid out in parallel child processes (one per core) and the chunk
+PDFs joined in order with pypdf, so no layout engine ever holds more than one chunk.
 """
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationError
 from ..extensions import db
-from ..pdf import CJK_FONT_STACK, html_to_pdf
+from ..pdf import CJK_FONT_STACK, html_to_pdf, render_many
 from ..audit.services import record
 from ..permissions import ensure
 from ..qr import qr_data_uri
@@ -79,10 +79,7 @@ def badge_for(attendee: Attendee, code: str, site=_UNSET, company=_UNSET) -> Bad
 def render_badges_pdf(forum, badges: list[Badge], layout: str = "a6") -> bytes:
     if layout not in LAYOUTS:
         raise ValidationError(_l("Layout must be a6 or a4."))
-    with force_locale("en"):
-        html = render_template("attendees/badges.html", forum=forum, badges=badges, layout=layout,
-                               cjk_font_stack=CJK_FONT_STACK)
-    return html_to_pdf(html)
+    return html_to_pdf(_badge_html(forum, badges, layout))
 
 
 def one_badge(actor, attendee: Attendee, layout: str = "a6") -> bytes:
@@ -117,12 +114,27 @@ def _forum_badges(forum) -> Iterable[Badge]:
         yield badge_for(attendee, code_for(ticket), site=sites.get(attendee.site_id), company=company)
 
 
+def _badge_html(forum, badges: list[Badge], layout: str) -> str:
+    with force_locale("en"):
+        return render_template("attendees/badges.html", forum=forum, badges=badges, layout=layout,
+                               cjk_font_stack=CJK_FONT_STACK)
+
+
+def parallel_chunk(total: int, processes: int, chunk: int) -> int:
+    """Chunks small enough that every process gets several (the last one then waits less)."""
+    if processes <= 1:
+        return chunk
+    return max(20, min(chunk, -(-total // (processes * 3))))
+
+
 def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layout: str = "a6",
-                     chunk: int = CHUNK, progress: Callable[[int], None] | None = None) -> bytes | None:
+                     chunk: int = CHUNK, progress: Callable[[int], None] | None = None,
+                     processes: int | None = None) -> bytes | None:
     """Every registered attendee's badge in one PDF, rendered `chunk` badges at a time.
 
-    Writes to `out` when given (and returns None), else returns the bytes. `progress(n)` is called
-    after each chunk with the number of badges just rendered.
+    The chunks are laid out in `processes` child processes at once (default: BADGE_PROCESSES, one per
+    core) and joined in order with pypdf. Writes to `out` when given (and returns None), else returns
+    the bytes. `progress(n)` is called after each chunk with the number of badges just rendered.
     """
     from pypdf import PdfWriter
 
@@ -130,28 +142,23 @@ def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layo
     if layout not in LAYOUTS:
         raise ValidationError(_l("Layout must be a6 or a4."))
     record(actor, "attendee.badges_download", forum, forum_id=forum.id, changes={"layout": layout})
-    if layout == "a4":
-        chunk -= chunk % 4 or 0  # whole sheets per chunk
-    writer = PdfWriter()
-    batch: list[Badge] = []
-    rendered = 0
-
-    def flush():
-        nonlocal batch, rendered
-        if batch:
-            writer.append(io.BytesIO(render_badges_pdf(forum, batch, layout)))
-            rendered += len(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-
-    for badge in _forum_badges(forum):
-        batch.append(badge)
-        if len(batch) >= chunk:
-            flush()
-    flush()
-    if rendered == 0:
+    if processes is None:
+        processes = current_app.config.get("BADGE_PROCESSES", 1)
+    # What each badge shows is read first (a few KB each), so no cursor stays open while the chunks
+    # render and the caller may commit progress in between.
+    all_badges = list(_forum_badges(forum))
+    if not all_badges:
         raise ValidationError(_l("No registered attendee has a ticket yet."))
+    chunk = parallel_chunk(len(all_badges), processes, chunk)
+    if layout == "a4":
+        chunk = max(4, chunk - chunk % 4)  # whole sheets per chunk
+    batches = [all_badges[i:i + chunk] for i in range(0, len(all_badges), chunk)]
+    writer = PdfWriter()
+    htmls = (_badge_html(forum, batch, layout) for batch in batches)
+    for batch, pdf in zip(batches, render_many(htmls, processes)):
+        writer.append(io.BytesIO(pdf))
+        if progress:
+            progress(len(batch))
     target = out or io.BytesIO()
     writer.write(target)
     writer.close()
