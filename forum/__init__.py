@@ -53,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     from . import headers
 
     headers.init_app(app)
+    from . import observability
+
+    observability.init_app(app)
     return app
 
 

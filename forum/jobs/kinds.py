@@ -46,7 +46,8 @@ def _run_badges(job, actor, report):
         report(done, total)
 
     layout = job.params.get("layout", "a6")
-    pdf = forum_badges_pdf(actor, job.forum, layout=layout, progress=step)
+    options = {"chunk": int(job.params["chunk"])} if job.params.get("chunk") else {}
+    pdf = forum_badges_pdf(actor, job.forum, layout=layout, progress=step, **options)
     return f"{job.forum.slug}-badges-{layout}.pdf", "application/pdf", pdf
 
 
