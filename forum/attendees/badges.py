@@ -27,6 +27,7 @@ from .tickets import code_for, current_ticket
 
 LAYOUTS = ("a6", "a4")
 CHUNK = 200
+PARALLEL_FROM = 100  # badges; fewer are laid out in this process
 KIND_COLOURS = {
     AttendeeKind.ha: "#0a6b5d", AttendeeKind.exhibitor: "#d94f2b", AttendeeKind.organiser: "#5b3e96",
     AttendeeKind.speaker: "#b5121b", AttendeeKind.guest: "#5b6773",
@@ -142,13 +143,13 @@ def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layo
     if layout not in LAYOUTS:
         raise ValidationError(_l("Layout must be a6 or a4."))
     record(actor, "attendee.badges_download", forum, forum_id=forum.id, changes={"layout": layout})
-    if processes is None:
-        processes = current_app.config.get("BADGE_PROCESSES", 1)
     # What each badge shows is read first (a few KB each), so no cursor stays open while the chunks
     # render and the caller may commit progress in between.
     all_badges = list(_forum_badges(forum))
     if not all_badges:
         raise ValidationError(_l("No registered attendee has a ticket yet."))
+    if processes is None:  # starting processes costs about a second: worth it for a print run only
+        processes = current_app.config.get("BADGE_PROCESSES", 1) if len(all_badges) >= PARALLEL_FROM else 1
     chunk = parallel_chunk(len(all_badges), processes, chunk)
     if layout == "a4":
         chunk = max(4, chunk - chunk % 4)  # whole sheets per chunk
