@@ -58,6 +58,7 @@ class Config:
         # REDIS_URL is set. Tests run each job as it is queued (immediate mode, in memory).
         self.JOBS_IMMEDIATE = _bool(env.get("JOBS_IMMEDIATE"), default=self.ENV_NAME == "testing")
         self.JOBS_SQLITE_PATH = env.get("JOBS_SQLITE_PATH") or str(Path(instance_path) / "jobs.db")
+        self.JOBS_QUEUE_NAME = env.get("JOBS_QUEUE_NAME") or "forum"  # several apps on one Redis: one name each
         self.JOBS_WORKERS = int(env.get("JOBS_WORKERS") or 2)  # threads in the worker process
         self.JOBS_WORKER_NAME = env.get("JOBS_WORKER_NAME") or None  # default: the host's name
         self.JOBS_LEASE_SECONDS = int(env.get("JOBS_LEASE_SECONDS") or 120)  # a silent running job is requeued

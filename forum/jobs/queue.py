@@ -49,7 +49,10 @@ def make_huey(config) -> object:
         return MemoryHuey(name, immediate=True)
     if config.get("REDIS_URL"):
         # Short timeouts: an enqueue after a commit must not hang a request when Redis is away.
-        return RedisHuey(name, url=config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        from redis import ConnectionPool
+
+        pool = ConnectionPool.from_url(config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        return RedisHuey(name, connection_pool=pool)
     return SqliteHuey(name, filename=config["JOBS_SQLITE_PATH"])
 
 
