@@ -112,7 +112,7 @@ def fail(job_id: int, error: BaseException) -> float | None:
 def retry_now(actor, job: Job) -> None:
     """An organiser asks a failed job to run again."""
     ensure(actor, "job.view", job)
-    if job.status != FAILED:
+    if job.status != FAILED or job.kind == "mail":  # a mail's retries are its own task's
         raise ValidationError(_l("Only a failed job can be tried again."))
     job.status, job.next_try_at, job.finished_at = QUEUED, None, None
     record(actor, "job.retry", job, object_type="Job", forum_id=job.forum_id, changes={"kind": job.kind})
