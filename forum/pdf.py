@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import deque
+from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from flask import render_template
@@ -29,26 +30,35 @@ def _pool_context():
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["forum.pdf", "weasyprint"])
+    context.set_forkserver_preload(["forum.pdf", "forum.qr", "weasyprint"])
     return context
 
 
-def render_many(htmls: Iterable[str], processes: int = 1) -> Iterator[bytes]:
-    """The PDF of each HTML document, in order; `processes` documents are laid out at once.
-
-    At most two documents per process wait in flight, so memory stays bounded however many there are.
-    """
+@contextmanager
+def process_pool(processes: int):
+    """A pool of `processes` child processes, or None for one (then everything runs here)."""
     if processes <= 1:
-        for html in htmls:
-            yield html_to_pdf(html)
+        yield None
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(processes, mp_context=_pool_context()) as pool:
-        waiting: deque = deque()
+        yield pool
+
+
+def render_many(htmls: Iterable[str], pool=None, processes: int = 1) -> Iterator[bytes]:
+    """The PDF of each HTML document, in order, laid out in the pool's processes at once.
+
+    At most two documents per process wait in flight, so memory stays bounded however many there are.
+    """
+    if pool is None:
         for html in htmls:
-            waiting.append(pool.submit(html_to_pdf, html))
-            if len(waiting) >= 2 * processes:
-                yield waiting.popleft().result()
-        while waiting:
+            yield html_to_pdf(html)
+        return
+    waiting: deque = deque()
+    for html in htmls:
+        waiting.append(pool.submit(html_to_pdf, html))
+        if len(waiting) >= 2 * processes:
             yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
