@@ -8,7 +8,7 @@ from forum.datalab.models import (Booking, CommitteeMember, LabApplication, LabA
                                   Workstation)
 from forum.db import HK
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, day
+from tests.support.datalab import APPROVAL_DAY, day
 from tests.factories import UserFactory
 
 
