@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.jobs import services
 from forum.jobs.models import DONE, FAILED, QUEUED, RETRYING, RUNNING, Job, JobResult
 from forum.jobs.tasks import run_job
-from tests.helpers import pdf_page_count
+from tests.support.documents import pdf_page_count
 from tests.jobs.conftest import registered
 
 

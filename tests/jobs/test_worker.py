@@ -16,7 +16,7 @@ from forum.jobs.models import DONE, RUNNING, Job, JobResult
 from forum.jobs.queue import JobQueue
 from forum.jobs.tasks import register_tasks
 from tests.factories import ForumFactory
-from tests.helpers import pdf_page_count
+from tests.support.documents import pdf_page_count
 from tests.jobs.conftest import registered
 
 ROOT = Path(__file__).resolve().parents[2]
