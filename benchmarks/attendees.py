@@ -34,11 +34,11 @@ class TreeMemory:
         import threading
 
         self.peak_kb = 0
+        self.cpu: dict[int, float] = {}  # descendant pid -> CPU seconds last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    @staticmethod
-    def _tree_kb() -> int:
+    def _tree_kb(self) -> int:
         parents, rss = {}, {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -57,10 +57,16 @@ class TreeMemory:
                 p = parents.get(p, 0)
             if p == me:
                 total += rss[pid]
+                if pid != me:
+                    try:
+                        stat = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+                        self.cpu[pid] = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+                    except (OSError, IndexError, ValueError):
+                        pass
         return total
 
     def _run(self):
-        while not self._stop.wait(0.2):
+        while not self._stop.wait(0.5):
             self.peak_kb = max(self.peak_kb, self._tree_kb())
 
     def __enter__(self):
@@ -175,13 +181,28 @@ def child_badges(folder: Path, n: int, layout: str, processes: int = 1) -> dict:
         forum = _forum()
         _registered(forum, n)
         out = folder / f"badges-{n}.pdf"
+        cpu0 = _cpu_self()
         started = time.perf_counter()
         with TreeMemory() as memory, out.open("wb") as handle:
             forum_badges_pdf(SystemActor(), forum, handle, layout=layout, processes=processes)
         elapsed = time.perf_counter() - started
     return {"badges": n, "layout": layout, "processes": processes, "seconds": round(elapsed, 1),
             "peak_mb": round(max(_peak_mb(), memory.peak_kb / 1024)), "parent_mb": round(_peak_mb()),
-            "pdf_mb": round(out.stat().st_size / 1e6, 1)}
+            "pdf_mb": round(out.stat().st_size / 1e6, 1), **_cpu(memory, cpu0)}
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu(memory, cpu0: float) -> dict:
+    """CPU seconds: this process, and each badge process. On a loaded machine wall time says little;
+    on an idle 2-core one it lies between (main + all children) / 2 and main + the busiest child."""
+    main = _cpu_self() - cpu0  # the TreeMemory thread's sampling is counted too: a little pessimistic
+    children = sorted(memory.cpu.values(), reverse=True)
+    return {"cpu_main_s": round(main, 1), "cpu_children_s": [round(c, 1) for c in children],
+            "idle_estimate_s": [round((main + sum(children)) / 2, 1), round(main + (children[0] if children else 0), 1)]}
 
 
 def make_static_html(folder: Path, n: int) -> Path:
@@ -212,10 +233,13 @@ def child_static(path: Path) -> dict:
     from weasyprint import HTML
 
     html = path.read_text(encoding="utf-8")
+    cpu0 = _cpu_self()
     started = time.perf_counter()
     pdf = HTML(string=html).write_pdf()
     elapsed = time.perf_counter() - started
-    return {"seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()), "pdf_mb": round(len(pdf) / 1e6, 1)}
+    cpu = round(_cpu_self() - cpu0, 1)
+    return {"seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()), "pdf_mb": round(len(pdf) / 1e6, 1),
+            "cpu_s": cpu}
 
 
 def _run_child(*args: str) -> dict:
@@ -233,7 +257,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
                         help="child processes laying out badge chunks at once (default: one per core)")
     parser.add_argument("--badges-only", action="store_true", help="skip the import figures")
-    parser.add_argument("--parallel-only", action="store_true", help="only the parallel A6 run and the baseline")
+    parser.add_argument("--parallel-only", action="store_true", help="A6 only (one process, then in parallel) and the baseline")
     args = parser.parse_args()
     if args.child:
         kind, folder, *rest = args.child
@@ -258,17 +282,18 @@ def main() -> None:
                   f"re-import (all unchanged) {imp['reimport_s']} s, peak {imp['peak_mb']} MB")
         runs = [("a6", "a6", 1), ("a6p", "a6", args.processes), ("a4", "a4", args.processes)]
         if args.parallel_only:
-            runs = [("a6p", "a6", args.processes)]
+            runs = [("a6", "a6", 1), ("a6p", "a6", args.processes)]
         for folder, layout, processes in runs:
             r = _run_child("badges", str(tmp / folder), str(args.badges), layout, str(processes))
             print(f"{r['badges']} badges {layout.upper()} (app, {processes} process(es)): {r['seconds']} s, "
                   f"peak {r['peak_mb']} MB (all processes; main alone {r['parent_mb']} MB), "
-                  f"{r['pdf_mb']} MB PDF")
+                  f"{r['pdf_mb']} MB PDF; CPU: main {r['cpu_main_s']} s, children {r['cpu_children_s']} s, "
+                  f"idle-machine estimate {r['idle_estimate_s'][0]}-{r['idle_estimate_s'][1]} s")
         if args.badges <= 2000:
             path = _run_child("static-html", str(tmp / "static"), str(args.badges))["path"]
             static = _run_child("static", str(tmp / "static"), path)
             print(f"{args.badges} badges A6 plain WeasyPrint, same HTML as one static file: {static['seconds']} s, "
-                  f"peak {static['peak_mb']} MB, {static['pdf_mb']} MB PDF")
+                  f"peak {static['peak_mb']} MB, {static['pdf_mb']} MB PDF; CPU {static['cpu_s']} s")
 
 
 if __name__ == "__main__":
