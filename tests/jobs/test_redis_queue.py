@@ -1,7 +1,6 @@
 """With REDIS_URL set the queue is in Redis: what one process queues another runs, and /healthz reports
 Redis and the worker's heartbeat from there."""
 import uuid
-from pathlib import Path
 
 import pytest
 from huey import RedisHuey
