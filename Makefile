@@ -17,8 +17,10 @@ run: setup migrate
 	@echo "Demo sign-ins (password for all of them shown at the end of each line):"
 	@$(FLASK) forum logins
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 2 --access-logfile - wsgi:app
+	@echo "Serving on http://$(HOST):$(PORT) with the jobs worker beside it  (Ctrl-C stops both)"
+	@setsid $(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 2 wsgi:app
 
 test: setup test-system-deps
 	$(MAKE) test-sqlite

@@ -49,6 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
     from . import headers
 
     headers.init_app(app)
+    from . import observability
+
+    observability.init_app(app)
     return app
 
 
@@ -111,3 +114,6 @@ def register_blueprints(app: Flask) -> None:
     from .datalab.sentences import sentence as datalab_sentence
 
     word_actions("datalab.", datalab_sentence)  # the audit trail shows data-lab events in the lab's own words
+    from .jobs import init_app as init_jobs
+
+    init_jobs(app)

@@ -38,6 +38,8 @@ ACTIONS = {
     "attendee.export": _l("%(who)s exported the attendee list"),
     "attendee.badges_download": _l("%(who)s downloaded badges"),
     "checkin.annul": _l("%(who)s annulled a check-in"),
+    "job.start": _l("%(who)s started a background job"),
+    "job.retry": _l("%(who)s asked a failed background job to run again"),
     "checkin.search": _l("%(who)s searched attendees at the door"),
     "checkin_point.create": _l("%(who)s added a check-in point"),
     "checkin_point.update": _l("%(who)s changed a check-in point"),
