@@ -111,3 +111,6 @@ def register_blueprints(app: Flask) -> None:
     from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
 
     init_pilots_from_bookmarks(app)
+    from .privacy import init_app as init_privacy
+
+    init_privacy(app)

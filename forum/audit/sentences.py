@@ -76,6 +76,9 @@ ACTIONS = {
     "site.create": _l("%(who)s added a site"),
     "site.update": _l("%(who)s changed a site"),
     "theme.save": _l("%(who)s changed the theme list"),
+    "person.erase": _l("%(who)s erased a person's personal data"),
+    "person.export": _l("%(who)s downloaded their personal data"),
+    "forum.purge": _l("%(who)s anonymised the forum's attendees at the end of its retention period"),
 }
 
 FIELDS = {
@@ -111,6 +114,8 @@ class Sentence:
 
 def _who(event) -> str:
     if event.actor is not None:
+        if getattr(event.actor, "erased_at", None) is not None:
+            return str(_l("a person whose data was erased"))
         return both_names(event.actor) or event.actor.email
     label = event.actor_label or ""
     if label.startswith("invitee: "):
