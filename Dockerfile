@@ -1,0 +1,13 @@
+# The app's image for compose.yaml, on the official Python image (docs/deploy.md).
+FROM python:3.11-slim-bookworm
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /srv/forum
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN python -c "from forum.i18n import compile_catalogs; compile_catalogs()"
+USER nobody
+EXPOSE 8000
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
