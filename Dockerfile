@@ -7,7 +7,10 @@ WORKDIR /srv/forum
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN python -c "from forum.i18n import compile_catalogs; compile_catalogs()"
-USER nobody
+RUN python -c "from forum.i18n import compile_catalogs; compile_catalogs()" \
+ && useradd --system --home-dir /srv/forum forum \
+ && mkdir -p /srv/forum/instance && chown forum /srv/forum/instance
+# The instance folder (the mail outbox when no SMTP server is set) is the only place the app writes.
+USER forum
 EXPOSE 8000
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
