@@ -160,6 +160,6 @@ def export_person(actor, user) -> dict:
         "meetings": _meetings(user),
         "data_lab": _data_lab(user),
         "consents": _consents(user, attendees),
-        "audit_entries": [{"at": e.at.isoformat(), "action": e.action, "sentence": describe(e).text,
-                           "details": describe(e).changes} for e in events],
+        "audit_entries": [{"at": e.at.isoformat(), "action": e.action, "sentence": s.text, "details": s.changes}
+                          for e, s in ((e, describe(e)) for e in events)],
     }
