@@ -117,3 +117,6 @@ def register_blueprints(app: Flask) -> None:
     from .jobs import init_app as init_jobs
 
     init_jobs(app)
+    from .privacy import init_app as init_privacy
+
+    init_privacy(app)

@@ -125,6 +125,35 @@ def register_errorhandlers(app: Flask) -> None:
             return response
         return error_page(error.code, error.description)
 
+    import sqlalchemy as sa
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.DisconnectionError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def _database_unavailable(error: Exception):
+        """The database went away (or is too busy): 503, and the next request tries again afresh
+        (pool_pre_ping replaces dead connections), so the app recovers by itself when it is back."""
+        from flask import g
+
+        from .extensions import db, login_manager
+
+        cause = getattr(error, "orig", None) or error
+        app.logger.warning("database unavailable: %s", type(cause).__name__)  # no SQL, no parameters
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection is gone: nothing to roll back)
+            pass
+        db.session.remove()
+        # Render as an anonymous visitor: loading the signed-in user would need the database.
+        g._login_user = login_manager.anonymous_user()
+        message = _l("The database is not answering. Please try again in a moment.")
+        if wants_json():
+            response, status = json_error(503, "database_unavailable", str(message))
+            response.headers["Retry-After"] = "5"
+            return response, status
+        return render_template("errors/503.html", status=503, message=message), 503, {"Retry-After": "5"}
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         from .extensions import db

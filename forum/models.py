@@ -13,3 +13,4 @@ from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin
                             SurveyInvite, Transition)
 from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401
 from .jobs.models import Job, JobResult  # noqa: F401
+from .privacy.models import Consent  # noqa: F401

@@ -115,6 +115,9 @@ ACTIONS = {
     "token.issue": _l("%(who)s created an API token"),
     "token.revoke": _l("%(who)s revoked an API token"),
     "user.unconfirmed_replaced": _l("An unconfirmed account was replaced by a new sign-up"),
+    "person.erase": _l("%(who)s erased a person's personal data"),
+    "person.export": _l("%(who)s downloaded their personal data"),
+    "forum.purge": _l("%(who)s anonymised the forum's attendees at the end of its retention period"),
 }
 
 # Features that word their own events (the data lab) register a writer for their action prefix.
@@ -169,6 +172,8 @@ class Sentence:
 
 def _who(event) -> str:
     if event.actor is not None:
+        if getattr(event.actor, "erased_at", None) is not None:
+            return str(_l("a person whose data was erased"))
         return both_names(event.actor) or event.actor.email
     label = event.actor_label or ""
     if label.startswith("invitee: "):

@@ -24,6 +24,10 @@ DECISION_CHOICES = [("approve", _l("Approve")), ("approve_with_conditions", _l("
 LABELS = {"status": STATUS_LABELS, "domains": DOMAIN_LABELS, "ethics": ETHICS_LABELS, "sessions": SESSION_LABELS}
 OUTPUT_VERDICTS = [("release", _l("Release")), ("return", _l("Return with comments")), ("reject", _l("Reject"))]
 
+# The words beside "I accept the undertaking" (templates/datalab/application.html), recorded with each acceptance.
+UNDERTAKING = _l("Data-use undertaking: I will not download, copy, print or photograph any data or screen in "
+                 "the lab, and I will take results out only through an output request.")
+
 
 class ApplicationForm(FlaskForm):
     title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])

@@ -76,6 +76,14 @@ def _run_follow_ups(job, actor, report):
     return None
 
 
+def _run_retention_purge(job, actor, report):
+    from ..privacy.erasure import purge_expired
+
+    purged = purge_expired(actor)  # [(forum slug, attendees anonymised)]; a second run finds nothing
+    report(len(purged), len(purged))
+    return None
+
+
 def _not_run(job, actor, report):  # mail deliveries are huey tasks of their own; the row only reports
     raise ValidationError("mail jobs are delivered by the deliver_mail task")
 
@@ -85,6 +93,7 @@ KINDS = {k.name: k for k in (
     Kind("recommendations", _l("Recommendations (CSV)"), "recommendation.batch", _run_recommendations,
          check=_check_recommendations),
     Kind("follow_ups", _l("Six-month pilot follow-ups"), "pilot.edit", _run_follow_ups, startable=False),
+    Kind("retention_purge", _l("Retention purge"), "privacy.purge", _run_retention_purge, startable=False),
     Kind("mail", _l("Mail delivery"), "job.view", _not_run, startable=False),
 )}
 

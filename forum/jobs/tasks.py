@@ -1,4 +1,5 @@
-"""The tasks the worker runs: a job by its row, one mail, and the periodic ones (heartbeat, follow-ups)."""
+"""The tasks the worker runs: a job by its row, one mail, and the periodic ones (heartbeat, follow-ups,
+the retention purge)."""
 from __future__ import annotations
 
 import json
@@ -99,6 +100,11 @@ def follow_ups() -> None:
     db.session.commit()
 
 
+def retention_purge() -> None:
+    services.start_system("retention_purge")
+    db.session.commit()
+
+
 def register_tasks(jobs: JobQueue) -> None:
     huey, config = jobs.huey, jobs.app.config
     jobs.tasks["run_job"] = huey.task(name="run_job")(jobs.in_app(lambda job_id: run_job(jobs, job_id)))
@@ -111,6 +117,9 @@ def register_tasks(jobs: JobQueue) -> None:
     # 09:00 Hong Kong time (the queue's clock is UTC).
     jobs.tasks["follow_ups"] = huey.periodic_task(crontab(hour="1", minute="0"), name="follow_ups")(
         jobs.in_app(follow_ups))
+    # 03:00 Hong Kong time, when nobody is at a door.
+    jobs.tasks["retention_purge"] = huey.periodic_task(crontab(hour="19", minute="0"), name="retention_purge")(
+        jobs.in_app(retention_purge))
 
 
 def read_heartbeat(jobs: JobQueue) -> dict | None:
