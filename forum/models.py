@@ -12,3 +12,4 @@ from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, Booth
 from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin, PilotSite, Survey,  # noqa: F401
                             SurveyInvite, Transition)
 from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401
+from .communications.models import Announcement, MailOptOut, MailTemplate, WalletSettings  # noqa: F401
