@@ -111,3 +111,6 @@ def register_blueprints(app: Flask) -> None:
     from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
 
     init_pilots_from_bookmarks(app)
+    from .communications import init_app as init_communications
+
+    init_communications(app)
