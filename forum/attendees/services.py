@@ -219,11 +219,6 @@ def _new_link_token(attendee: Attendee) -> str:
     return token
 
 
-def _chosen_locale(attendee: Attendee) -> str | None:
-    """The language the person picked on their account; None (both languages) when they have none."""
-    return attendee.user.locale if attendee.user_id and attendee.user else None
-
-
 def send_invitation(actor, attendee: Attendee) -> str:
     """Mail the bilingual invitation with a personal link (a new one: earlier links stop working)."""
     ensure(actor, "attendee.manage")
@@ -231,8 +226,7 @@ def send_invitation(actor, attendee: Attendee) -> str:
     attendee.invited_at = utcnow()
     forum = attendee.forum
     link = mail.external_url("attendees.respond", token=token)
-    if not queue_custom(forum, "attendee_invitation", attendee.email, attendee, locale=_chosen_locale(attendee),
-                        extra={"respond_link": link}):
+    if not queue_custom(forum, "attendee_invitation", attendee.email, attendee, extra={"respond_link": link}):
         mail.queue_template(db.session, attendee.email,
                             f"Invitation: {forum.title_en} | 邀請：{forum.title_zh}",
                             "attendee_invitation", attendee=attendee, forum=forum, link=link)
@@ -402,7 +396,7 @@ def queue_ticket_mail(attendee: Attendee, ticket: Ticket, *, token: str | None =
     ticket_link = mail.external_url("attendees.token_ticket", token=token)
     respond_link = mail.external_url("attendees.respond", token=token)
     wallet_link = mail.external_url("communications.token_pass", token=token) if wallet_ready() else None
-    if queue_custom(forum, "attendee_ticket", attendee.email, attendee, locale=_chosen_locale(attendee),
+    if queue_custom(forum, "attendee_ticket", attendee.email, attendee,
                     attachments=attachments, extra={"ticket_link": ticket_link, "respond_link": respond_link,
                                                     "ticket_code": code, "wallet_link": wallet_link or ""}):
         return

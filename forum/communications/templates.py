@@ -160,14 +160,19 @@ def compose(texts: dict[str, str], forum, person, locales: tuple[str, ...], extr
     return subject, text, html
 
 
-def queue_custom(forum, key: str, to: str, person, *, locale: str | None = None, extra: dict | None = None,
+def chosen_locale(person) -> str | None:
+    """The language the person picked on their account (attendees link to one), else None."""
+    return getattr(person, "locale", None) or getattr(getattr(person, "user", None), "locale", None)
+
+
+def queue_custom(forum, key: str, to: str, person, *, extra: dict | None = None,
                  attachments: list | None = None) -> bool:
-    """Queue the forum's own wording of this mail; False (nothing queued) when the forum has none."""
+    """Queue the forum's own wording of this mail, in the person's language or both; False when the forum has none."""
     row = override(forum, key)
     if row is None:
         return False
     texts = {f: getattr(row, f) for f in FIELDS}
-    subject, text, html = compose(texts, forum, person, locales_for(locale), extra)
+    subject, text, html = compose(texts, forum, person, locales_for(chosen_locale(person)), extra)
     mail.queue_mail(db.session, mail.Mail(to=to, subject=subject, text=text, html=html,
                                           attachments=list(attachments or [])))
     return True
@@ -183,8 +188,7 @@ def sample_links(key: str) -> dict[str, str]:
 def preview(forum, key: str, texts: dict[str, str], person) -> dict:
     """The mail as this person would get it (their language, or both); a bad template raises ValidationError."""
     cleaned = check_texts(texts, kind(key).placeholders)
-    choice = getattr(getattr(person, "user", None), "locale", None)
-    subject, text, html = compose(cleaned, forum, person, locales_for(choice), sample_links(key))
+    subject, text, html = compose(cleaned, forum, person, locales_for(chosen_locale(person)), sample_links(key))
     return {"subject": subject, "text": text, "html": html}
 
 

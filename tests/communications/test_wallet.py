@@ -108,3 +108,17 @@ def test_the_button_and_download_hide_until_configured(certificates, client):
     download = client.get(f"/rsvp/{token}/wallet.pkpass")
     assert download.status_code == 200 and download.mimetype == "application/vnd.apple.pkpass"
     assert client.get("/rsvp/not-a-token/wallet.pkpass").status_code == 404
+
+
+def test_the_ticket_mail_offers_the_pass_only_once_configured(certificates, outbox):
+    from forum.attendees.services import queue_ticket_mail
+
+    attendee = AttendeeFactory(status=AttendeeStatus.registered)
+    ticket = TicketFactory(attendee=attendee)
+    queue_ticket_mail(attendee, ticket)
+    db.session.commit()
+    assert "wallet.pkpass" not in outbox()[-1].get_body(("plain",)).get_content()
+    _configure(certificates, UserFactory(role="admin"))
+    queue_ticket_mail(attendee, ticket)
+    db.session.commit()
+    assert "/wallet.pkpass" in outbox()[-1].get_body(("plain",)).get_content()
