@@ -10,6 +10,7 @@ import hashlib
 import hmac
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import lazy_gettext as _l
 
 from .. import mail
@@ -60,8 +61,11 @@ def opt_out(token: str) -> str:
     """Record the opt-out once (a second click changes nothing); returns the kind."""
     kind, hashed = read(token)
     if not is_opted_out(token):
-        db.session.add(MailOptOut(address_hash=hashed, kind=kind))
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two clicks at once: the unique index keeps one row
+                db.session.add(MailOptOut(address_hash=hashed, kind=kind))
+        except IntegrityError:
+            pass
     return kind
 
 
