@@ -6,8 +6,6 @@ queue exists it is the function to enqueue, unchanged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -27,7 +25,7 @@ from ..text import normalise_email
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from . import unsubscribe
 from .models import Announcement, AnnouncementGroup
-from .templates import FIELDS, PERSON, check_texts, compose, locales_for
+from .templates import FIELDS, PERSON, Person, check_texts, compose, locales_for
 
 PLACEHOLDERS = PERSON
 KIND = "announcements"
@@ -41,16 +39,6 @@ GROUP_LABELS = {
 }
 
 
-@dataclass
-class Recipient:
-    email: str
-    name_en: str = ""
-    name_zh: str = ""
-    title: str = ""
-    organisation: str = ""
-    locale: str | None = None
-
-
 def _group(value) -> AnnouncementGroup:
     try:
         return AnnouncementGroup(value)
@@ -58,18 +46,18 @@ def _group(value) -> AnnouncementGroup:
         raise ValidationError(_l("Choose who receives the announcement."), field="group")
 
 
-def _attendees(stmt) -> list[Recipient]:
+def _attendees(stmt) -> list[Person]:
     stmt = stmt.outerjoin(User, User.id == Attendee.user_id).add_columns(User.locale)
-    return [Recipient(a.email, a.name_en, a.name_zh, a.title, a.organisation, locale)
+    return [Person(a.email, a.name_en, a.name_zh, a.title, a.organisation, locale)
             for a, locale in db.session.execute(stmt.order_by(Attendee.id))]
 
 
-def _users(stmt) -> list[Recipient]:
-    return [Recipient(u.email, u.name_en, u.name_zh, "", "", u.locale)
+def _users(stmt) -> list[Person]:
+    return [Person(u.email, u.name_en, u.name_zh, "", "", u.locale)
             for u in db.session.scalars(stmt.where(User.active.is_(True)).order_by(User.id))]
 
 
-def recipients(forum, group, *, company_id: int | None = None, booth_slot_id: int | None = None) -> list[Recipient]:
+def recipients(forum, group, *, company_id: int | None = None, booth_slot_id: int | None = None) -> list[Person]:
     """Everyone in the group, one entry per address, before opt-outs."""
     group = _group(group)
     live = Attendee.status.in_([AttendeeStatus.invited, AttendeeStatus.registered])
@@ -93,7 +81,7 @@ def recipients(forum, group, *, company_id: int | None = None, booth_slot_id: in
         if application is None:
             raise ValidationError(_l("This company has no application for this forum."), field="company_id")
         people = _users(sa.select(User).where(User.company_id == company_id))
-        people += [Recipient(s.email, s.name_en, s.name_zh, s.title)
+        people += [Person(s.email, s.name_en, s.name_zh, s.title)
                    for s in db.session.scalars(sa.select(ApplicationStaff).where(
                        ApplicationStaff.application_id == application.id, ApplicationStaff.email != "")
                        .order_by(ApplicationStaff.id))]

@@ -28,6 +28,18 @@ FIELDS = ("subject_en", "subject_zh", "body_en", "body_zh")
 PERSON = ("name", "title", "organisation", "forum_title", "forum_date", "forum_venue")
 
 
+@dataclass
+class Person:
+    """Someone a mail is about when there is no attendee row (announcement groups, survey invitees)."""
+
+    email: str
+    name_en: str = ""
+    name_zh: str = ""
+    title: str = ""
+    organisation: str = ""
+    locale: str | None = None
+
+
 @dataclass(frozen=True)
 class MailKind:
     key: str
@@ -61,6 +73,11 @@ KINDS = {k.key: k for k in (
              "{name}您好：\n\n這是您出席{forum_title}的門票。\n{forum_date}\n{forum_venue}\n\n"
              "二維碼已附上（ticket-qr.png），並附日曆邀請（forum.ics）。您亦可在此頁面以全螢幕顯示：\n\n"
              "{ticket_link}\n\n門票編號：{ticket_code}\n\n如需更改選擇或取消：{respond_link}"),
+    MailKind("forum_survey", _l("Survey after the forum"), PERSON + ("survey_link",),
+             "Your view of {forum_title}", "意見調查：{forum_title}",
+             "Dear {name},\n\nThank you for taking part in {forum_title}. Was it useful, and which solutions do "
+             "you want to follow up? Three short questions: {survey_link}",
+             "{name}您好：\n\n多謝您參與{forum_title}。論壇對您有用嗎？您希望跟進哪些方案？三條簡短問題：{survey_link}"),
 )}
 
 
@@ -182,7 +199,8 @@ def sample_links(key: str) -> dict[str, str]:
     """Stand-ins for personal links in previews and tests: a preview must not replace anyone's real link."""
     respond = mail.external_url("attendees.respond", token="preview")
     return {"respond_link": respond, "ticket_link": respond + "/ticket", "ticket_code": "HKF2-PREVIEW",
-            "wallet_link": respond + "/wallet.pkpass"}
+            "wallet_link": respond + "/wallet.pkpass", "survey_link": mail.external_url("surveys.respond",
+                                                                                        token="preview")}
 
 
 def preview(forum, key: str, texts: dict[str, str], person) -> dict:

@@ -88,3 +88,15 @@ def test_the_ticket_template_keeps_its_attachments(forum, organiser, outbox):
     message = outbox()[-1]
     assert "Ticket HKF" in message.get_body(("plain",)).get_content()
     assert {p.get_filename() for p in message.iter_attachments()} == {"ticket-qr.png", "forum.ics"}
+
+
+def test_the_survey_invitation_uses_the_forums_wording(client, login_as, forum, outbox):
+    organiser = login_as("organiser")
+    AttendeeFactory(forum=forum, status=attendee_services.AttendeeStatus.registered, email="ward@ha.example")
+    templates.save(organiser, forum, "forum_survey", {**TEXTS, "body_en": "Tell us, {name}: {survey_link}",
+                                                      "body_zh": "{name}，請告訴我們：{survey_link}"})
+    db.session.commit()
+    assert client.post(f"/forums/{forum.slug}/surveys/attendees/send").status_code == 302
+    [message] = outbox()
+    body = message.get_body(("plain",)).get_content()
+    assert "Tell us, " in body and "/survey/" in body and "/preview" not in body
