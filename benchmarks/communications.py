@@ -58,7 +58,8 @@ def main() -> None:
             db.session.execute(sa.insert(Attendee), [dict(
                 forum_id=forum.id, kind=AttendeeKind.ha, status=AttendeeStatus.registered, name_en=f"Person {i}",
                 name_zh=f"測試{i}", email=f"p{i}@ha.example", email_key=f"p{i}@ha.example", title="", department="",
-                organisation="QMH", access_needs="", dietary_needs="", share_contact=False) for i in range(args.people)])
+                organisation="QMH", access_needs="", dietary_needs="", share_contact=False)
+                for i in range(args.people)])
             for i in range(0, args.people, 10):
                 unsubscribe.opt_out(unsubscribe.token_for(f"p{i}@ha.example", "announcements"))
             db.session.commit()
@@ -75,7 +76,8 @@ def main() -> None:
             deliver_s = time.perf_counter() - start
             print(f"{args.database}: {counted['recipients']} in the group, {counted['will_receive']} to receive")
             print(f"count: {count_ms:.0f} ms")
-            print(f"compose and queue {sent.queued} mails: {queue_s:.2f} s ({queue_s / sent.queued * 1000:.2f} ms a person)")
+            each = queue_s / sent.queued * 1000
+            print(f"compose and queue {sent.queued} mails: {queue_s:.2f} s ({each:.2f} ms a person)")
             print(f"commit, then the mail service writes the outbox: {deliver_s:.2f} s")
     finally:
         drop()
