@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.browser.a11y import check_page
 from tests.browser.conftest import _free_port, login, serve, shot
 
 FORUM = "innovation-forum-2026-12"
@@ -83,6 +84,7 @@ def test_organiser_words_the_invitation_in_chinese_and_announces_to_those_not_ar
     preview = page.inner_text("#preview-text")
     assert f"{name_zh}您好" in preview and "分享智慧醫院的最新方案" in preview
     shot(page, "communications-template-preview")
+    check_page(page)
 
     page.click("button[name=action][value=test]")
     [test_mail] = inbox.wait_for(lambda m: m["To"] == ORGANISER)
@@ -100,9 +102,11 @@ def test_organiser_words_the_invitation_in_chinese_and_announces_to_those_not_ar
     page.fill("textarea[name=body_zh]", "{name}您好：穿梭巴士每十五分鐘由金鐘開出。")
     page.click("button[name=action][value=count]")
     assert str(len(expected)) in page.inner_text("#recipient-count")
+    check_page(page)
     page.click("button[name=action][value=send]")
     page.wait_for_url(f"**/forums/{FORUM}/mail/")
     shot(page, "communications-announcement-sent")
+    check_page(page)
 
     announced = inbox.wait_for(lambda m: "金鐘穿梭巴士" in m["Subject"], count=len(expected))
     assert {m["To"] for m in announced} == expected
