@@ -1,8 +1,8 @@
 """Announcements: one bilingual message to a group of a forum, counted before it goes and kept after.
 
-send_announcement() is the one use case; it queues each mail through the mail service in batches
-inside the caller's transaction, so the messages leave after the commit. When the background job
-queue exists it is the function to enqueue, unchanged.
+send_announcement() is the one use case; it queues one mail per person through the mail service inside
+the caller's transaction, so the messages leave after the commit (today at once, in the request).
+When the background job queue exists it is the function to enqueue, unchanged.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..errors import ValidationError
 from ..exhibitors.models import Application, ApplicationStaff, ApplicationStatus
 from ..extensions import db
 from ..permissions import ensure
-from ..text import normalise_email
+from ..text import bilingual, normalise_email
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from . import unsubscribe
 from .models import Announcement, AnnouncementGroup
@@ -29,7 +29,6 @@ from .templates import FIELDS, PERSON, Person, check_texts, compose, locales_for
 
 PLACEHOLDERS = PERSON
 KIND = "announcements"
-BATCH = 200  # mails queued per flush: bounded memory for a large group
 GROUP_LABELS = {
     AnnouncementGroup.ha_invited: _l("All invited HA staff"),
     AnnouncementGroup.registered_not_arrived: _l("Registered but not arrived"),
@@ -133,12 +132,10 @@ def send_announcement(actor, forum, values: dict) -> Announcement:
         for locale in ("en", "zh_Hant_HK"):
             with force_locale(locale):
                 footer[locale] = _("You receive this as a guest of %(forum)s. To stop announcements: %(link)s",
-                                   forum=forum.title_zh if locale != "en" else forum.title_en, link=link)
+                                   forum=bilingual(forum.title_en, forum.title_zh, locale), link=link)
         subject, text, html = compose(texts, forum, person, locales_for(person.locale), footer=footer)
         mail.queue_mail(db.session, mail.Mail(to=person.email, subject=subject, text=text, html=html))
         queued += 1
-        if queued % BATCH == 0:
-            db.session.flush()
     announcement.queued = queued
     db.session.flush()
     record(actor, "announcement.send", announcement, forum_id=forum.id,
