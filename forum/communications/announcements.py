@@ -154,6 +154,17 @@ def preview_people(forum, limit: int = 500) -> list[Attendee]:
         Attendee.status != AttendeeStatus.registered, Attendee.name_en, Attendee.id).limit(limit)).all()
 
 
+def preview_applications(forum, limit: int = 500) -> list[Application]:
+    """Applications to preview a decision mail on, decided ones first."""
+    from sqlalchemy.orm import joinedload
+
+    decided = Application.status.in_([ApplicationStatus.approved, ApplicationStatus.waitlisted,
+                                      ApplicationStatus.rejected])
+    return db.session.scalars(sa.select(Application).options(joinedload(Application.company))
+                              .where(Application.forum_id == forum.id)
+                              .order_by(~decided, Application.id).limit(limit)).all()
+
+
 def targets(forum) -> tuple[list, list]:
     """(companies with an application, booth demo slots) for the announcement form's choices."""
     from ..exhibitors.models import Company

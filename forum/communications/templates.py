@@ -6,11 +6,12 @@ built-in Jinja template (templates/mail/), whose wording the defaults below repe
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import mail
@@ -24,6 +25,7 @@ from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .models import MailTemplate
 from .rendering import as_html, check, fill
 
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 FIELDS = ("subject_en", "subject_zh", "body_en", "body_zh")
 PERSON = ("name", "title", "organisation", "forum_title", "forum_date", "forum_venue")
 
@@ -49,6 +51,7 @@ class MailKind:
     subject_zh: str
     body_en: str
     body_zh: str
+    about: str = "attendee"  # the kind of record a preview is made on: "attendee" or "application"
 
     def defaults(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in FIELDS}
@@ -78,6 +81,11 @@ KINDS = {k.key: k for k in (
              "Dear {name},\n\nThank you for taking part in {forum_title}. Was it useful, and which solutions do "
              "you want to follow up? Three short questions: {survey_link}",
              "{name}您好：\n\n多謝您參與{forum_title}。論壇對您有用嗎？您希望跟進哪些方案？三條簡短問題：{survey_link}"),
+    MailKind("exhibitor_decision", _l("Decision on an application to exhibit"),
+             PERSON + ("decision", "note", "application_link"),
+             "Your application to exhibit: {forum_title}", "參展申請結果：{forum_title}",
+             "Dear {name},\n\n{decision}\n\n{note}\n\nSee your application: {application_link}",
+             "{name}您好：\n\n{decision}\n\n{note}\n\n查看您的申請：{application_link}", about="application"),
 )}
 
 
@@ -154,7 +162,8 @@ def person_values(forum, person, locale: str, extra: dict | None = None) -> dict
         "forum_date": date,
         "forum_venue": bilingual(forum.venue_en, forum.venue_zh, locale),
     }
-    values.update(extra or {})
+    # An extra value given per language ({"en": ..., "zh_Hant_HK": ...}) is taken in this part's language.
+    values.update({k: v.get(locale) if isinstance(v, dict) else v for k, v in (extra or {}).items()})
     return values
 
 
@@ -166,7 +175,7 @@ def compose(texts: dict[str, str], forum, person, locales: tuple[str, ...], extr
         suffix = "zh" if locale.startswith("zh") else "en"
         values = person_values(forum, person, locale, extra)
         subjects.append(fill(texts[f"subject_{suffix}"], values).strip())
-        body = fill(texts[f"body_{suffix}"], values).strip()
+        body = _BLANK_LINES.sub("\n\n", fill(texts[f"body_{suffix}"], values)).strip()  # an empty value's line goes
         if footer:
             body += "\n\n--\n" + footer[locale]
         bodies.append(body)
@@ -203,10 +212,45 @@ def sample_links(key: str) -> dict[str, str]:
                                                                                         token="preview")}
 
 
-def preview(forum, key: str, texts: dict[str, str], person) -> dict:
+def decision_values(application, link: str) -> dict:
+    """{decision}, {note} and {application_link} for a decision on an application, in each language."""
+    status = getattr(application.status, "value", application.status)
+    reason = (application.decision_reason or "").strip()
+    values = {"decision": {}, "note": {}, "application_link": link}
+    for locale in LOCALES:
+        title = bilingual(application.forum.title_en, application.forum.title_zh, locale)
+        with force_locale(locale):
+            if status == "approved":
+                values["decision"][locale] = gettext("Your application to exhibit at %(forum)s is approved.",
+                                                     forum=title)
+            elif status == "waitlisted":
+                values["decision"][locale] = gettext(
+                    "Your application to exhibit at %(forum)s is on the waiting list. We will tell you as soon "
+                    "as a booth becomes free.", forum=title)
+            else:
+                values["decision"][locale] = gettext(
+                    "We are sorry: your application to exhibit at %(forum)s was not accepted.", forum=title)
+            values["note"][locale] = f"{gettext('Note from the organisers:')} {reason}" if reason else ""
+    return values
+
+
+def company_person(company) -> Person:
+    return Person(company.contact_email or "", company.name_en, company.name_zh)
+
+
+def _about(key: str, record) -> tuple[object, dict]:
+    """The person a preview is addressed to and its extra values, from the record it is made on."""
+    if kind(key).about == "application":
+        link = mail.external_url("exhibitors.application", application_id=record.id)
+        return company_person(record.company), decision_values(record, link)
+    return record, sample_links(key)
+
+
+def preview(forum, key: str, texts: dict[str, str], record) -> dict:
     """The mail as this person would get it (their language, or both); a bad template raises ValidationError."""
     cleaned = check_texts(texts, kind(key).placeholders)
-    subject, text, html = compose(cleaned, forum, person, locales_for(chosen_locale(person)), sample_links(key))
+    person, extra = _about(key, record)
+    subject, text, html = compose(cleaned, forum, person, locales_for(chosen_locale(person)), extra)
     return {"subject": subject, "text": text, "html": html}
 
 

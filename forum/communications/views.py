@@ -37,9 +37,14 @@ def index(forum: str):
 def edit(forum: str, key: str):
     forum = get_forum(forum)
     kind = templates.kind(key)
-    people = announcements.preview_people(forum)
+    if kind.about == "application":
+        people = announcements.preview_applications(forum)
+        labels = [name_of(a.company) for a in people]
+    else:
+        people = announcements.preview_people(forum)
+        labels = [f"{both_names(p)} <{p.email}>" for p in people]
     form = TemplateForm(data=templates.current_texts(forum, key) if request.method == "GET" else None)
-    form.person.choices = [(p.id, f"{both_names(p)} <{p.email}>") for p in people]
+    form.person.choices = [(p.id, label) for p, label in zip(people, labels)]
     shown = None
     if form.validate_on_submit():
         action = request.form.get("action", "preview")
@@ -48,7 +53,7 @@ def edit(forum: str, key: str):
             if action == "save":
                 templates.save(current_user, forum, key, _texts(form))
             elif person is None:
-                flash(_("Add an attendee to the forum first: previews are made on a real record."), "error")
+                flash(_("There is no record in this forum to preview on yet: previews are made on a real one."), "error")
             elif action == "test":
                 to = templates.send_test(current_user, forum, key, _texts(form), person)
             else:

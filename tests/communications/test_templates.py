@@ -100,3 +100,28 @@ def test_the_survey_invitation_uses_the_forums_wording(client, login_as, forum, 
     [message] = outbox()
     body = message.get_body(("plain",)).get_content()
     assert "Tell us, " in body and "/survey/" in body and "/preview" not in body
+
+
+def test_the_decision_on_an_application_uses_the_forums_wording_and_previews_on_an_application(forum, organiser,
+                                                                                                outbox):
+    from forum.exhibitors.models import ApplicationStatus
+    from forum.exhibitors.services import decide
+    from tests.factories import ApplicationFactory, CompanyFactory
+
+    company = CompanyFactory(name_en="Wardwise Limited", name_zh="病房智慧有限公司", contact_email="hello@wardwise.example")
+    application = ApplicationFactory(forum=forum, company=company, status=ApplicationStatus.submitted)
+    words = {"subject_en": "Decision: {forum_title}", "subject_zh": "決定：{forum_title}",
+             "body_en": "Dear {name},\n\n{decision}\n\n{note}\n\nDetails: {application_link}",
+             "body_zh": "{name}：\n\n{decision}\n\n{note}"}
+    templates.save(organiser, forum, "exhibitor_decision", words)
+    decide(organiser, application, "approve")
+    db.session.commit()
+    [message] = outbox()
+    body = message.get_body(("plain",)).get_content()
+    assert message["To"] == "hello@wardwise.example" and message["Subject"].startswith("Decision: ")
+    assert "Dear Wardwise Limited," in body and "is approved." in body and "病房智慧有限公司：" in body
+    assert "\n\n\n" not in body and "None" not in body  # no note: its line is gone, nothing says None
+    assert f"/applications/{application.id}" in body or str(application.id) in body
+
+    shown = templates.preview(forum, "exhibitor_decision", words, application)
+    assert "is approved." in shown["text"]

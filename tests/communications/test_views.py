@@ -102,3 +102,16 @@ def test_editor_and_index_run_a_bounded_number_of_queries(client, login_as, foru
     with query_counter() as large:
         client.get(f"/forums/{forum.slug}/mail/attendee_invitation")
     assert large.count == small.count
+
+
+def test_the_decision_mail_previews_on_an_application(client, login_as, forum):
+    from forum.exhibitors.models import ApplicationStatus
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(forum=forum, status=ApplicationStatus.waitlisted)
+    login_as("organiser")
+    url = f"/forums/{forum.slug}/mail/exhibitor_decision"
+    assert application.company.name_en in client.get(url).get_data(as_text=True)
+    page = client.post(url, data={**TEXTS, "body_en": "{name}: {decision}", "body_zh": "{decision}",
+                                  "person": application.id, "action": "preview"}).get_data(as_text=True)
+    assert f"{application.company.name_en}: Your application to exhibit" in page and "waiting list" in page
