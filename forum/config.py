@@ -107,3 +107,16 @@ def _dev_secret(instance_path: str) -> str:
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def instance_folder(default: Path) -> str:
+    """Where the instance files live (SQLite database, uploads, outbox, dev key)."""
+    return os.environ.get("FORUM_INSTANCE_PATH") or str(default)
+
+
+def settings_for(instance_path: str, overrides: dict | None = None) -> dict:
+    """The settings from the environment; an override of FORUM_ENV also decides which defaults apply."""
+    env = dict(os.environ)
+    if overrides and "FORUM_ENV" in overrides:
+        env["FORUM_ENV"] = overrides["FORUM_ENV"]
+    return Config(instance_path, env).as_dict()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
 import tempfile
@@ -36,8 +35,8 @@ OPENSSL = "openssl"
 
 
 def _run(args: list[str], *, secrets: dict[str, str] | None = None, data: bytes | None = None) -> bytes:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(secrets or {})}
-    result = subprocess.run([OPENSSL, *args], input=data, capture_output=True, env=env, timeout=30)
+    # Only the passphrases in the environment: with no PATH given, openssl is looked up in /bin:/usr/bin.
+    result = subprocess.run([OPENSSL, *args], input=data, capture_output=True, env=dict(secrets or {}), timeout=30)
     if result.returncode != 0:
         raise ValidationError(_l("The certificate could not be read: check the file and its password."),
                               field="certificate")

@@ -73,7 +73,7 @@ class BookingForm(FlaskForm):
     member = SelectField(_l("Team member"), coerce=int, validate_choice=False)
     workstation = SelectField(_l("Workstation"), coerce=int, validate_choice=False)
     day = DateField(_l("Day"), validators=[DataRequired()])
-    session = SelectField(_l("Session"), choices=list(SESSION_LABELS.items()))
+    session = SelectField(_l("Lab session"), choices=list(SESSION_LABELS.items()))
 
 
 class BlackoutForm(FlaskForm):
@@ -82,7 +82,7 @@ class BlackoutForm(FlaskForm):
 
 
 class HolidaysForm(FlaskForm):
-    file = FileField(_l("Holiday list (CSV: date,name_en,name_zh)"))
+    file = FileField(_l("Holiday list (CSV with the columns date, name in English and name in Chinese)"))
 
 
 class OutputRequestForm(FlaskForm):

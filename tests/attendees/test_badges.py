@@ -6,7 +6,7 @@ from forum.attendees.models import AttendeeKind, AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CompanyFactory
-from tests.helpers import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
+from tests.support.documents import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
 
 
 def _registered(forum, **fields):

@@ -9,7 +9,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.browser.a11y import check_page
-from tests.browser.conftest import _free_port, login, serve, shot
+from tests.browser.conftest import serve
+from tests.support.browser import free_port, login, shot
 
 FORUM = "innovation-forum-2026-12"
 ORGANISER = "organiser@forum.example"
@@ -36,7 +37,7 @@ class Inbox:
 @pytest.fixture(scope="module")
 def smtp():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, inbox
     controller.stop()

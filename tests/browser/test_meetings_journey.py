@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 from tests.browser.test_matchmaking_journey import PHONE, _live_app, _set_locale
 
 pytestmark = pytest.mark.committed

@@ -131,7 +131,7 @@ def test_pages_run_the_schedule_and_show_a_timetable_with_its_ics(client, organi
     assert "Table 1" in page
     cal = Calendar.from_ical(client.get(f"/forums/{forum.slug}/networking/{hour.id}/me.ics").data)
     assert len(cal.walk("VEVENT")) == 1
-    from tests.helpers import pdf_text
+    from tests.support.documents import pdf_text
 
     text = pdf_text(client.get(f"/forums/{forum.slug}/networking/{hour.id}/me.pdf").data)
     assert "交流時段" in text and booths[0].name_zh in text and "Table" in text
