@@ -120,3 +120,6 @@ def register_blueprints(app: Flask) -> None:
     from .privacy import init_app as init_privacy
 
     init_privacy(app)
+    from .communications import init_app as init_communications
+
+    init_communications(app)

@@ -14,3 +14,4 @@ from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin
 from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401
 from .jobs.models import Job, JobResult  # noqa: F401
 from .privacy.models import Consent  # noqa: F401
+from .communications.models import Announcement, MailOptOut, MailTemplate, WalletSettings  # noqa: F401

@@ -3,7 +3,7 @@
 # As root it uses apt-get; otherwise it names the packages and stops.
 set -eu
 
-RUN_PACKAGES="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info"
+RUN_PACKAGES="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info openssl"
 TEST_PACKAGES="chromium poppler-utils"
 
 case "${1:-run}" in

@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import mail
 from ..audit.services import Invitee, diff, record
+from ..communications.templates import queue_custom
+from ..communications.wallet import is_configured as wallet_ready
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..exhibitors.models import Theme
@@ -225,9 +227,10 @@ def send_invitation(actor, attendee: Attendee) -> str:
     attendee.invited_at = utcnow()
     forum = attendee.forum
     link = mail.external_url("attendees.respond", token=token)
-    mail.queue_template(db.session, attendee.email,
-                        f"Invitation: {forum.title_en} | 邀請：{forum.title_zh}",
-                        "attendee_invitation", attendee=attendee, forum=forum, link=link)
+    if not queue_custom(forum, "attendee_invitation", attendee.email, attendee, extra={"respond_link": link}):
+        mail.queue_template(db.session, attendee.email,
+                            f"Invitation: {forum.title_en} | 邀請：{forum.title_zh}",
+                            "attendee_invitation", attendee=attendee, forum=forum, link=link)
     db.session.flush()
     record(actor, "attendee.invite", attendee, forum_id=attendee.forum_id)
     return token
@@ -393,15 +396,22 @@ def queue_ticket_mail(attendee: Attendee, ticket: Ticket, *, token: str | None =
     code = code_for(ticket)
     forum = attendee.forum
     png = qr_png(code, box_size=8)
+    attachments = [mail.Attachment("ticket-qr.png", png, "image", "png"),
+                   mail.Attachment("forum.ics", calendar_invite(forum, attendee), "text", "calendar")]
+    ticket_link = mail.external_url("attendees.token_ticket", token=token)
+    respond_link = mail.external_url("attendees.respond", token=token)
+    wallet_link = mail.external_url("communications.token_pass", token=token) if wallet_ready() else None
+    if queue_custom(forum, "attendee_ticket", attendee.email, attendee,
+                    attachments=attachments, extra={"ticket_link": ticket_link, "respond_link": respond_link,
+                                                    "ticket_code": code, "wallet_link": wallet_link or ""}):
+        return
     mail.queue_template(
         db.session, attendee.email, f"Your ticket: {forum.title_en} | 您的門票：{forum.title_zh}", "attendee_ticket",
-        attachments=[mail.Attachment("ticket-qr.png", png, "image", "png"),
-                     mail.Attachment("forum.ics", calendar_invite(forum, attendee), "text", "calendar")],
+        attachments=attachments, wallet_link=wallet_link,
         attendee=attendee, forum=forum, code=code,
         # Also shown in the message itself, for mail apps that display data: images; the attachment is the sure way.
         qr_inline="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-        ticket_link=mail.external_url("attendees.token_ticket", token=token),
-        respond_link=mail.external_url("attendees.respond", token=token))
+        ticket_link=ticket_link, respond_link=respond_link)
 
 
 def reissue_ticket(actor, attendee: Attendee) -> Ticket:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
+from ..communications.templates import Person, queue_custom
 from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
@@ -132,9 +133,10 @@ def send(actor, survey: Survey) -> int:
             continue
         token, token_hash = new_link()
         db.session.add(SurveyInvite(survey_id=survey.id, email=email, name=name, token_hash=token_hash))
-        mail.queue_template(db.session, email, f"Your view of {forum.title_en} | 意見調查：{forum.title_zh}",
-                            "forum_survey", forum=forum, name=name,
-                            link=mail.external_url("surveys.respond", token=token))
+        link = mail.external_url("surveys.respond", token=token)
+        if not queue_custom(forum, "forum_survey", email, Person(email, name_en=name), extra={"survey_link": link}):
+            mail.queue_template(db.session, email, f"Your view of {forum.title_en} | 意見調查：{forum.title_zh}",
+                                "forum_survey", forum=forum, name=name, link=link)
         new += 1
     record(actor, "survey.send", survey, forum_id=survey.forum_id, changes={"invited": new})
     db.session.flush()

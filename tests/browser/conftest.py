@@ -20,8 +20,8 @@ from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, fre
 from tests.support.databases import throwaway_postgres
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def serve(tmp_path_factory, extra_env: dict | None = None):
+    """Start a server with its own migrated demo database; a generator a fixture yields from."""
     instance = tmp_path_factory.mktemp("live-instance")
     env = dict(os.environ)
     env.update({
@@ -31,6 +31,7 @@ def live_server(tmp_path_factory):
         "BASE_URL": "",
         "RATELIMIT_LOGIN": "1000 per minute",
     })
+    env.update(extra_env or {})
     dropper = None
     wanted = os.environ.get("TEST_DATABASE_URL", "")
     if wanted.startswith("postgresql"):
@@ -65,6 +66,11 @@ def live_server(tmp_path_factory):
     log_handle.close()
     if dropper:
         dropper()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from serve(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

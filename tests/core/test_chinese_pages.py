@@ -26,7 +26,7 @@ KEPT = {
     "wi-fi", "wifi", "iphone", "android", "ios", "google", "outlook", "calendar", "bearer", "token", "x",
     "hk", "uk", "nfc", "sso", "utf", "big5", "iso", "yyyy", "mm", "dd", "hh", "gcp", "iec", "fda", "ce",
     "mdacs", "nmpa", "ehr", "cms", "lis", "ris", "pacs", "his", "icu", "ae", "a&e", "opd", "sopd", "gopd",
-    "ctrl", "cmd", "ip",
+    "ctrl", "cmd", "ip", "apple", "wwdr", "cer", "pem",
 }
 # Code, keys and what people typed (a textarea holds their text) are not UI text.
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp", "template", "textarea"}

@@ -1,0 +1,178 @@
+"""Announcements: one bilingual message to a group of a forum, counted before it goes and kept after.
+
+send_announcement() is the one use case; it queues one mail per person through the mail service inside
+the caller's transaction, so the messages leave after the commit (today at once, in the request).
+When the background job queue exists it is the function to enqueue, unchanged.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import mail
+from ..accounts.models import User
+from ..agenda.models import BoothBooking, BoothDemoSlot
+from ..attendees.models import Attendee, AttendeeKind, AttendeeStatus
+from ..audit.services import record
+from ..checkin.models import CheckIn
+from ..errors import ValidationError
+from ..exhibitors.models import Application, ApplicationStaff, ApplicationStatus
+from ..extensions import db
+from ..permissions import ensure
+from ..text import bilingual, normalise_email
+from . import permissions as _permissions  # noqa: F401  (grants before ensure)
+from . import unsubscribe
+from .models import Announcement, AnnouncementGroup
+from .templates import FIELDS, PERSON, Person, check_texts, compose, locales_for
+
+PLACEHOLDERS = PERSON
+KIND = "announcements"
+GROUP_LABELS = {
+    AnnouncementGroup.ha_invited: _l("All invited HA staff"),
+    AnnouncementGroup.registered_not_arrived: _l("Registered but not arrived"),
+    AnnouncementGroup.approved_exhibitors: _l("Approved exhibitors"),
+    AnnouncementGroup.company_staff: _l("One company's staff"),
+    AnnouncementGroup.booth_demo: _l("People who booked a booth demo"),
+}
+
+
+def _group(value) -> AnnouncementGroup:
+    try:
+        return AnnouncementGroup(value)
+    except ValueError:
+        raise ValidationError(_l("Choose who receives the announcement."), field="group")
+
+
+def _attendees(stmt) -> list[Person]:
+    stmt = stmt.outerjoin(User, User.id == Attendee.user_id).add_columns(User.locale)
+    return [Person(a.email, a.name_en, a.name_zh, a.title, a.organisation, locale)
+            for a, locale in db.session.execute(stmt.order_by(Attendee.id))]
+
+
+def _users(stmt) -> list[Person]:
+    return [Person(u.email, u.name_en, u.name_zh, "", "", u.locale)
+            for u in db.session.scalars(stmt.where(User.active.is_(True)).order_by(User.id))]
+
+
+def recipients(forum, group, *, company_id: int | None = None, booth_slot_id: int | None = None) -> list[Person]:
+    """Everyone in the group, one entry per address, before opt-outs."""
+    group = _group(group)
+    live = Attendee.status.in_([AttendeeStatus.invited, AttendeeStatus.registered])
+    if group == AnnouncementGroup.ha_invited:
+        people = _attendees(sa.select(Attendee).where(Attendee.forum_id == forum.id, Attendee.kind == AttendeeKind.ha,
+                                                      live))
+    elif group == AnnouncementGroup.registered_not_arrived:
+        arrived = sa.select(CheckIn.id).where(CheckIn.attendee_id == Attendee.id, CheckIn.first_entry.is_(True),
+                                              CheckIn.annulled_at.is_(None))
+        people = _attendees(sa.select(Attendee).where(Attendee.forum_id == forum.id,
+                                                      Attendee.status == AttendeeStatus.registered, ~arrived.exists()))
+    elif group == AnnouncementGroup.approved_exhibitors:
+        approved = sa.select(Application.company_id).where(Application.forum_id == forum.id,
+                                                           Application.status == ApplicationStatus.approved)
+        people = _users(sa.select(User).where(User.company_id.in_(approved)))
+    elif group == AnnouncementGroup.company_staff:
+        if not company_id:
+            raise ValidationError(_l("Choose the company."), field="company_id")
+        application = db.session.scalar(sa.select(Application).where(Application.forum_id == forum.id,
+                                                                     Application.company_id == company_id))
+        if application is None:
+            raise ValidationError(_l("This company has no application for this forum."), field="company_id")
+        people = _users(sa.select(User).where(User.company_id == company_id))
+        people += [Person(s.email, s.name_en, s.name_zh, s.title)
+                   for s in db.session.scalars(sa.select(ApplicationStaff).where(
+                       ApplicationStaff.application_id == application.id, ApplicationStaff.email != "")
+                       .order_by(ApplicationStaff.id))]
+    else:
+        slot = db.session.get(BoothDemoSlot, booth_slot_id) if booth_slot_id else None
+        if slot is None or slot.forum_id != forum.id:
+            raise ValidationError(_l("Choose the booth demo."), field="booth_slot_id")
+        people = _users(sa.select(User).join(BoothBooking, BoothBooking.user_id == User.id).where(
+            BoothBooking.slot_id == slot.id, BoothBooking.cancelled_at.is_(None)))
+    seen, unique = set(), []
+    for person in people:
+        key = normalise_email(person.email)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(person)
+    return unique
+
+
+def count(forum, group, **target) -> dict[str, int]:
+    """How many are in the group and how many of them will get it (the rest unsubscribed)."""
+    people = recipients(forum, group, **target)
+    opted = unsubscribe.opted_out([p.email for p in people], KIND)
+    return {"recipients": len(people), "will_receive": len(people) - len(opted)}
+
+
+def send_announcement(actor, forum, values: dict) -> Announcement:
+    """Check the wording, find the group, queue one mail per person (minus opt-outs), keep the counts."""
+    ensure(actor, "communications.manage")
+    group = _group(values.get("group"))
+    target = {"company_id": values.get("company_id") or None, "booth_slot_id": values.get("booth_slot_id") or None}
+    texts = check_texts(values, PLACEHOLDERS)
+    for name in FIELDS:
+        if not texts[name]:
+            raise ValidationError(_l("Write the subject and the message in both languages."), field=name)
+    people = recipients(forum, group, **target)
+    if not people:
+        raise ValidationError(_l("Nobody is in this group: nothing was sent."), field="group")
+    opted = unsubscribe.opted_out([p.email for p in people], KIND)
+    announcement = Announcement(forum_id=forum.id, group=group, created_by_id=getattr(actor, "id", None),
+                                recipients=len(people), opted_out=len(opted), **target,
+                                **{name: texts[name] for name in FIELDS})
+    db.session.add(announcement)
+    queued = 0
+    for person in people:
+        if normalise_email(person.email) in opted:
+            continue
+        link = unsubscribe.link_for(person.email, KIND)
+        footer = {}
+        for locale in ("en", "zh_Hant_HK"):
+            with force_locale(locale):
+                footer[locale] = _("You receive this as a guest of %(forum)s. To stop announcements: %(link)s",
+                                   forum=bilingual(forum.title_en, forum.title_zh, locale), link=link)
+        subject, text, html = compose(texts, forum, person, locales_for(person.locale), footer=footer)
+        mail.queue_mail(db.session, mail.Mail(to=person.email, subject=subject, text=text, html=html))
+        queued += 1
+    announcement.queued = queued
+    db.session.flush()
+    record(actor, "announcement.send", announcement, forum_id=forum.id,
+           changes={"group": group.value, "recipients": len(people), "queued": queued})
+    return announcement
+
+
+def history(forum) -> list[Announcement]:
+    return db.session.scalars(sa.select(Announcement).where(Announcement.forum_id == forum.id)
+                              .order_by(Announcement.created_at.desc(), Announcement.id.desc())).all()
+
+
+def preview_people(forum, limit: int = 500) -> list[Attendee]:
+    """Attendees to preview a template on, registered first (they have the most data)."""
+    return db.session.scalars(sa.select(Attendee).where(Attendee.forum_id == forum.id).order_by(
+        Attendee.status != AttendeeStatus.registered, Attendee.name_en, Attendee.id).limit(limit)).all()
+
+
+def preview_applications(forum, limit: int = 500) -> list[Application]:
+    """Applications to preview a decision mail on, decided ones first."""
+    from sqlalchemy.orm import joinedload
+
+    decided = Application.status.in_([ApplicationStatus.approved, ApplicationStatus.waitlisted,
+                                      ApplicationStatus.rejected])
+    return db.session.scalars(sa.select(Application).options(joinedload(Application.company))
+                              .where(Application.forum_id == forum.id)
+                              .order_by(~decided, Application.id).limit(limit)).all()
+
+
+def targets(forum) -> tuple[list, list]:
+    """(companies with an application, booth demo slots) for the announcement form's choices."""
+    from ..exhibitors.models import Company
+
+    companies = db.session.scalars(sa.select(Company).join(Application, Application.company_id == Company.id)
+                                   .where(Application.forum_id == forum.id).order_by(Company.name_en)).all()
+    slots = db.session.execute(sa.select(BoothDemoSlot, Company).join(Application, Application.id ==
+                                                                       BoothDemoSlot.application_id)
+                               .join(Company, Company.id == Application.company_id)
+                               .where(BoothDemoSlot.forum_id == forum.id).order_by(BoothDemoSlot.starts_at)).all()
+    return companies, slots

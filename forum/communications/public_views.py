@@ -1,0 +1,89 @@
+"""Pages outside the organisers' desk (they join the communications blueprint): unsubscribe links,
+wallet passes and the wallet certificate settings."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..attendees import services as attendee_services
+from ..attendees.models import AttendeeStatus
+from ..attendees.tickets import code_for, current_ticket
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..forms_util import commit_or_flash, show_domain_error
+from ..forums.services import current_forum, get_forum
+from ..permissions import public, requires
+from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from . import unsubscribe, wallet
+from .forms import WalletForm
+from .views import bp
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"], endpoint="unsubscribe")
+@public
+def unsubscribe_page(token: str):
+    kind_label = unsubscribe.KIND_LABELS[unsubscribe.read(token)[0]]
+    if request.method == "POST":
+        commit_or_flash(lambda: unsubscribe.opt_out(token))
+        return redirect(url_for("communications.unsubscribe", token=token))
+    return render_template("communications/unsubscribe.html", token=token, kind_label=kind_label,
+                           done=unsubscribe.is_opted_out(token))
+
+
+def _pass_response(attendee) -> Response:
+    if not wallet.is_configured() or attendee.status != AttendeeStatus.registered:
+        raise NotFound()
+    ticket = current_ticket(attendee)
+    if ticket is None:
+        raise NotFound()
+    data = wallet.build_pass(attendee, ticket, code_for(ticket))
+    return Response(data, mimetype="application/vnd.apple.pkpass",
+                    headers={"Content-Disposition": 'attachment; filename="ticket.pkpass"'})
+
+
+@bp.route("/rsvp/<token>/wallet.pkpass")
+@public
+def token_pass(token: str):
+    return _pass_response(attendee_services.attendee_for_token(token))
+
+
+@bp.route("/my-ticket/wallet.pkpass")
+@requires("attendee.respond_own")
+def my_pass():
+    forum_ref = request.args.get("forum")
+    forum = get_forum(forum_ref) if forum_ref else current_forum()
+    attendee = attendee_services.attendee_for_user(current_user, forum) if forum else None
+    if attendee is None:
+        raise NotFound()
+    return _pass_response(attendee)
+
+
+@bp.route("/admin/wallet", methods=["GET", "POST"])
+@requires("wallet.configure")
+def wallet_settings():
+    form = WalletForm()
+    settings = wallet.settings()
+    if request.method == "GET" and settings is not None:
+        form.pass_type_id.data, form.team_id.data = settings.pass_type_id, settings.team_id
+        form.organisation.data = settings.organisation
+    if form.validate_on_submit():
+        try:
+            wallet.configure(current_user, p12=form.certificate.data.read(), password=form.password.data or "",
+                             wwdr=form.wwdr.data.read(), pass_type_id=form.pass_type_id.data,
+                             team_id=form.team_id.data, organisation=form.organisation.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Wallet passes are set up: tickets now offer “Add to Apple Wallet”."), "success")
+            return redirect(url_for("communications.wallet_settings"))
+    return render_template("communications/wallet.html", form=form, settings=settings)
+
+
+@bp.route("/admin/wallet/remove", methods=["POST"])
+@requires("wallet.configure")
+def wallet_remove():
+    commit_or_flash(lambda: wallet.remove(current_user), _("Wallet passes are switched off."))
+    return redirect(url_for("communications.wallet_settings"))

@@ -1,0 +1,112 @@
+"""Organisers' pages: the mail templates of a forum, the template editor and announcements."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import DomainError
+from ..extensions import db
+from ..forms_util import commit_or_flash, show_domain_error
+from ..forums.services import get_forum
+from ..i18n import both_names, hk_datetime, name_of
+from ..permissions import requires
+from . import announcements, templates
+from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from .forms import AnnouncementForm, TemplateForm
+from .models import AnnouncementGroup
+
+bp = Blueprint("communications", __name__)
+
+
+def _texts(form) -> dict[str, str]:
+    return {name: getattr(form, name).data or "" for name in templates.FIELDS}
+
+
+@bp.route("/forums/<forum>/mail/")
+@requires("communications.manage")
+def index(forum: str):
+    forum = get_forum(forum)
+    return render_template("communications/index.html", forum=forum, kinds=templates.KINDS.values(),
+                           overrides=templates.overrides(forum), history=announcements.history(forum),
+                           group_labels=announcements.GROUP_LABELS)
+
+
+@bp.route("/forums/<forum>/mail/<key>", methods=["GET", "POST"])
+@requires("communications.manage")
+def edit(forum: str, key: str):
+    forum = get_forum(forum)
+    kind = templates.kind(key)
+    if kind.about == "application":
+        people = announcements.preview_applications(forum)
+        labels = [name_of(a.company) for a in people]
+    else:
+        people = announcements.preview_people(forum)
+        labels = [f"{both_names(p)} <{p.email}>" for p in people]
+    form = TemplateForm(data=templates.current_texts(forum, key) if request.method == "GET" else None)
+    form.person.choices = [(p.id, label) for p, label in zip(people, labels)]
+    shown = None
+    if form.validate_on_submit():
+        action = request.form.get("action", "preview")
+        person = next((p for p in people if p.id == form.person.data), people[0] if people else None)
+        try:
+            if action == "save":
+                templates.save(current_user, forum, key, _texts(form))
+            elif person is None:
+                flash(_("There is no record in this forum to preview on yet: previews are made on a real one."), "error")
+            elif action == "test":
+                to = templates.send_test(current_user, forum, key, _texts(form), person)
+            else:
+                shown = templates.preview(forum, key, _texts(form), person)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if action == "save":
+                flash(_("The template is saved; this forum's mail uses it from now on."), "success")
+                return redirect(url_for("communications.edit", forum=forum.slug, key=key))
+            if action == "test" and person is not None:
+                flash(_("A test was sent to %(email)s.", email=to), "success")
+    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown,
+                           overridden=templates.override(forum, key) is not None)
+
+
+@bp.route("/forums/<forum>/mail/<key>/reset", methods=["POST"])
+@requires("communications.manage")
+def reset(forum: str, key: str):
+    forum = get_forum(forum)
+    commit_or_flash(lambda: templates.reset(current_user, forum, key), _("The default wording is back."))
+    return redirect(url_for("communications.edit", forum=forum.slug, key=key))
+
+
+@bp.route("/forums/<forum>/announcements/new", methods=["GET", "POST"])
+@requires("communications.manage")
+def announce(forum: str):
+    forum = get_forum(forum)
+    form = AnnouncementForm()
+    form.group.choices = [(g.value, label) for g, label in announcements.GROUP_LABELS.items()]
+    companies, slots = announcements.targets(forum)
+    form.company_id.choices = [("", "—")] + [(c.id, name_of(c)) for c in companies]
+    form.booth_slot_id.choices = [("", "—")] + [
+        (s.id, f"{name_of(c)} · {hk_datetime(s.starts_at, 'medium')}") for s, c in slots]
+    counted = None
+    if form.validate_on_submit():
+        values = {**_texts(form), "group": form.group.data, "company_id": form.company_id.data,
+                  "booth_slot_id": form.booth_slot_id.data}
+        try:
+            if request.form.get("action") == "send":
+                sent = announcements.send_announcement(current_user, forum, values)
+            else:
+                counted = announcements.count(forum, values["group"], company_id=values["company_id"],
+                                              booth_slot_id=values["booth_slot_id"])
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            if counted is None:
+                db.session.commit()
+                flash(_("The announcement went to %(count)d people.", count=sent.queued), "success")
+                return redirect(url_for("communications.index", forum=forum.slug))
+    return render_template("communications/announce.html", forum=forum, form=form, counted=counted,
+                           placeholders=announcements.PLACEHOLDERS, groups=AnnouncementGroup)
