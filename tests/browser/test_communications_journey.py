@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.browser.a11y import check_page
-from tests.browser.conftest import serve
+from tests.support.browser import serve
 from tests.support.browser import free_port, login, shot
 
 FORUM = "innovation-forum-2026-12"

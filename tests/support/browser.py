@@ -1,13 +1,17 @@
 """For browser journeys: the live server's handle, Chromium's settings, sign-in and screenshots."""
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
-import socket
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from forum.demo import DEMO_PASSWORD
+from tests.support.databases import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
@@ -53,3 +57,51 @@ def login(page, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]:not(.link)")
     page.wait_for_load_state()
+
+
+def serve(tmp_path_factory, extra_env: dict | None = None):
+    """Start a server with its own migrated demo database; a generator a fixture yields from."""
+    instance = tmp_path_factory.mktemp("live-instance")
+    env = dict(os.environ)
+    env.update({
+        "FORUM_ENV": "testing",
+        "FORUM_INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "browser-tests-" + os.urandom(8).hex(),
+        "BASE_URL": "",
+        "RATELIMIT_LOGIN": "1000 per minute",
+    })
+    env.update(extra_env or {})
+    dropper = None
+    wanted = os.environ.get("TEST_DATABASE_URL", "")
+    if wanted.startswith("postgresql"):
+        env["DATABASE_URL"], dropper = throwaway_postgres(wanted)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{instance / 'live.db'}"
+    port = free_port()
+    env["BASE_URL"] = f"http://127.0.0.1:{port}"
+    server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
+    server.flask("db", "upgrade")
+    server.flask("forum", "demo")
+    server.log = instance / "server.log"
+    log_handle = server.log.open("w")
+    server.process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
+         "wsgi:app"], cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(server.url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline or server.process.poll() is not None:
+            server.process.kill()
+            raise RuntimeError("the test server did not start:\n" + server.log.read_text())
+        time.sleep(0.2)
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+    log_handle.close()
+    if dropper:
+        dropper()
