@@ -141,7 +141,7 @@ def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
     db.session.flush()
 
     # Staff named in the approved exhibitors' applications get tickets and badges, as approval gives them.
-    from ..exhibitors.services import staff_for_badges
+    from ..exhibitors.applications import staff_for_badges
     from ..permissions import SystemActor
     from .services import sync_exhibitor_staff
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from . import permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
-from ..exhibitors.services import list_themes
+from ..exhibitors.themes import list_themes
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
