@@ -84,7 +84,7 @@ def export_command(forum, fmt, output):
 @click.option("--email", "emails", multiple=True, help="Only this person (again if already invited).")
 def invite_command(forum, emails):
     """Send the invitation email to everyone not invited yet (or to the given emails)."""
-    from .services import send_pending_invitations
+    from .invitations import send_pending_invitations
 
     forum = _forum(forum)
     count = send_pending_invitations(_actor(), forum, emails=list(emails) or None)

@@ -50,11 +50,11 @@ def scan_command(forum, code, point, nonce, device):
 def add_point_command(forum, name_en, name_zh, key):
     """Add a check-in point to a forum."""
     from ..forums.services import get_forum
-    from . import services
+    from .points import add_point
 
     with _context():
         try:
-            point = services.add_point(SystemActor(), get_forum(forum), name_en, name_zh, key)
+            point = add_point(SystemActor(), get_forum(forum), name_en, name_zh, key)
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message)
@@ -67,14 +67,14 @@ def add_point_command(forum, name_en, name_zh, key):
 def stats_command(forum):
     """Invited, registered, checked in and people per point, as JSON."""
     from ..forums.services import get_forum
-    from . import services
+    from .arrivals import stats
 
     with _context("GET"):
         try:
             target = get_forum(forum)
         except DomainError as error:
             raise click.ClickException(error.message)
-        click.echo(json.dumps(services.stats(target), ensure_ascii=False))
+        click.echo(json.dumps(stats(target), ensure_ascii=False))
 
 
 def register_commands(app) -> None:

@@ -181,7 +181,7 @@ def staff_for_badges(forum: Forum) -> list[dict]:
 def sync_badges(actor, application: Application) -> None:
     """Staff of an approved application get attendee records, tickets and badges; when the
     application stops being approved (or a person is taken off it), their tickets are revoked."""
-    from ..attendees.services import sync_exhibitor_staff
+    from ..attendees.exhibitor_staff import sync_exhibitor_staff
 
     entries = [] if application.status != ApplicationStatus.approved else [
         {"company_id": application.company_id, "name_en": p.name_en, "name_zh": p.name_zh, "email": p.email,

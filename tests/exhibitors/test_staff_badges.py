@@ -77,7 +77,7 @@ def _admin_of(company):
 def test_staff_list_cannot_take_over_an_ha_attendee():
     import pytest
     from forum.errors import ValidationError
-    from forum.attendees.services import register
+    from forum.attendees.registration import register
     from tests.factories import AttendeeFactory
 
     forum = ForumFactory(booth_capacity=5)
@@ -131,7 +131,7 @@ def test_staff_sync_is_a_permission_rule_not_a_flag():
     import inspect
 
     import pytest
-    from forum.attendees.services import sync_exhibitor_staff
+    from forum.attendees.exhibitor_staff import sync_exhibitor_staff
     from forum.errors import PermissionDenied
 
     assert "authorised" not in inspect.signature(sync_exhibitor_staff).parameters
