@@ -16,12 +16,5 @@ for module in (organiser_views, invitee_views):
     module.routes.add_to(bp)
 
 
-@bp.record_once
-def _commands(state):
-    from .cli import register_commands
-
-    register_commands(state.app)
-
-
 nav_link("attendees.home", _l("Attendees"), "attendee.manage", 20)
 nav_link("attendees.my_ticket", _l("My ticket"), "attendee.respond_own", 25)

@@ -29,11 +29,6 @@ from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
 bp = Blueprint("checkin", __name__, cli_group=None)
 
 
-@bp.record_once
-def _commands(state):
-    from .cli import register_commands
-
-    register_commands(state.app)
 BASE = "/forums/<forum>/checkin"
 
 nav_link("checkin.start", _l("Check-in"), "checkin.scan", 40)

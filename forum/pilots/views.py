@@ -19,14 +19,12 @@ from ..permissions import can, public, requires
 from ..sites.services import get_site
 from . import documents, followups, queries, services, stages
 from . import from_bookmark as from_bookmark_
-from .cli import register_cli
 from .forms import (AddSiteForm, ChampionForm, CommentForm, DocumentForm, EditForm, MoveForm, PilotForm,
                     SiteOutcomeForm)
 from .models import Stage
 from .timeline import ORIGIN_LABELS, timeline
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
-register_cli(bp)
 
 nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)
 
