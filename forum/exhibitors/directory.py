@@ -18,6 +18,8 @@ from .models import Application, ApplicationStatus, Company, Solution, Theme, ap
 
 
 PAGE_SIZE = 60
+# A solution's details beside its title and summary: English in <name>, Chinese in <name>_zh.
+SOLUTION_DETAILS = ("problem", "target_users", "departments", "regulatory_status", "deployments")
 
 
 @dataclass
@@ -84,6 +86,7 @@ def exhibitor_json(application: Application) -> dict:
         "description_en": company.description_en, "description_zh": company.description_zh,
         "demo_selected": application.demo_selected,
         "solutions": [{"id": s.id, "title_en": s.title_en, "title_zh": s.title_zh, "summary_en": s.summary_en,
-                       "summary_zh": s.summary_zh, "trl": s.trl, "regulatory_status": s.regulatory_status,
-                       "themes": [t.key for t in s.themes]} for s in solutions],
+                       "summary_zh": s.summary_zh, "trl": s.trl, "themes": [t.key for t in s.themes],
+                       **{f"{name}{suffix}": getattr(s, f"{name}{suffix}") or ""
+                          for name in SOLUTION_DETAILS for suffix in ("", "_zh")}} for s in solutions],
     }

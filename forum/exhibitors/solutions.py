@@ -13,13 +13,15 @@ from . import uploads
 from .models import Company, Solution, SolutionImage, Theme
 
 
-SOLUTION_FIELDS = ("title_en", "title_zh", "summary_en", "summary_zh", "problem", "target_users", "departments",
-                   "trl", "regulatory_status", "deployments")
+SOLUTION_FIELDS = ("title_en", "title_zh", "summary_en", "summary_zh", "problem", "problem_zh", "target_users",
+                   "target_users_zh", "departments", "departments_zh", "trl", "regulatory_status",
+                   "regulatory_status_zh", "deployments", "deployments_zh")
 
 
 def refresh_solution_search(solution: Solution) -> None:
     parts = [solution.title_en, solution.title_zh, solution.summary_en, solution.summary_zh, solution.problem,
-             solution.target_users, solution.departments]
+             solution.problem_zh, solution.target_users, solution.target_users_zh, solution.departments,
+             solution.departments_zh]
     parts += [f"{t.name_en} {t.name_zh}" for t in solution.themes]
     solution.search_text = normalise(" ".join(p or "" for p in parts))
 
@@ -30,10 +32,11 @@ def save_solution(actor, company: Company, solution: Solution | None, data: dict
     if solution is not None and solution.company_id != company.id:
         raise NotFound()
     values = {k: data[k] for k in SOLUTION_FIELDS if k in data}
-    for key in ("title_en", "title_zh", "target_users", "departments", "regulatory_status"):
+    for key in ("title_en", "title_zh", "target_users", "target_users_zh", "departments", "departments_zh",
+                "regulatory_status", "regulatory_status_zh"):
         if key in values:
             values[key] = clean(values[key])
-    for key in ("summary_en", "summary_zh", "problem", "deployments"):
+    for key in ("summary_en", "summary_zh", "problem", "problem_zh", "deployments", "deployments_zh"):
         if key in values:
             values[key] = (values[key] or "").strip()
     title_en = values.get("title_en", solution.title_en if solution else "")
