@@ -153,6 +153,16 @@ def _clean_person(values: dict) -> dict:
 def add_attendee(actor, forum, values: dict, *, walk_in: bool = False, invite: bool = False) -> Attendee:
     """An organiser adds one person: invited (optionally mailed now) or, for a walk-in, registered with a ticket."""
     ensure(actor, "attendee.manage")
+    return _add(actor, forum, values, walk_in=walk_in, invite=invite)
+
+
+def add_walk_in(actor, forum, values: dict) -> Attendee:
+    """Door staff register a walk-in: the same record, ticket and mail as an organiser's walk-in."""
+    ensure(actor, "attendee.walk_in", forum)
+    return _add(actor, forum, values, walk_in=True, invite=False)
+
+
+def _add(actor, forum, values: dict, *, walk_in: bool, invite: bool) -> Attendee:
     cleaned = _clean_person(values)
     clash = db.session.scalar(sa.select(Attendee.id).where(Attendee.forum_id == forum.id,
                                                            Attendee.email_key == cleaned["email_key"]))

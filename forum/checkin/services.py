@@ -115,7 +115,7 @@ def _point_for_scan(forum_id: int, ref: str | None) -> tuple[int | None, str | N
 
 # --- the one check-in ---------------------------------------------------------------------------
 
-def _hk_iso(value: datetime | None) -> str | None:
+def hk_iso(value: datetime | None) -> str | None:
     return value.astimezone(HK).isoformat(timespec="seconds") if value else None
 
 
@@ -131,7 +131,7 @@ def attendee_json(attendee, *, access_needs: bool = False) -> dict:
 
 def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
             point_key: str | None = None) -> dict:
-    return {"result": result.value, "attendee": person, "checked_in_at": _hk_iso(at), "point": point_key}
+    return {"result": result.value, "attendee": person, "checked_in_at": hk_iso(at), "point": point_key}
 
 
 # The statements of the hot path, built once as Core so SQLAlchemy reuses their compiled form.

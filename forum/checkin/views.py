@@ -147,6 +147,20 @@ def check_in_found(forum: str, attendee_id: int):
     return jsonify(answer)
 
 
+@bp.route(BASE + "/walk-ins", methods=["POST"])
+@requires("attendee.walk_in")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"], key_func=scan_rate_key)
+def walk_in(forum: str):
+    """Register someone the name search did not find, and check them in (the scanner page's form)."""
+    forum = get_forum(forum)
+    data = json_body()
+    person = {key: str(data.get(key) or "") for key in ("name_en", "name_zh", "email", "organisation", "kind")}
+    answer = door_search.register_walk_in(current_user, forum, person, point=data.get("point"),
+                                          nonce=data.get("nonce"), device_id=str(data.get("device_id") or "")[:80])
+    db.session.commit()
+    return jsonify(answer)
+
+
 # --- kiosk ----------------------------------------------------------------------------------------
 
 @bp.route(BASE + "/kiosk", methods=["GET", "POST"])
