@@ -13,9 +13,9 @@ from ..extensions import db
 from ..forms_util import show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..i18n import name_of
-from ..routes import Routes
 from ..permissions import public, requires
 from ..qr import qr_svg
+from ..routes import Routes
 from . import invitations, people, registration
 from .forms import RegistrationForm
 from .models import AttendeeStatus

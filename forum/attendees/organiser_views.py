@@ -15,9 +15,9 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
-from ..routes import Routes
 from ..permissions import requires
 from ..qr import qr_svg
+from ..routes import Routes
 from ..sites.services import list_clusters, list_sites
 from . import badges, importer, invitations, people, registration, ticket_mail
 from .export import export_file

@@ -12,8 +12,8 @@ from ..extensions import db
 from ..forms_util import show_domain_error
 from ..forums.services import get_forum
 from ..i18n import name_of
-from ..routes import Routes
 from ..permissions import STAFF, requires
+from ..routes import Routes
 from . import applications, companies, documents
 from .forms import STATUS_LABELS, ApplicationForm, DecisionForm, DemoScoreForm
 from .models import ApplicationStatus

@@ -10,8 +10,8 @@ from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum
-from ..routes import Routes
 from ..permissions import ensure, public, requires
+from ..routes import Routes
 from . import companies
 from .applications import is_open
 from .forms import SECTOR_LABELS, STATUS_LABELS, CompanyForm, InviteColleagueForm, SignUpForm

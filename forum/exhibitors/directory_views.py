@@ -5,8 +5,8 @@ from flask import Response, redirect, render_template, request, url_for
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
-from ..routes import Routes
 from ..permissions import requires
+from ..routes import Routes
 from . import directory as listing
 from . import applications, documents
 from . import review as reviewing

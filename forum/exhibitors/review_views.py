@@ -13,8 +13,8 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
-from ..routes import Routes
 from ..permissions import requires
+from ..routes import Routes
 from . import directory as listing
 from . import applications, exports, review_queries
 from . import review as reviewing

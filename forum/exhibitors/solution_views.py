@@ -9,8 +9,8 @@ from . import permissions as _permissions  # noqa: F401  (grants exist before @r
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms_util import show_domain_error
-from ..routes import Routes
 from ..permissions import can, requires
+from ..routes import Routes
 from . import companies, solutions, uploads, visibility
 from . import themes as theme_list
 from .forms import SolutionForm
