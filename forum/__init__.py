@@ -46,12 +46,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import register_template_helpers
 
     register_template_helpers(app)
-    from . import headers
+    from . import headers, http_writes
 
     headers.init_app(app)
     from . import observability
 
     observability.init_app(app)
+    http_writes.init_app(app)
     return app
 
 

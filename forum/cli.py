@@ -1,4 +1,9 @@
-"""`flask --app wsgi ...` commands. They parse arguments and call services only."""
+"""`flask --app wsgi ...` commands. They parse arguments and call services only.
+
+Every command group is registered here, in one ordered list (register_commands): each feature's
+cli.py defines one click group (`flask.cli.AppGroup`) and names forums with the FORUM parameter
+type (forum/cli_params.py). Commands that change data say so with @writes (forum/db.py).
+"""
 from __future__ import annotations
 
 import sys
@@ -9,12 +14,12 @@ from flask.cli import AppGroup
 
 from .extensions import db
 
+from .db import writes
+from .permissions import SystemActor
+
 forum_cli = AppGroup("forum", help="Forums and demo data.")
 users_cli = AppGroup("users", help="Accounts and API tokens.")
 sites_cli = AppGroup("sites", help="Reference sites (HA hospitals, clinics, labs).")
-
-
-from .permissions import SystemActor  # noqa: F401  (commands act as the system actor)
 
 
 @forum_cli.command("demo")
@@ -23,6 +28,7 @@ from .permissions import SystemActor  # noqa: F401  (commands act as the system 
 @click.option("--exhibitors", type=click.IntRange(0, 20000), default=None,
               help="Scale the number of park companies (default: the demo's own size).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds a forum.")
+@writes
 def demo_command(attendees, exhibitors, if_empty):
     """Load the demo forum (idempotent)."""
     from .demo import load_demo
@@ -112,6 +118,7 @@ def logins_command():
     ["admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership"]))
 @click.option("--name", default="", help="Name in English.")
 @click.option("--name-zh", default="", help="Name in Chinese.")
+@writes
 def create_user_command(email, role, name, name_zh):
     """Create a user; the password is read from stdin when piped, else prompted."""
     from .accounts.services import create_user
@@ -132,6 +139,7 @@ def create_user_command(email, role, name, name_zh):
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--label", default="cli", help="What the token is for.")
+@writes
 def token_command(email, label):
     """Print a new personal API token for that user (shown once, stored hashed)."""
     from .accounts.services import find_by_email, issue_token
@@ -147,6 +155,7 @@ def token_command(email, label):
 @sites_cli.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Only check the file.")
+@writes
 def sites_import_command(file, dry_run):
     """Add sites from a CSV (cluster_code, name_en, name_zh, kind, source)."""
     from .sites.services import import_sites
@@ -166,5 +175,17 @@ def sites_import_command(file, dry_run):
 
 
 def register_commands(app: Flask) -> None:
-    for group in (forum_cli, users_cli, sites_cli):
-        app.cli.add_command(group)
+    """Every `flask ...` command group, in the order `flask --help` lists them."""
+    from .agenda.cli import agenda_cli
+    from .attendees.cli import attendees_cli, badges_command
+    from .checkin.cli import checkin_cli
+    from .datalab.cli import datalab_cli
+    from .jobs.worker import jobs_cli
+    from .matchmaking.cli import matchmaking_cli
+    from .pilots.cli import pilots_cli
+    from .privacy.cli import purge_expired_command
+
+    forum_cli.add_command(purge_expired_command)  # `forum purge-expired`, beside backup and restore
+    for command in (forum_cli, users_cli, sites_cli, attendees_cli, badges_command, checkin_cli, agenda_cli,
+                    matchmaking_cli, pilots_cli, datalab_cli, jobs_cli):
+        app.cli.add_command(command)

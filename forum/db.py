@@ -1,11 +1,14 @@
 """Column types and engine settings shared by every feature."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -68,14 +71,45 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         if has_request_context() and g.get("sqlite_autocommit"):
             return  # no BEGIN: each statement is its own transaction (see autocommit_statements)
-        # A request that changes things takes the write lock up front (IMMEDIATE),
-        # so concurrent writers queue on the busy timeout instead of one failing
-        # with "database is locked" when it upgrades a read snapshot. Page reads
-        # and code outside requests use a deferred BEGIN and stay concurrent.
-        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        # Code that declared it changes things (see writes) takes the write lock up front
+        # (IMMEDIATE), so concurrent writers queue on the busy timeout instead of one failing
+        # with "database is locked" when it upgrades a read snapshot. Reads use a deferred
+        # BEGIN and stay concurrent.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+# --- declaring writes: the callers say whether they change data; the database layer only listens --
+
+_writing: ContextVar[bool] = ContextVar("forum_writing", default=False)
+
+
+@contextmanager
+def write_transactions(writing: bool = True):
+    """Within this block, transactions are begun as writes (on SQLite: BEGIN IMMEDIATE) or not."""
+    token = _writing.set(writing)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def declare_writes(writing: bool = True):
+    """Declare for the rest of the current context (a request) whether it writes; returns the undo token."""
+    return _writing.set(writing)
+
+
+def end_declaration(token) -> None:
+    _writing.reset(token)
+
+
+def writes(func):
+    """Declare that a view, API route or command changes data (its transactions take the write lock first)."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with write_transactions():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def autocommit_statements() -> None:

@@ -94,7 +94,7 @@ class SolutionFactory(Base):
 
     @factory.post_generation
     def search(obj, create, extracted, **kwargs):
-        from forum.exhibitors.services import refresh_solution_search
+        from forum.exhibitors.solutions import refresh_solution_search
 
         refresh_solution_search(obj)
 

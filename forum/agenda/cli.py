@@ -7,6 +7,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..cli_params import FORUM
+from ..db import writes
+
 agenda_cli = AppGroup("agenda", help="The agenda and the automatic demo scheduler.")
 
 
@@ -45,35 +48,31 @@ def solve_command(file, time_limit, output):
 
 
 @agenda_cli.command("schedule")
-@click.argument("forum")
+@click.argument("forum", type=FORUM)
 @click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=20.0, show_default=True,
               help="Seconds the solver may use.")
+@writes
 def schedule_command(forum, time_limit):
     """Schedule the forum's selected demos into its demo slots (as draft sessions); print the result."""
-    from flask import current_app
-
-    from ..cli import SystemActor
     from ..errors import DomainError
     from ..extensions import db
-    from ..forums.services import get_forum
+    from ..permissions import SystemActor
     from .scheduler import describe_conflicts, describe_reasons, run_scheduler
 
-    with current_app.test_request_context():
-        try:
-            target = get_forum(forum)
-            run = run_scheduler(SystemActor(), target, time_limit=time_limit)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message)
-        db.session.commit()
-        click.echo(_summary(run.result))
-        for line in describe_reasons(run):
-            click.echo(f"  {line}")
-        conflicts = describe_conflicts(run)
-        if conflicts:
-            click.echo(f"{len(conflicts)} remaining conflict(s):")
-        for line in conflicts:
-            click.echo(f"  {line}")
+    try:
+        run = run_scheduler(SystemActor(), forum, time_limit=time_limit)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message)
+    db.session.commit()
+    click.echo(_summary(run.result))
+    for line in describe_reasons(run):
+        click.echo(f"  {line}")
+    conflicts = describe_conflicts(run)
+    if conflicts:
+        click.echo(f"{len(conflicts)} remaining conflict(s):")
+    for line in conflicts:
+        click.echo(f"  {line}")
     if run.status in ("infeasible", "invalid"):
         sys.exit(1)
 
@@ -84,6 +83,3 @@ def _summary(result: dict) -> str:
     return (f"{result['status']}: {len(result['assignments'])} demos, {result['missed']} missed wants, "
             f"bound {result['bound']}, {result['seconds']} s")
 
-
-def register_commands(app) -> None:
-    app.cli.add_command(agenda_cli)

@@ -25,13 +25,6 @@ BASE = "/forums/<forum>/agenda"
 STEP = timedelta(minutes=sessions.STEP_MINUTES)
 
 
-@bp.record_once
-def _commands(state):
-    from .cli import register_commands
-
-    register_commands(state.app)
-
-
 def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=HK) if value is not None and value.tzinfo is None else value
 

@@ -8,7 +8,7 @@ from ..api.core import api_route, json_body, require_fields, schema
 from ..errors import ValidationError
 from ..extensions import db
 from ..forums.services import get_forum
-from . import services
+from . import people, ticket_mail
 from .models import Attendee
 from .tickets import code_for, current_ticket
 
@@ -33,12 +33,12 @@ def _as_json(a: Attendee, code: str | None) -> dict:
 def list_attendees_api(forum: str):
     forum = get_forum(forum)
     site = request.args.get("site", "")
-    f = services.AttendeeFilter(q=request.args.get("q", ""), cluster=request.args.get("cluster", ""),
+    f = people.AttendeeFilter(q=request.args.get("q", ""), cluster=request.args.get("cluster", ""),
                                 site_id=int(site) if site.isdigit() else None,
                                 status=request.args.get("status", ""), kind=request.args.get("kind", ""))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = services.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
-    codes = services.current_codes(forum) if rows else {}
+    rows, total = people.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
+    codes = ticket_mail.current_codes(forum) if rows else {}
     return jsonify({"attendees": [_as_json(a, codes.get(a.id)) for a in rows], "total": total, "page": page})
 
 
@@ -59,7 +59,7 @@ def add_attendee_api(forum: str):
             raise ValidationError(_("Field %(name)s has the wrong type.", name=name), field=name)
     if "site_id" in data and (not isinstance(data["site_id"], int) or isinstance(data["site_id"], bool)):
         raise ValidationError(_("Field %(name)s has the wrong type.", name="site_id"), field="site_id")
-    attendee = services.add_attendee(current_user, forum, data, walk_in=data.get("walk_in") is True,
+    attendee = people.add_attendee(current_user, forum, data, walk_in=data.get("walk_in") is True,
                                      invite=data.get("invite") is True)
     db.session.commit()
     ticket = current_ticket(attendee)

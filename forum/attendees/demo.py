@@ -141,9 +141,9 @@ def demo_attendees(forum, summary, *, attendees=None, echo=print, **_):
     db.session.flush()
 
     # Staff named in the approved exhibitors' applications get tickets and badges, as approval gives them.
-    from ..exhibitors.services import staff_for_badges
+    from ..exhibitors.applications import staff_for_badges
     from ..permissions import SystemActor
-    from .services import sync_exhibitor_staff
+    from .exhibitor_staff import sync_exhibitor_staff
 
     sync_exhibitor_staff(forum, SystemActor(), staff_for_badges(forum), notify=False)
 

@@ -17,7 +17,8 @@ from ..exhibitors.models import Theme
 from ..permissions import ensure
 from ..sites.models import Site
 from .models import Attendee
-from .services import AttendeeFilter, current_codes, filtered_query
+from .people import AttendeeFilter, filtered_query
+from .ticket_mail import current_codes
 
 EXPORT_COLUMNS = ("id", "kind", "status", "name_en", "name_zh", "email", "title", "department", "organisation",
                   "site_en", "site_zh", "cluster", "themes", "access_needs", "dietary_needs", "share_contact",

@@ -12,7 +12,7 @@ from ..api.core import api_route, json_body
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
-from . import services
+from . import arrivals, services
 
 ATTENDEE = {"type": ["object", "null"], "properties": {
     "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "organisation": {"type": "string"},
@@ -89,4 +89,4 @@ def checkin_batch_api(forum: str):
 def checkin_stats_api(forum: str):
     forum = get_forum(forum)
     ensure(current_user, "checkin.stats", forum)
-    return jsonify(services.stats(forum))
+    return jsonify(arrivals.stats(forum))

@@ -19,7 +19,8 @@ from ..extensions import db
 from ..forums.models import ForumStatus
 from ..permissions import ensure
 from ..text import clean
-from .services import attendee_json, check_in, parse_scan
+from .models import CheckIn, CheckInPoint
+from .services import attendee_json, check_in, hk_iso, parse_scan
 
 SEARCH_LIMIT = 20
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -40,16 +41,25 @@ def search_attendees(actor, forum, query: str, limit: int = SEARCH_LIMIT) -> lis
         raise ValidationError(_l("Type at least two letters, or one Chinese character."), field="q")
     live_ticket = (sa.select(Ticket.id).where(Ticket.attendee_id == Attendee.id, Ticket.revoked_at.is_(None))
                    .exists())
-    stmt = (sa.select(Attendee, live_ticket.label("has_ticket"))
+    first_entry = sa.and_(CheckIn.attendee_id == Attendee.id, CheckIn.first_entry.is_(True),
+                          CheckIn.annulled_at.is_(None))
+    arrived_at = sa.select(CheckIn.scanned_at).where(first_entry).limit(1).scalar_subquery()
+    arrived_point = (sa.select(CheckInPoint.key).join(CheckIn, CheckIn.point_id == CheckInPoint.id)
+                     .where(first_entry).limit(1).scalar_subquery())
+    stmt = (sa.select(Attendee, live_ticket.label("has_ticket"), arrived_at.label("arrived_at"),
+                      arrived_point.label("arrived_point"))
             .where(Attendee.forum_id == forum.id,
                    sa.or_(contains(Attendee.name_en, q, ignore_case=True), contains(Attendee.name_zh, q),
                           contains(Attendee.organisation, q, ignore_case=True)))
             .order_by(Attendee.name_en, Attendee.id).limit(limit))
     out = []
-    for attendee, has_ticket in db.session.execute(stmt).all():
+    for attendee, has_ticket, at, point in db.session.execute(stmt).all():
         item = attendee_json(attendee, access_needs=forum.door_shows_access_needs)
         item["status"] = attendee.status.value
         item["has_ticket"] = bool(has_ticket) and attendee.status != AttendeeStatus.cancelled
+        # What door staff need at a glance: invited, registered, arrived (when and where) or cancelled.
+        item["door_status"] = "arrived" if at is not None else attendee.status.value
+        item["arrived_at"], item["arrived_point"] = hk_iso(at), point
         out.append(item)
     record(actor, "checkin.search", forum, forum_id=forum.id, changes={"query": q, "found": len(out)})
     return out
@@ -68,3 +78,18 @@ def check_in_attendee(actor, forum, attendee_id: int, *, point: str | None = Non
         raise ValidationError(_l("This person has no valid ticket: register them first."))
     scan = parse_scan({"code": code_for(ticket), "point": point, "nonce": nonce, "device_id": device_id})
     return check_in(actor, forum, scan)
+
+
+def register_walk_in(actor, forum, values: dict, *, point: str | None = None, nonce: str | None = None,
+                     device_id: str = "") -> dict:
+    """Door staff register someone who is on no list, then check them in through the same check_in()."""
+    from ..attendees.people import add_walk_in
+
+    ensure(actor, "checkin.scan", forum)
+    if forum.status != ForumStatus.live:
+        raise ValidationError(_l("Walk-ins are registered at the door once the forum is live."))
+    kind = values.get("kind") or "guest"
+    if kind not in ("ha", "guest"):  # organisers add speakers, exhibitor staff and their own people
+        raise ValidationError(_l("A walk-in at the door is HA staff or a guest."), field="kind")
+    attendee = add_walk_in(actor, forum, {**values, "kind": kind})
+    return check_in_attendee(actor, forum, attendee.id, point=point, nonce=nonce, device_id=device_id)

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
 
-from ..attendees.models import Attendee, AttendeeStatus
+from ..attendees.models import AttendeeStatus
 from ..attendees.tickets import lookup_for_scan
 from ..audit.services import record
 from ..db import HK, utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
-from ..text import clean, slugify
+from ..text import clean
 from .models import CheckIn, CheckInPoint, ScanResult
+
 
 # How far ahead of the server's clock a device's scanned_at may be before it is not believed.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -89,30 +89,6 @@ def parse_batch(data) -> list:
     return scans
 
 
-# --- points ------------------------------------------------------------------------------------
-
-def points_of(forum, *, active_only: bool = False) -> list[CheckInPoint]:
-    stmt = sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id)
-    if active_only:
-        stmt = stmt.where(CheckInPoint.active.is_(True))
-    return db.session.scalars(stmt.order_by(CheckInPoint.position, CheckInPoint.id)).all()
-
-
-def resolve_point(forum, ref: str | None) -> CheckInPoint | None:
-    """The point a scan names (key or id); the forum's first active point when none is named."""
-    if ref is None:
-        return db.session.scalar(
-            sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, CheckInPoint.active.is_(True))
-            .order_by(CheckInPoint.position, CheckInPoint.id).limit(1))
-    cond = CheckInPoint.key == ref.lower()
-    if ref.isdigit():
-        cond = sa.or_(cond, CheckInPoint.id == int(ref))
-    point = db.session.scalar(sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, cond).limit(1))
-    if point is None or not point.active:
-        raise ValidationError(_l("No such check-in point."), field="point")
-    return point
-
-
 # The door's point lookup: Core statements built once (compiled form cached), plain (id, key) rows.
 _point = CheckInPoint.__table__.c
 _FIRST_POINT = (sa.select(_point.id, _point.key, _point.active)
@@ -137,45 +113,9 @@ def _point_for_scan(forum_id: int, ref: str | None) -> tuple[int | None, str | N
     return row.id, row.key
 
 
-def add_point(actor, forum, name_en: str, name_zh: str = "", key: str | None = None) -> CheckInPoint:
-    ensure(actor, "checkin.manage", forum)
-    name_en, name_zh = clean(name_en), clean(name_zh)
-    if not (name_en or name_zh):
-        raise ValidationError(_l("Give a name in English or Chinese."), field="name_en")
-    wanted = slugify(key or name_en, 40) if (key or name_en) else "point"
-    taken = set(db.session.scalars(sa.select(CheckInPoint.key).where(CheckInPoint.forum_id == forum.id)))
-    if key and wanted in taken:
-        raise ValidationError(_l("This forum already has a point with that key."), field="key")
-    key, n = wanted, 2
-    while key in taken:
-        key, n = f"{wanted[:36]}-{n}", n + 1
-    position = (db.session.scalar(sa.select(sa.func.max(CheckInPoint.position))
-                                  .where(CheckInPoint.forum_id == forum.id)) or 0) + 1
-    point = CheckInPoint(forum_id=forum.id, key=key, name_en=name_en, name_zh=name_zh, position=position)
-    db.session.add(point)
-    db.session.flush()
-    record(actor, "checkin_point.create", point, forum_id=forum.id,
-           changes={"key": key, "name_en": name_en, "name_zh": name_zh})
-    return point
-
-
-def set_point_active(actor, point: CheckInPoint, active: bool) -> None:
-    ensure(actor, "checkin.manage", point)
-    if point.active != active:
-        point.active = active
-        record(actor, "checkin_point.update", point, forum_id=point.forum_id, changes={"active": [not active, active]})
-
-
-def get_point(forum, point_id: int) -> CheckInPoint:
-    point = db.session.get(CheckInPoint, point_id)
-    if point is None or point.forum_id != forum.id:
-        raise NotFound()
-    return point
-
-
 # --- the one check-in ---------------------------------------------------------------------------
 
-def _hk_iso(value: datetime | None) -> str | None:
+def hk_iso(value: datetime | None) -> str | None:
     return value.astimezone(HK).isoformat(timespec="seconds") if value else None
 
 
@@ -191,7 +131,7 @@ def attendee_json(attendee, *, access_needs: bool = False) -> dict:
 
 def _answer(result: ScanResult, person: dict | None = None, at: datetime | None = None,
             point_key: str | None = None) -> dict:
-    return {"result": result.value, "attendee": person, "checked_in_at": _hk_iso(at), "point": point_key}
+    return {"result": result.value, "attendee": person, "checked_in_at": hk_iso(at), "point": point_key}
 
 
 # The statements of the hot path, built once as Core so SQLAlchemy reuses their compiled form.
@@ -349,94 +289,3 @@ def annul_check_in(actor, row: CheckIn, reason: str) -> None:
     record(actor, "checkin.annul", row, forum_id=row.forum_id,
            changes={"attendee_id": row.attendee_id, "result": row.result.value, "first_entry": row.first_entry,
                     "reason": row.annul_reason})
-
-
-# --- counting -----------------------------------------------------------------------------------
-
-_COUNTED = (ScanResult.ok, ScanResult.already_checked_in)
-
-
-def stats(forum, points: list | None = None) -> dict:
-    """{"invited", "registered", "checked_in", "by_point": {key: people seen there}}: four queries."""
-    by_status = dict(db.session.execute(
-        sa.select(Attendee.status, sa.func.count()).where(Attendee.forum_id == forum.id)
-        .group_by(Attendee.status)).all())
-    invited = sum(n for status, n in by_status.items() if status != AttendeeStatus.cancelled)
-    checked_in = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
-        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
-    seen = dict(db.session.execute(
-        sa.select(CheckIn.point_id, sa.func.count(sa.distinct(CheckIn.attendee_id)))
-        .where(CheckIn.forum_id == forum.id, CheckIn.annulled_at.is_(None), CheckIn.result.in_(_COUNTED))
-        .group_by(CheckIn.point_id)).all())
-    by_point = {p.key: seen.get(p.id, 0) for p in (points_of(forum) if points is None else points)}
-    if seen.get(None):
-        by_point["none"] = seen[None]
-    return {"invited": invited, "registered": by_status.get(AttendeeStatus.registered, 0),
-            "checked_in": checked_in or 0, "by_point": by_point}
-
-
-@dataclass
-class Dashboard:
-    stats: dict
-    points: list
-    buckets: list  # [(start datetime, count)] per 5 minutes, HK time
-    by_site: list  # [(cluster, site, invited, arrived)]
-    missing: list  # attendees not yet arrived (first MISSING_LIMIT by name)
-    missing_count: int
-    recent: list  # latest scans
-
-
-MISSING_LIMIT = 300
-BUCKET = timedelta(minutes=5)
-
-
-def dashboard(forum) -> Dashboard:
-    """Everything the live dashboard shows, in a fixed number of queries whatever the forum's size."""
-    from ..sites.models import Cluster, Site
-
-    points = points_of(forum)
-    summary = stats(forum, points)
-    times = db.session.scalars(sa.select(CheckIn.scanned_at).where(
-        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None))
-        .order_by(CheckIn.scanned_at)).all()
-    buckets: list[tuple[datetime, int]] = []
-    if times:
-        epoch = int(BUCKET.total_seconds())
-        counts: dict[int, int] = {}
-        for t in times:
-            slot = int(t.timestamp()) // epoch
-            counts[slot] = counts.get(slot, 0) + 1
-        first, last = min(counts), max(counts)
-        if last - first > 288:  # more than a day: show the last day
-            first = last - 288
-        from datetime import timezone
-
-        buckets = [(datetime.fromtimestamp(s * epoch, tz=timezone.utc).astimezone(HK), counts.get(s, 0))
-                   for s in range(first, last + 1)]
-
-    arrived = (sa.select(CheckIn.attendee_id).where(
-        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
-    live = sa.and_(Attendee.forum_id == forum.id, Attendee.status != AttendeeStatus.cancelled)
-    arrived_flag = sa.case((Attendee.id.in_(arrived), 1), else_=0)
-    by_site = db.session.execute(
-        sa.select(Cluster.code, Cluster.name_en, Cluster.name_zh, Site.name_en, Site.name_zh,
-                  sa.func.count(Attendee.id), sa.func.sum(arrived_flag))
-        .select_from(Attendee).outerjoin(Site, Attendee.site_id == Site.id)
-        .outerjoin(Cluster, Site.cluster_id == Cluster.id).where(live)
-        .group_by(Cluster.code, Cluster.name_en, Cluster.name_zh, Site.name_en, Site.name_zh)
-        .order_by(Cluster.code, Site.name_en)).all()
-    # "Not arrived yet" means expected and not here: registered people only, not those who declined
-    # or never answered.
-    not_arrived = sa.and_(Attendee.forum_id == forum.id, Attendee.status == AttendeeStatus.registered,
-                          Attendee.id.not_in(arrived))
-    missing_count = db.session.scalar(sa.select(sa.func.count()).select_from(Attendee).where(not_arrived))
-    missing = db.session.scalars(sa.select(Attendee).where(not_arrived)
-                                 .order_by(Attendee.name_en, Attendee.id).limit(MISSING_LIMIT)).all()
-    recent = db.session.scalars(
-        sa.select(CheckIn).where(CheckIn.forum_id == forum.id)
-        .options(sa.orm.joinedload(CheckIn.attendee), sa.orm.joinedload(CheckIn.point))
-        .order_by(CheckIn.received_at.desc(), CheckIn.id.desc()).limit(30)).all()
-    # People without a site (exhibitor staff, guests) group under an empty cluster code.
-    by_site = [(code or "", c_en or "", c_zh or "", s_en or "", s_zh or "", invited, arrived or 0)
-               for code, c_en, c_zh, s_en, s_zh, invited, arrived in by_site]
-    return Dashboard(summary, points, buckets, by_site, missing, missing_count or 0, recent)

@@ -22,17 +22,13 @@ from ..nav import nav_link
 from ..permissions import can, requires
 from . import kiosk as kiosk_mode
 from . import search as door_search
-from . import services
+from . import arrivals, services
+from .points import add_point, get_point, points_of, resolve_point, set_point_active
 from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
 
 bp = Blueprint("checkin", __name__, cli_group=None)
 
 
-@bp.record_once
-def _commands(state):
-    from .cli import register_commands
-
-    register_commands(state.app)
 BASE = "/forums/<forum>/checkin"
 
 nav_link("checkin.start", _l("Check-in"), "checkin.scan", 40)
@@ -115,7 +111,7 @@ def start():
 @requires("checkin.scan")
 def scan(forum: str):
     forum = get_forum(forum)
-    points = services.points_of(forum, active_only=True)
+    points = points_of(forum, active_only=True)
     return render_template("checkin/scan.html", forum=forum, points=points, point_names=_point_names(points))
 
 
@@ -151,6 +147,20 @@ def check_in_found(forum: str, attendee_id: int):
     return jsonify(answer)
 
 
+@bp.route(BASE + "/walk-ins", methods=["POST"])
+@requires("attendee.walk_in")
+@limiter.limit(lambda: current_app.config["RATELIMIT_SCAN"], key_func=scan_rate_key)
+def walk_in(forum: str):
+    """Register someone the name search did not find, and check them in (the scanner page's form)."""
+    forum = get_forum(forum)
+    data = json_body()
+    person = {key: str(data.get(key) or "") for key in ("name_en", "name_zh", "email", "organisation", "kind")}
+    answer = door_search.register_walk_in(current_user, forum, person, point=data.get("point"),
+                                          nonce=data.get("nonce"), device_id=str(data.get("device_id") or "")[:80])
+    db.session.commit()
+    return jsonify(answer)
+
+
 # --- kiosk ----------------------------------------------------------------------------------------
 
 @bp.route(BASE + "/kiosk", methods=["GET", "POST"])
@@ -161,10 +171,10 @@ def kiosk(forum: str):
     if state:
         if state["forum"] != forum.slug:
             return redirect(url_for("checkin.kiosk", forum=state["forum"]))
-        point = services.resolve_point(forum, state.get("point")) if state.get("point") else None
+        point = resolve_point(forum, state.get("point")) if state.get("point") else None
         return render_template("checkin/kiosk.html", forum=forum, point=point, exit_form=KioskExitForm(),
-                               point_names=_point_names(services.points_of(forum, active_only=False)))
-    points = services.points_of(forum, active_only=True)
+                               point_names=_point_names(points_of(forum, active_only=False)))
+    points = points_of(forum, active_only=True)
     form = KioskStartForm()
     form.point.choices = [(p.key, p.display_name) for p in points]
     if form.validate_on_submit():
@@ -234,7 +244,7 @@ def kiosk_exit(forum: str):
 @requires("checkin.dashboard")
 def dashboard(forum: str):
     forum = get_forum(forum)
-    return render_template("checkin/dashboard.html", forum=forum, data=services.dashboard(forum), now=utcnow())
+    return render_template("checkin/dashboard.html", forum=forum, data=arrivals.dashboard(forum), now=utcnow())
 
 
 @bp.route(BASE + "/dashboard/live")
@@ -242,14 +252,14 @@ def dashboard(forum: str):
 def dashboard_live(forum: str):
     """The dashboard's changing part, polled by the open page every few seconds."""
     forum = get_forum(forum)
-    return render_template("checkin/_dashboard_live.html", forum=forum, data=services.dashboard(forum), now=utcnow())
+    return render_template("checkin/_dashboard_live.html", forum=forum, data=arrivals.dashboard(forum), now=utcnow())
 
 
 @bp.route(BASE + "/dashboard.json")
 @requires("checkin.dashboard")
 def dashboard_json(forum: str):
     forum = get_forum(forum)
-    data = services.dashboard(forum)
+    data = arrivals.dashboard(forum)
     return jsonify({**data.stats, "per_5_minutes": [[t.isoformat(), n] for t, n in data.buckets],
                     "by_site": [{"cluster": c, "site_en": s_en, "site_zh": s_zh, "invited": n, "arrived": int(a or 0)}
                                 for c, _c_en, _c_zh, s_en, s_zh, n, a in data.by_site],
@@ -282,7 +292,7 @@ def points(forum: str):
     form = PointForm()
     if form.validate_on_submit():
         try:
-            services.add_point(current_user, forum, form.name_en.data or "", form.name_zh.data or "",
+            add_point(current_user, forum, form.name_en.data or "", form.name_zh.data or "",
                                form.key.data or None)
         except DomainError as error:
             db.session.rollback()
@@ -291,15 +301,15 @@ def points(forum: str):
             db.session.commit()
             flash(_("The check-in point is added."), "success")
             return redirect(url_for("checkin.points", forum=forum.slug))
-    return render_template("checkin/points.html", forum=forum, form=form, points=services.points_of(forum))
+    return render_template("checkin/points.html", forum=forum, form=form, points=points_of(forum))
 
 
 @bp.route(BASE + "/points/<int:point_id>/toggle", methods=["POST"])
 @requires("checkin.manage")
 def toggle_point(forum: str, point_id: int):
     forum = get_forum(forum)
-    point = services.get_point(forum, point_id)
-    services.set_point_active(current_user, point, not point.active)
+    point = get_point(forum, point_id)
+    set_point_active(current_user, point, not point.active)
     db.session.commit()
     return redirect(url_for("checkin.points", forum=forum.slug))
 

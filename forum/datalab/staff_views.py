@@ -12,7 +12,6 @@ from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
 from . import applications, bookings, lab, outputs, reports, review, waitlist
-from . import cli as _cli  # noqa: F401  (`flask datalab ...`, on the applicant blueprint's command group)
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
                     LabSettingsForm, OutputReviewForm, WorkstationForm)
 from .sentences import sentence

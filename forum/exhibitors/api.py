@@ -7,12 +7,14 @@ from ..forums.models import ForumStatus
 from ..forums.services import get_forum
 from ..permissions import can
 from flask_login import current_user
-from .directory import approved_with_solutions, exhibitor_json
+from .directory import SOLUTION_DETAILS, approved_with_solutions, exhibitor_json
 
 SOLUTION = {"type": "object", "properties": {
     "id": {"type": "integer"}, "title_en": {"type": "string"}, "title_zh": {"type": "string"},
     "summary_en": {"type": "string"}, "summary_zh": {"type": "string"}, "trl": {"type": "integer"},
-    "regulatory_status": {"type": "string"}, "themes": {"type": "array", "items": {"type": "string"}}}}
+    "regulatory_status": {"type": "string"}, "themes": {"type": "array", "items": {"type": "string"}},
+    # The details in English (no suffix, as first published) and in Traditional Chinese (_zh).
+    **{f"{name}{suffix}": {"type": "string"} for name in SOLUTION_DETAILS for suffix in ("", "_zh")}}}
 EXHIBITOR = {"type": "object", "properties": {
     "company_id": {"type": "integer"}, "name_en": {"type": "string"}, "name_zh": {"type": "string"},
     "sector": {"type": "string"}, "website": {"type": "string"}, "booth": {"type": "string", "nullable": True},

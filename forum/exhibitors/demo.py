@@ -17,9 +17,11 @@ from ..demo_data import DEMO_COMPANY
 from ..extensions import db
 from ..text import normalise
 from . import uploads
+from .companies import refresh_company_search
 from .models import (Application, ApplicationStaff, ApplicationStatus, Company, DemoScore, Solution, Theme,
                      company_admin)
-from .services import booth_codes, refresh_company_search, refresh_solution_search
+from .review import booth_codes
+from .solutions import refresh_solution_search
 
 # English name, Chinese name, sector
 COMPANIES = [

@@ -1,4 +1,4 @@
-"""Reading exhibitors: the directory, the review table, exports and the API answer.
+"""The directory of approved exhibitors, the list behind the catalogue and booths, and the API answer.
 
 Each listing runs a fixed number of queries whatever the number of exhibitors:
 one for the page of rows and one per eager-loaded collection (selectinload).
@@ -10,14 +10,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import tabular
 from ..db import contains
 from ..extensions import db
 from ..forums.models import Forum
 from ..text import normalise
 from .models import Application, ApplicationStatus, Company, Solution, Theme, application_solution, solution_theme
 
+
 PAGE_SIZE = 60
+# A solution's details beside its title and summary: English in <name>, Chinese in <name>_zh.
+SOLUTION_DETAILS = ("problem", "target_users", "departments", "regulatory_status", "deployments")
 
 
 @dataclass
@@ -66,40 +68,6 @@ def directory(forum: Forum, query: DirectoryQuery):
     return rows, total
 
 
-def review_rows(forum: Forum, *, status: str = "", theme: str = "", sector: str = "", demo: str = ""):
-    stmt = (sa.select(Application).join(Company, Company.id == Application.company_id)
-            .where(Application.forum_id == forum.id))
-    if status:
-        stmt = stmt.where(Application.status == status)
-    else:
-        stmt = stmt.where(Application.status != ApplicationStatus.draft)
-    if sector:
-        stmt = stmt.where(Company.sector == sector)
-    if demo == "yes":
-        stmt = stmt.where(Application.demo_requested.is_(True))
-    elif demo == "selected":
-        stmt = stmt.where(Application.demo_selected.is_(True))
-    if theme:
-        stmt = stmt.where(sa.exists(
-            sa.select(Solution.id).join(solution_theme, solution_theme.c.solution_id == Solution.id)
-            .join(Theme, Theme.id == solution_theme.c.theme_id)
-            .where(Solution.company_id == Company.id, Theme.key == theme)))
-    return db.session.scalars(
-        stmt.options(joinedload(Application.company),
-                     selectinload(Application.solutions).selectinload(Solution.themes),
-                     selectinload(Application.demo_scores),
-                     selectinload(Application.demo_solution))
-        .order_by(Application.submitted_at.nulls_last(), Application.id)).unique().all()
-
-
-def status_counts(forum: Forum) -> dict[str, int]:
-    rows = db.session.execute(sa.select(Application.status, sa.func.count()).where(
-        Application.forum_id == forum.id).group_by(Application.status)).all()
-    counts = {s.value: 0 for s in ApplicationStatus}
-    counts.update({status.value if hasattr(status, "value") else status: n for status, n in rows})
-    return counts
-
-
 def approved_with_solutions(forum: Forum):
     return db.session.scalars(
         sa.select(Application).join(Company, Company.id == Application.company_id)
@@ -118,55 +86,7 @@ def exhibitor_json(application: Application) -> dict:
         "description_en": company.description_en, "description_zh": company.description_zh,
         "demo_selected": application.demo_selected,
         "solutions": [{"id": s.id, "title_en": s.title_en, "title_zh": s.title_zh, "summary_en": s.summary_en,
-                       "summary_zh": s.summary_zh, "trl": s.trl, "regulatory_status": s.regulatory_status,
-                       "themes": [t.key for t in s.themes]} for s in solutions],
+                       "summary_zh": s.summary_zh, "trl": s.trl, "themes": [t.key for t in s.themes],
+                       **{f"{name}{suffix}": getattr(s, f"{name}{suffix}") or ""
+                          for name in SOLUTION_DETAILS for suffix in ("", "_zh")}} for s in solutions],
     }
-
-
-# --- exports -----------------------------------------------------------------------------
-
-APPLICATION_COLUMNS = ["application_id", "company_en", "company_zh", "sector", "status", "submitted_at",
-                       "booth", "solutions", "staff", "needs_power", "needs_screen", "needs_table",
-                       "demo_requested", "demo_solution", "demo_presenter", "demo_minutes", "demo_windows",
-                       "demo_score", "demo_selected", "decision_reason"]
-EXHIBITOR_COLUMNS = ["company_id", "company_en", "company_zh", "sector", "programme_ref", "website",
-                     "contact_name", "contact_email", "booth", "solution_en", "solution_zh", "trl", "themes"]
-
-
-def application_rows(forum: Forum) -> list[list]:
-    rows = db.session.scalars(
-        sa.select(Application).where(Application.forum_id == forum.id)
-        .options(joinedload(Application.company), selectinload(Application.solutions),
-                 selectinload(Application.staff), selectinload(Application.demo_scores),
-                 selectinload(Application.demo_solution))
-        .order_by(Application.id)).unique().all()
-    out = []
-    for a in rows:
-        out.append([a.id, a.company.name_en, a.company.name_zh, a.company.sector, a.status.value,
-                    a.submitted_at.isoformat() if a.submitted_at else "", a.booth_code or "",
-                    "; ".join(s.title_en or s.title_zh for s in a.solutions),
-                    "; ".join(" ".join(filter(None, (p.name_en, p.name_zh))) for p in a.staff),
-                    a.needs_power, a.needs_screen, a.needs_table, a.demo_requested,
-                    (a.demo_solution.title_en or a.demo_solution.title_zh) if a.demo_solution else "",
-                    a.demo_presenter, a.demo_minutes if a.demo_requested else "", a.demo_windows,
-                    a.demo_score if a.demo_score is not None else "", a.demo_selected, a.decision_reason])
-    return out
-
-
-def exhibitor_rows(forum: Forum) -> list[list]:
-    out = []
-    for a in approved_with_solutions(forum):
-        c = a.company
-        for s in (a.solutions or [None]):
-            out.append([c.id, c.name_en, c.name_zh, c.sector, c.programme_ref, c.website, c.contact_name,
-                        c.contact_email, a.booth_code or "", s.title_en if s else "", s.title_zh if s else "",
-                        s.trl if s else "", ", ".join(t.key for t in s.themes) if s else ""])
-    return out
-
-
-def to_csv(columns: list[str], rows: list[list]) -> bytes:
-    return tabular.csv_bytes([columns, *rows])
-
-
-def to_xlsx(columns: list[str], rows: list[list], title: str) -> bytes:
-    return tabular.xlsx_bytes([columns, *rows], title)

@@ -102,12 +102,18 @@ class Solution(db.Model):
     title_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     summary_en: Mapped[str] = mapped_column(sa.Text, default="")
     summary_zh: Mapped[str] = mapped_column(sa.Text, default="")
+    # The details in English (the columns keep their first names) and in Traditional Chinese.
     problem: Mapped[str] = mapped_column(sa.Text, default="")
+    problem_zh: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     target_users: Mapped[str] = mapped_column(sa.String(300), default="")
+    target_users_zh: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     departments: Mapped[str] = mapped_column(sa.String(300), default="")
+    departments_zh: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     trl: Mapped[int] = mapped_column(default=5, index=True)
     regulatory_status: Mapped[str] = mapped_column(sa.String(200), default="")
+    regulatory_status_zh: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     deployments: Mapped[str] = mapped_column(sa.Text, default="")
+    deployments_zh: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     brochure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id", ondelete="SET NULL"))
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -120,6 +126,13 @@ class Solution(db.Model):
     images = relationship("SolutionImage", order_by="SolutionImage.id", cascade="all, delete-orphan")
 
     __table_args__ = (sa.CheckConstraint("trl BETWEEN 1 AND 9", name="trl_range"),)
+
+    # name_of(solution, "problem") and the like read <field>_en / <field>_zh.
+    problem_en = sa.orm.synonym("problem")
+    target_users_en = sa.orm.synonym("target_users")
+    departments_en = sa.orm.synonym("departments")
+    regulatory_status_en = sa.orm.synonym("regulatory_status")
+    deployments_en = sa.orm.synonym("deployments")
 
 
 class SolutionImage(db.Model):

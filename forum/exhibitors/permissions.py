@@ -26,7 +26,7 @@ def own_company(user, obj) -> bool:
 def company_admin(user, obj) -> bool:
     if user.role in STAFF:
         return True
-    from .services import is_company_admin
+    from .companies import is_company_admin
 
     return own_company(user, obj) and is_company_admin(user, _company_id_of(obj))
 

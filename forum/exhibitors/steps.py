@@ -9,18 +9,19 @@ from ..home.next_steps import Step, step
 
 @step("exhibitor")
 def _exhibitor_steps(user, forum):
-    from . import services
+    from .applications import application_of, is_open
+    from .companies import own_company
 
     if user.company_id is None:
         return []
-    company = services.own_company(user)
+    company = own_company(user)
     out = []
     if not company.solutions:
         out.append(Step(_l("Add your first solution"), url_for("exhibitors.new_solution"),
                         _l("Describe what you will show HA: title, summary, themes, maturity.")))
     if forum is not None:
-        application = services.application_of(forum, company.id)
-        if application is None and services.is_open(forum):
+        application = application_of(forum, company.id)
+        if application is None and is_open(forum):
             out.append(Step(_l("Apply to exhibit at the forum"), url_for("exhibitors.apply", forum=forum.slug),
                             _l("Choose your solutions, booth needs and staff; you may request a stage demo.")))
         elif application is not None:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..permissions import STAFF
 from .models import Application, ApplicationStatus, Company, Solution, SolutionImage, application_solution
-from .services import company_public_to
+from .companies import company_public_to
 
 
 def _in_approved_application():

@@ -8,11 +8,9 @@ def init_app(app) -> None:
     from .queue import JobQueue, listen_for_commits, make_huey
     from .tasks import register_tasks
     from .views import bp
-    from .worker import jobs_cli
 
     jobs = JobQueue(app, make_huey(app.config))
     register_tasks(jobs)
     app.extensions["jobs"] = jobs
     listen_for_commits()
-    app.register_blueprint(bp)
-    app.cli.add_command(jobs_cli)
+    app.register_blueprint(bp)  # its command group is registered with the others in forum/cli.py

@@ -10,7 +10,6 @@ import io
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationError
@@ -60,8 +59,8 @@ def _run_recommendations(job, actor, report):
     from ..matchmaking.batch import write_recommendations
 
     out = io.StringIO()
-    with current_app.test_request_context():  # reasons worded in English, as the command does
-        people, _solutions, _seconds = write_recommendations(actor, job.forum, int(job.params.get("k", 10)), out)
+    # Outside a request the reasons are worded in English, as the command words them.
+    people, _solutions, _seconds = write_recommendations(actor, job.forum, int(job.params.get("k", 10)), out)
     report(people, people)
     return f"{job.forum.slug}-recommendations.csv", "text/csv", ("\ufeff" + out.getvalue()).encode("utf-8")
 

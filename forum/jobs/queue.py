@@ -32,12 +32,15 @@ class JobQueue:
         return self.tasks[name](*args, **kwargs)
 
     def in_app(self, fn):
-        """Run fn inside a fresh app context (its own session), as a request would."""
+        """Run fn inside a fresh app context (its own session), as a request would; every task records
+        its progress, so its transactions are declared as writes."""
+        from ..db import write_transactions
+
         app = self.app
 
         @functools.wraps(fn)
         def run(*args, **kwargs):
-            with app.app_context():
+            with app.app_context(), write_transactions():
                 return fn(*args, **kwargs)
 
         return run

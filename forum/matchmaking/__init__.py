@@ -7,7 +7,6 @@ def init_app(app) -> None:
     from flask_login import current_user
 
     from . import bookmarks, lead_views  # noqa: F401  (lead pages join the blueprint)
-    from .cli import matchmaking_cli
     from .views import bp
 
     app.register_blueprint(bp)
@@ -20,7 +19,6 @@ def init_app(app) -> None:
 
     app.register_blueprint(networking_bp)
     add_personal_items(agenda_items)
-    app.cli.add_command(matchmaking_cli)
 
     def bookmark_marks(forum):
         """({solution_id: bookmark_id}, {company_id: bookmark_id}) for the buttons, or None: no buttons."""

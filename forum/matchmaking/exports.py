@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from ..exhibitors.directory import to_csv
+from ..exhibitors.exports import to_csv
 from ..pdf import render_pdf
 from . import bookmarks
 from .forms import INTEREST_CHOICES

@@ -18,7 +18,7 @@ from ..attendees.tickets import parse_code as parse_ticket_code
 from ..audit.services import diff, record
 from ..db import utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
-from ..exhibitors.directory import to_csv
+from ..exhibitors.exports import to_csv
 from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..permissions import ensure

@@ -19,7 +19,6 @@ from ..permissions import can, requires
 from ..sites.services import get_site
 from . import documents, followups, queries, services, stages
 from . import from_bookmark as from_bookmark_
-from .cli import register_cli
 from .follow_up_views import add_follow_up_routes
 from .forms import (AddSiteForm, ChampionForm, CommentForm, DocumentForm, EditForm, MoveForm, PilotForm,
                     SiteOutcomeForm)
@@ -27,7 +26,6 @@ from .models import Stage
 from .timeline import ORIGIN_LABELS, timeline
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
-register_cli(bp)
 add_follow_up_routes(bp)
 
 nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)

@@ -1,14 +1,15 @@
-"""`flask --app wsgi forum purge-expired`: the retention purge, run by hand or from cron."""
+"""`flask --app wsgi forum purge-expired`: the retention purge by hand (the job worker runs it daily)."""
 from __future__ import annotations
 
 import click
 
+from ..db import writes
 from ..extensions import db
-
 
 
 @click.command("purge-expired")
 @click.option("--dry-run", is_flag=True, help="Only list the forums whose retention period is over.")
+@writes
 def purge_expired_command(dry_run):
     """Anonymise attendees and leads of forums past their retention period."""
     from ..permissions import SystemActor

@@ -234,6 +234,7 @@
   if (search) search.addEventListener("submit", function (event) {
     event.preventDefault();
     var list = $("search-results");
+    var typed = $("search-q").value.trim();
     fetch(cfg.searchUrl + "?q=" + encodeURIComponent($("search-q").value),
           {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.json(); })
@@ -243,12 +244,18 @@
           var none = document.createElement("li");
           none.textContent = data.error ? data.error.message : W.no_match;
           list.appendChild(none);
+          if (!data.error) offerWalkIn(list, typed);
           return;
         }
         data.attendees.forEach(function (a) {
           var li = document.createElement("li");
           var label = document.createElement("span");
           label.textContent = [a.name_en, a.name_zh].filter(Boolean).join(" ") + (a.organisation ? " · " + a.organisation : "");
+          var status = document.createElement("span");
+          status.className = "door-status door-status-" + a.door_status;
+          status.textContent = doorStatus(a);
+          label.appendChild(document.createElement("br"));
+          label.appendChild(status);
           var button = document.createElement("button");
           button.type = "button";
           button.className = "button";
@@ -259,8 +266,61 @@
           li.appendChild(label); li.appendChild(button);
           list.appendChild(li);
         });
+        offerWalkIn(list, typed);
       }).catch(function () { list.innerHTML = ""; });
   });
+
+  /* ---- each person's status, and a walk-in registered from the search ---- */
+  function doorStatus(a) {
+    if (a.door_status === "arrived") {
+      return fmt(W.status_arrived, {time: (a.arrived_at || "").slice(11, 16),
+                                    point: (cfg.pointNames || {})[a.arrived_point] || a.arrived_point || ""});
+    }
+    return W["status_" + a.door_status] || a.door_status;
+  }
+  var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var walkIn = $("walk-in");
+  function offerWalkIn(list, typed) {
+    if (!walkIn || !cfg.walkInUrl) return;
+    var li = document.createElement("li");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.textContent = fmt(W.walk_in, {name: typed});
+    button.addEventListener("click", function () {
+      walkIn.reset();
+      $(CJK.test(typed) ? "walk-in-name-zh" : "walk-in-name-en").value = typed;
+      setText("walk-in-error", "");
+      walkIn.hidden = false;
+      $("walk-in-email").focus();
+    });
+    li.appendChild(button);
+    list.appendChild(li);
+  }
+  if (walkIn) {
+    $("walk-in-cancel").addEventListener("click", function () { walkIn.hidden = true; $("search-q").focus(); });
+    walkIn.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {nonce: randomHex(16), device_id: deviceId};
+      ["name_en", "name_zh", "email", "organisation", "kind"].forEach(function (name) { body[name] = walkIn.elements[name].value; });
+      if (pointEl && pointEl.value) body.point = pointEl.value;
+      post(cfg.walkInUrl, body).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            setText("walk-in-error", data.error ? data.error.message : W.error);
+            var names = data.error && data.error.fields ? Object.keys(data.error.fields) : [];
+            var field = names.length ? walkIn.elements[names[0]] : null;
+            if (field) field.focus();
+            return;
+          }
+          walkIn.hidden = true;
+          $("search-results").innerHTML = "";
+          show(data, "");
+          log("", data);
+        });
+      }).catch(function () { setText("walk-in-error", W.error); });
+    });
+  }
 
   function checkInById(id) {
     var body = {nonce: randomHex(16), device_id: deviceId};

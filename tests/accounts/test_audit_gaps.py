@@ -67,7 +67,7 @@ def test_each_row_an_import_changes_is_recorded():
 
 
 def test_command_line_and_invitee_actions_are_named_so(app, client, runner, login_as):
-    from forum.attendees.services import _new_link_token
+    from forum.attendees.invitations import new_link_token
 
     runner.invoke(args=["users", "create", "cli.made@ha.example", "--role", "ha_staff"],
                   input="a long password\na long password\n")
@@ -75,7 +75,7 @@ def test_command_line_and_invitee_actions_are_named_so(app, client, runner, logi
     assert made.actor_id is None and made.actor_label == "command line"
     forum = ForumFactory()
     attendee = AttendeeFactory(forum=forum, name_en="Dr Invitee")
-    token = _new_link_token(attendee)
+    token = new_link_token(attendee)
     db.session.flush()
     client.post(f"/rsvp/{token}", data={"answer": "decline"}, environ_base=ADDRESS)
     [declined] = _events("attendee.declined")

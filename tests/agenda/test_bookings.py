@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from forum.agenda import bookings, releases, sessions
 from forum.agenda.models import BoothDemoSlot
+from forum.db import write_transactions
 from forum.errors import Conflict, PermissionDenied, ValidationError
 from forum.exhibitors.models import ApplicationStatus
 from forum.extensions import db
@@ -66,7 +67,7 @@ def test_two_people_booking_the_last_place_at_once_get_one_place(app, committed)
         from forum.accounts.models import User
 
         barrier.wait()
-        with app.app_context(), app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             try:
                 bookings.book(db.session.get(User, user_id), db.session.get(BoothDemoSlot, slot_id))
                 db.session.commit()

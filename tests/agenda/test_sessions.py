@@ -9,6 +9,7 @@ import pytest
 from forum.agenda import sessions
 from forum.agenda.conflicts import find_conflicts
 from forum.agenda.models import AgendaSession
+from forum.db import write_transactions
 from forum.errors import Conflict, ValidationError
 
 
@@ -104,7 +105,7 @@ def test_two_people_moving_one_session_at_once_end_with_one_winner(app, committe
 
     def move(offset):
         barrier.wait()
-        with app.app_context(), app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             from forum.forums.models import Forum
 
             try:

@@ -4,7 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from forum.attendees import services
+from forum.attendees import invitations, registration
 from forum.attendees.models import Attendee, AttendeeStatus
 from forum.attendees.tickets import code_for, current_ticket, lookup
 from forum.extensions import db
@@ -19,7 +19,7 @@ def _link(message) -> str:
 
 def _invite(organiser, forum, outbox, **fields):
     attendee = AttendeeFactory(forum=forum, **fields)
-    services.send_invitation(organiser, attendee)
+    invitations.send_invitation(organiser, attendee)
     db.session.commit()
     mails = outbox()
     assert len(mails) == 1
@@ -32,7 +32,7 @@ def test_invitation_is_bilingual_with_a_personal_link_stored_hashed(organiser, f
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "You are invited to" in body and "誠邀" in body
     token = _link(message).rsplit("/", 1)[1]
-    assert attendee.invitation_token_hash == services.token_hash(token)
+    assert attendee.invitation_token_hash == invitations.token_hash(token)
     assert token not in (attendee.invitation_token_hash or "")
     assert attendee.invited_at is not None
 
@@ -110,7 +110,7 @@ def test_cancel_later_revokes_the_ticket(client, organiser, forum, outbox):
 def test_a_new_invitation_replaces_the_old_link(client, organiser, forum, outbox):
     attendee, message = _invite(organiser, forum, outbox)
     old = _link(message)
-    services.send_invitation(organiser, attendee)
+    invitations.send_invitation(organiser, attendee)
     db.session.commit()
     assert client.get(old).status_code == 404
     assert client.get(_link(outbox()[-1])).status_code == 200
@@ -190,6 +190,6 @@ def test_a_linked_invitation_answered_by_someone_else(client, login_as, forum, o
     owner = UserFactory(role="ha_staff")
     attendee = AttendeeFactory(forum=forum, user_id=owner.id)
     with pytest.raises(PermissionDenied):
-        services.register(attendee, {}, actor=UserFactory(role="ha_staff"))
-    services.answer_for(UserFactory(role="organiser"), attendee, "register")
+        registration.register(attendee, {}, actor=UserFactory(role="ha_staff"))
+    registration.answer_for(UserFactory(role="organiser"), attendee, "register")
     assert attendee.status == AttendeeStatus.registered and attendee.user_id == owner.id

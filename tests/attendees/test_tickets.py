@@ -1,7 +1,7 @@
 """Ticket codes: signed, stable, and any damage makes them `invalid`, never an error."""
 import pytest
 
-from forum.attendees import services
+from forum.attendees import ticket_mail
 from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import CODE_LENGTH, code_for, issue_ticket, lookup
 from tests.factories import AttendeeFactory, ForumFactory
@@ -47,7 +47,7 @@ def test_tampered_or_truncated_codes_are_invalid(forum, damage):
 def test_reissue_revokes_the_old_code(forum, organiser, outbox):
     attendee, ticket = _registered(forum)
     old = code_for(ticket)
-    new_ticket = services.reissue_ticket(organiser, attendee)
+    new_ticket = ticket_mail.reissue_ticket(organiser, attendee)
     assert lookup(old, forum.id).status == "revoked"
     assert lookup(code_for(new_ticket), forum.id).status == "ok"
     assert code_for(new_ticket) != old

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from forum.attendees import services
+from forum.attendees import exhibitor_staff, people
 from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.extensions import db
@@ -53,7 +53,7 @@ def test_checked_in_filter_and_count_follow_the_door(client, login_as, forum, ap
         check_in(organiser, forum, Scan(code=code_for(issue_ticket(person))))
     base = f"/forums/{forum.slug}/attendees/"
     assert _names(client, base + "?status=checked_in") == {"CHAN Tai Man", "WONG Mei Ling"}
-    assert services.status_counts(forum)["checked_in"] == 2
+    assert people.status_counts(forum)["checked_in"] == 2
     # An annulled entry no longer counts.
     row = db.session.scalar(sa.select(CheckIn).where(CheckIn.attendee_id == wong.id))
     annul_check_in(organiser, row, "scanned the wrong badge")
@@ -137,7 +137,7 @@ def test_attendee_page_reissue_and_wrong_forum(client, login_as, forum, outbox):
 
 def test_status_counts(forum):
     _people(forum)
-    assert services.status_counts(forum) == {"invited": 1, "registered": 1, "declined": 1, "cancelled": 0,
+    assert people.status_counts(forum) == {"invited": 1, "registered": 1, "declined": 1, "cancelled": 0,
                                              "checked_in": 0}
 
 
@@ -149,12 +149,12 @@ def test_sync_exhibitor_staff_is_idempotent(organiser, forum, outbox):
                 "title": "Product Manager"},
                {"company_id": company.id, "name_en": "Henry Lai", "name_zh": "賴浩賢", "email": "henry@park.example",
                 "title": "CTO"}]
-    first = services.sync_exhibitor_staff(forum, organiser, entries)
+    first = exhibitor_staff.sync_exhibitor_staff(forum, organiser, entries)
     db.session.commit()
     assert {a.kind.value for a in first} == {"exhibitor"} and {a.status for a in first} == {AttendeeStatus.registered}
     codes = {a.email: code_for(a.tickets[-1]) for a in first}
     assert len(outbox()) == 2
-    again = services.sync_exhibitor_staff(forum, organiser, entries)
+    again = exhibitor_staff.sync_exhibitor_staff(forum, organiser, entries)
     db.session.commit()
     assert [a.id for a in again] == [a.id for a in first]
     assert {a.email: code_for(a.tickets[-1]) for a in again} == codes

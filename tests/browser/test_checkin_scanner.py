@@ -208,6 +208,21 @@ def test_name_search_checks_a_person_in_without_their_code_reaching_the_page(liv
         assert page.inner_text("#result-name") == "Dr Searchable Siu"
         assert code not in page.content()
         shot(page, "checkin-search-by-name")
+        # Searching again shows the person as arrived, with the time and the point's name.
+        page.click("#search button[type=submit]")
+        expect(page.locator("#search-results li:has-text('Dr Searchable Siu') .door-status")).to_contain_text(
+            "Arrived at")
+        # Someone on no list: registered from the search, prefilled with the typed name, and checked in.
+        page.fill("#search-q", "Walk-in Wendy")
+        page.click("#search button[type=submit]")
+        page.click("#search-results button:has-text('Register a walk-in: Walk-in Wendy')")
+        expect(page.locator("#walk-in-name-en")).to_have_value("Walk-in Wendy")
+        page.fill("#walk-in-email", "wendy.walkin@ha.example")
+        page.click("#walk-in button[type=submit]")
+        expect(page.locator("#result-name")).to_have_text("Walk-in Wendy")
+        expect(page.locator("#result")).to_have_attribute("data-result", "ok")
+        expect(page.locator("#walk-in")).to_be_hidden()
+        shot(page, "checkin-walk-in")
     finally:
         set_status(before)
         engine.dispose()

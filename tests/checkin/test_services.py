@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.audit.models import AuditEvent
-from forum.checkin import search, services
+from forum.checkin import arrivals, points, search, services
 from forum.checkin.models import CheckIn
 from forum.db import HK, utcnow
 from forum.errors import PermissionDenied, ValidationError
@@ -135,9 +135,9 @@ def test_annulled_first_entry_lets_the_next_scan_be_first_and_is_audited(setting
     with pytest.raises(ValidationError):
         services.annul_check_in(organiser, row, "  ")
     services.annul_check_in(organiser, row, "Scanned the colleague's ticket by mistake")
-    assert services.stats(forum)["checked_in"] == 0
+    assert arrivals.stats(forum)["checked_in"] == 0
     assert services.check_in(scanner, forum, scan(code_for(ticket)))["result"] == "ok"
-    assert services.stats(forum)["checked_in"] == 1
+    assert arrivals.stats(forum)["checked_in"] == 1
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "checkin.annul"))
     assert event.actor_id == organiser.id and event.changes["reason"].startswith("Scanned")
 
@@ -161,7 +161,7 @@ def test_stats_and_by_point(setting):
     services.check_in(scanner, forum, scan(code_for(tickets[0]), point="demo-theatre"))
     services.check_in(scanner, forum, scan(code_for(tickets[0]), point="demo-theatre"))
     services.check_in(scanner, forum, scan("HKF1nonsense"))
-    assert services.stats(forum) == {"invited": 4, "registered": 3, "checked_in": 2,
+    assert arrivals.stats(forum) == {"invited": 4, "registered": 3, "checked_in": 2,
                                      "by_point": {"main-entrance": 2, "demo-theatre": 1}}
 
 
@@ -191,11 +191,11 @@ def test_search_by_english_or_chinese_name_finds_the_person_without_their_code(s
 def test_add_point_makes_unique_keys_and_records_audit(setting):
     forum, _g, _t, _s = setting
     organiser = UserFactory(role="organiser")
-    a = services.add_point(organiser, forum, "Side door", "側門")
-    b = services.add_point(organiser, forum, "Side door", "")
-    c = services.add_point(organiser, forum, "", "數據實驗室")
+    a = points.add_point(organiser, forum, "Side door", "側門")
+    b = points.add_point(organiser, forum, "Side door", "")
+    c = points.add_point(organiser, forum, "", "數據實驗室")
     assert (a.key, b.key, c.key) == ("side-door", "side-door-2", "point")
     with pytest.raises(ValidationError):
-        services.add_point(organiser, forum, "", "")
+        points.add_point(organiser, forum, "", "")
     with pytest.raises(PermissionDenied):
-        services.add_point(UserFactory(role="scanner"), forum, "Roof", "")
+        points.add_point(UserFactory(role="scanner"), forum, "Roof", "")

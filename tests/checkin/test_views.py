@@ -246,7 +246,7 @@ def test_the_kiosk_badge_link_opens_only_the_badge_of_the_person_just_checked_in
 
 
 def test_kiosk_session_prints_only_the_badge_of_the_person_it_checked_in(client, login_as, forum):
-    from forum.attendees.services import register
+    from forum.attendees.registration import register
 
     login_as("organiser")
     people = [AttendeeFactory(forum=forum) for _ in range(2)]

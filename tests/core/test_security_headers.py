@@ -53,13 +53,13 @@ def test_hsts_is_sent_only_over_https(client):
 
 def test_ticket_invitation_and_reset_pages_are_never_stored(app, client, login_as):
     from forum.attendees.models import AttendeeStatus
-    from forum.attendees.services import _new_link_token
+    from forum.attendees.invitations import new_link_token
     from forum.extensions import db
     from tests.factories import AttendeeFactory, TicketFactory
 
     attendee = AttendeeFactory(status=AttendeeStatus.registered)
     TicketFactory(attendee=attendee)
-    token = _new_link_token(attendee)
+    token = new_link_token(attendee)
     db.session.flush()
     pages = [f"/rsvp/{token}", f"/rsvp/{token}/ticket",
              "/password/reset/any-token", "/invitation/any-token"]  # answered (even refused) uncached

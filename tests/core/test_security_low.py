@@ -21,7 +21,7 @@ def _request_context(app):
 # --- exhibitors see neither reviewers' scores nor other companies' drafts -----------------------------
 
 def test_exhibitors_never_see_reviewers_scores_or_comments(client):
-    from forum.exhibitors import services
+    from forum.exhibitors import review as services
     from forum.exhibitors.models import company_admin
 
     application = ApplicationFactory(demo_requested=True)

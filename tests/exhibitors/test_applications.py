@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from forum.errors import PermissionDenied, ValidationError
-from forum.exhibitors import services
+from forum.exhibitors import applications, solutions
 from forum.exhibitors.models import ApplicationStatus
 from forum.extensions import db
 from forum.forums.models import ForumStatus
@@ -25,18 +25,18 @@ def _sign_in(client, user):
 def test_draft_then_submit_with_a_demo_request(open_forum, make_company):
     company, admin = make_company()
     solution = SolutionFactory(company=company)
-    draft = services.save_application(admin, open_forum, company, {"solution_ids": []})
+    draft = applications.save_application(admin, open_forum, company, {"solution_ids": []})
     assert draft.status == ApplicationStatus.draft  # a draft may be incomplete
     with pytest.raises(ValidationError) as caught:
-        services.save_application(admin, open_forum, company, {"demo_requested": True}, submit=True)
+        applications.save_application(admin, open_forum, company, {"demo_requested": True}, submit=True)
     assert caught.value.field == "solution_ids"
     data = _data(solution, demo_requested=True, demo_solution_id=solution.id, demo_presenter="Ann Lee",
                  demo_minutes=10, demo_av="HDMI", demo_windows="09:30-10:30，11:00 - 12:00")
-    application = services.save_application(admin, open_forum, company, data, submit=True)
+    application = applications.save_application(admin, open_forum, company, data, submit=True)
     assert application.status == ApplicationStatus.submitted and application.submitted_at
     assert application.demo_windows == "09:30-10:30, 11:00-12:00"
     assert [p.name_zh for p in application.staff] == ["李安"]
-    actions = [e.action for e in services.history(application)]
+    actions = [e.action for e in applications.history(application)]
     assert actions.count("application.update") == 1 and "application.create" in actions
 
 
@@ -50,7 +50,7 @@ def test_bad_demo_requests_are_refused(open_forum, make_company, extra, field):
     company, admin = make_company()
     solution = SolutionFactory(company=company)
     with pytest.raises(ValidationError) as caught:
-        services.save_application(admin, open_forum, company, _data(solution, **extra), submit=True)
+        applications.save_application(admin, open_forum, company, _data(solution, **extra), submit=True)
     assert caught.value.field == field
 
 
@@ -59,7 +59,7 @@ def test_staff_are_limited_to_the_forums_per_booth_number(open_forum, make_compa
     solution = SolutionFactory(company=company)
     people = [{"name_en": f"P{n}", "name_zh": "", "email": "", "title": ""} for n in range(3)]
     with pytest.raises(ValidationError) as caught:
-        services.save_application(admin, open_forum, company, _data(solution, staff=people))
+        applications.save_application(admin, open_forum, company, _data(solution, staff=people))
     assert "At most 2" in caught.value.message
 
 
@@ -67,21 +67,21 @@ def test_solutions_of_another_company_cannot_be_chosen(open_forum, make_company)
     company, admin = make_company()
     foreign = SolutionFactory()
     with pytest.raises(ValidationError):
-        services.save_application(admin, open_forum, company, {"solution_ids": [foreign.id]})
+        applications.save_application(admin, open_forum, company, {"solution_ids": [foreign.id]})
 
 
 def test_after_the_deadline_only_organisers_change_applications(open_forum, make_company):
     company, admin = make_company()
     solution = SolutionFactory(company=company)
-    services.save_application(admin, open_forum, company, _data(solution), submit=True)
+    applications.save_application(admin, open_forum, company, _data(solution), submit=True)
     open_forum.exhibitor_deadline = datetime.now(timezone.utc) - timedelta(minutes=1)
     with pytest.raises(ValidationError) as caught:
-        services.save_application(admin, open_forum, company, {"booth_notes": "late"})
+        applications.save_application(admin, open_forum, company, {"booth_notes": "late"})
     assert "closed" in caught.value.message
     organiser = UserFactory(role="organiser")
-    application = services.save_application(organiser, open_forum, company, {"booth_notes": "fixed by HKSTP"})
+    application = applications.save_application(organiser, open_forum, company, {"booth_notes": "fixed by HKSTP"})
     assert application.booth_notes == "fixed by HKSTP"
-    last = services.history(application)[0]
+    last = applications.history(application)[0]
     assert last.actor_id == organiser.id and last.changes["booth_notes"] == ["", "fixed by HKSTP"]
 
 
@@ -89,13 +89,13 @@ def test_a_draft_forum_takes_no_applications(open_forum, make_company):
     company, admin = make_company()
     open_forum.status = ForumStatus.draft
     with pytest.raises(ValidationError):
-        services.save_application(admin, open_forum, company, {})
+        applications.save_application(admin, open_forum, company, {})
 
 
 def test_exhibitor_never_sees_or_changes_another_companys_application(client, open_forum, make_company):
     company, admin = make_company()
     solution = SolutionFactory(company=company)
-    theirs = services.save_application(admin, open_forum, company, _data(solution), submit=True)
+    theirs = applications.save_application(admin, open_forum, company, _data(solution), submit=True)
     theirs.status, theirs.booth_code = ApplicationStatus.approved, "A01"
     other, other_admin = make_company()
     db.session.commit()
@@ -109,9 +109,9 @@ def test_exhibitor_never_sees_or_changes_another_companys_application(client, op
     assert client.post(f"/exhibitors/solutions/{solution.id}/edit", data={"title_en": "x"}).status_code == 404
     # The service refuses too, whatever entry point calls it.
     with pytest.raises(PermissionDenied):
-        services.save_application(other_admin, open_forum, company, {"booth_notes": "hijacked"})
+        applications.save_application(other_admin, open_forum, company, {"booth_notes": "hijacked"})
     with pytest.raises(PermissionDenied):
-        services.save_solution(other_admin, company, solution, {"title_en": "hijacked"})
+        solutions.save_solution(other_admin, company, solution, {"title_en": "hijacked"})
     db.session.refresh(theirs)
     assert theirs.booth_notes == "" and solution.title_en != "hijacked"
     # Their own application page works, and the forum's apply page starts a fresh one for them.
@@ -129,7 +129,7 @@ def test_apply_page_saves_a_draft_and_submits(client, open_forum, make_company):
             "demo_solution_id": "0", "demo_minutes": "10", "action": "save"}
     response = client.post(f"/exhibitors/forums/{open_forum.slug}/apply", data=form)
     assert response.status_code == 302
-    application = services.application_of(open_forum, company.id)
+    application = applications.application_of(open_forum, company.id)
     assert application.status == ApplicationStatus.draft and application.staff[0].name_en == "Ann Lee"
     response = client.post(f"/exhibitors/forums/{open_forum.slug}/apply", data={**form, "action": "submit"})
     db.session.refresh(application)
@@ -154,7 +154,7 @@ def test_home_page_tells_a_new_exhibitor_what_to_do_next(client, make_company, o
     html = client.get("/").get_data(as_text=True)
     assert "Add your first solution" in html and "Apply to exhibit at the forum" in html
     SolutionFactory(company=company)
-    services.save_application(admin, open_forum, company, {})
+    applications.save_application(admin, open_forum, company, {})
     db.session.commit()
     html = client.get("/").get_data(as_text=True)
     assert "Add your first solution" not in html and "Follow your application" in html

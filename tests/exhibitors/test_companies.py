@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from forum.accounts.models import Invitation, User
 from forum.errors import Conflict, PermissionDenied, ValidationError
-from forum.exhibitors import services
+from forum.exhibitors import companies
 from forum.extensions import db
 
 BASE = {"name_en": "Acme Vision Limited", "name_zh": "艾克視覺有限公司", "sector": "ai_robotics",
@@ -14,9 +14,9 @@ BASE = {"name_en": "Acme Vision Limited", "name_zh": "艾克視覺有限公司",
 
 
 def test_sign_up_creates_the_company_and_its_admin():
-    user, company = services.sign_up(BASE, password="a long password")
+    user, company = companies.sign_up(BASE, password="a long password")
     assert user.role == "exhibitor" and user.company_id == company.id and user.email == "mary@acme.example"
-    assert services.is_company_admin(user, company.id)
+    assert companies.is_company_admin(user, company.id)
     assert company.website == "https://acme.example"
     assert "艾克視覺" in company.search_text and "acme vision" in company.search_text
 
@@ -28,9 +28,9 @@ def test_sign_up_creates_the_company_and_its_admin():
     ("", "acme vision limited"),               # the English name typed in the Chinese box
 ])
 def test_duplicate_company_names_are_caught(name_en, name_zh):
-    services.sign_up(BASE, password="a long password")
+    companies.sign_up(BASE, password="a long password")
     with pytest.raises(Conflict) as caught:
-        services.sign_up({**BASE, "name_en": name_en, "name_zh": name_zh, "contact_email": "b@b.example"},
+        companies.sign_up({**BASE, "name_en": name_en, "name_zh": name_zh, "contact_email": "b@b.example"},
                          password="a long password")
     assert caught.value.field == "name_en"
 
@@ -54,7 +54,7 @@ def test_signup_page_registers_and_signs_in(client, outbox):
 
 def test_company_admin_invites_a_colleague_and_a_member_cannot(make_company, outbox, client, login_as):
     company, admin = make_company()
-    invitation = services.invite_colleague(admin, company, "new.person@acme.example", name_en="New Person")
+    invitation = companies.invite_colleague(admin, company, "new.person@acme.example", name_en="New Person")
     db.session.commit()
     assert invitation.role == "exhibitor" and invitation.company_id == company.id
     assert invitation.invited_by_id == admin.id
@@ -63,11 +63,11 @@ def test_company_admin_invites_a_colleague_and_a_member_cannot(make_company, out
     db.session.add(member)
     db.session.flush()
     with pytest.raises(PermissionDenied):
-        services.invite_colleague(member, company, "another@acme.example")
+        companies.invite_colleague(member, company, "another@acme.example")
     # An admin of another company cannot invite into this one.
     other, other_admin = make_company()
     with pytest.raises(PermissionDenied):
-        services.invite_colleague(other_admin, company, "sneaky@acme.example")
+        companies.invite_colleague(other_admin, company, "sneaky@acme.example")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
         Invitation.email.in_(["another@acme.example", "sneaky@acme.example"]))) == 0
 
@@ -77,10 +77,10 @@ def test_company_admin_removes_a_colleague(make_company):
     colleague = User(email="colleague@acme.example", role="exhibitor", company_id=company.id, session_version=1)
     db.session.add(colleague)
     db.session.flush()
-    services.remove_colleague(admin, company, colleague)
+    companies.remove_colleague(admin, company, colleague)
     assert colleague.company_id is None and colleague.session_version == 2
     with pytest.raises(ValidationError):
-        services.remove_colleague(admin, company, admin)
+        companies.remove_colleague(admin, company, admin)
 
 
 def test_invite_page_for_company_admin(client, make_company, outbox):
@@ -101,12 +101,12 @@ def test_company_admin_names_another_admin_from_the_company_page(client, make_co
         session["_user_id"] = admin.get_id()
     assert "Make company admin" in client.get("/exhibitors/company").get_data(as_text=True)
     client.post(f"/exhibitors/company/members/{colleague.id}/admin")
-    assert services.is_company_admin(colleague, company.id)
+    assert companies.is_company_admin(colleague, company.id)
     outsider = User(email="outsider@else.example", role="exhibitor", session_version=1)
     db.session.add(outsider)
     db.session.commit()
     client.post(f"/exhibitors/company/members/{outsider.id}/admin")
-    assert not services.is_company_admin(outsider, company.id)
+    assert not companies.is_company_admin(outsider, company.id)
 
 
 def test_draft_forums_have_no_directory_for_exhibitors(client, login_as):
@@ -134,7 +134,7 @@ def test_company_admin_invites_only_exhibitors_into_own_company(make_company):
 
     company, admin = make_company()
     other, _ = make_company()
-    assert not hasattr(services, "_CompanyInviter")  # no stand-in organiser acting for the admin
+    assert not hasattr(companies, "_CompanyInviter")  # no stand-in organiser acting for the admin
     for role, company_id in (("organiser", None), ("ha_staff", None), ("exhibitor", other.id)):
         with pytest.raises(PermissionDenied):
             invite(admin, f"{role}@x.example", role, company_id=company_id)

@@ -5,7 +5,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from forum.exhibitors import services
+from forum.exhibitors import review
 from forum.exhibitors.models import Application, ApplicationStatus
 from forum.extensions import db
 from forum.forums.models import ForumStatus
@@ -24,14 +24,14 @@ def test_two_organisers_approving_the_last_booth(app, committed, monkeypatch):
 
     # Widen the window between counting the approved booths and approving: without the
     # forum lock both requests would count 0 and both would approve.
-    counted = services.approved_count
+    counted = review.approved_count
 
     def slow_count(forum_id):
         n = counted(forum_id)
         time.sleep(0.3)
         return n
 
-    monkeypatch.setattr(services, "approved_count", slow_count)
+    monkeypatch.setattr(review, "approved_count", slow_count)
     barrier = threading.Barrier(2)
     pages: dict[int, str] = {}
 

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from forum.accounts.models import User
 from forum.demo import load_demo
-from forum.exhibitors import services
+from forum.exhibitors import companies
 from forum.exhibitors.models import Application, ApplicationStatus, Company, Solution
 from forum.extensions import db
 
@@ -29,7 +29,7 @@ def test_demo_exhibitors_and_idempotence():
     themes = {t.key for a in approved for s in a.solutions for t in s.themes}
     assert len(themes) >= 7
     user = db.session.scalar(sa.select(User).where(User.email == "exhibitor@forum.example"))
-    assert user.company.name_en == "CareFlow Robotics Limited" and services.is_company_admin(user, user.company_id)
+    assert user.company.name_en == "CareFlow Robotics Limited" and companies.is_company_admin(user, user.company_id)
     assert any(a.company_id == user.company_id for a in approved)
     before = (db.session.scalar(sa.select(sa.func.count()).select_from(Company)),
               db.session.scalar(sa.select(sa.func.count()).select_from(Solution)))

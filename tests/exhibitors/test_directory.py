@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from forum.exhibitors import services
+from forum.exhibitors import companies, solutions
 from forum.exhibitors.models import ApplicationStatus
 from forum.extensions import db
 from tests.factories import ApplicationFactory, CompanyFactory, SolutionFactory, ThemeFactory
@@ -12,11 +12,11 @@ from tests.factories import ApplicationFactory, CompanyFactory, SolutionFactory,
 def _exhibitor(forum, name_en, name_zh, *, title_en="", title_zh="", summary_zh="", themes=(), trl=5,
                sector="other", status=ApplicationStatus.approved):
     company = CompanyFactory(name_en=name_en, name_zh=name_zh, sector=sector)
-    services.refresh_company_search(company)
+    companies.refresh_company_search(company)
     solution = SolutionFactory(company=company, title_en=title_en or f"{name_en} solution",
                                title_zh=title_zh or f"{name_zh}方案", summary_zh=summary_zh,
                                themes=list(themes), trl=trl)
-    services.refresh_solution_search(solution)
+    solutions.refresh_solution_search(solution)
     application = ApplicationFactory(forum=forum, company=company, status=status)
     application.solutions = [solution]
     db.session.flush()

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from forum.errors import Conflict, ValidationError
-from forum.exhibitors import services
+from forum.exhibitors import applications, review, themes
 from forum.exhibitors.models import ApplicationStaff, ApplicationStatus
 from forum.extensions import db
 from tests.factories import ApplicationFactory, CompanyFactory, SolutionFactory, ThemeFactory, UserFactory
@@ -25,9 +25,9 @@ def _submitted(forum, n, **fields):
 def test_approving_past_capacity_is_refused_with_a_clear_message(open_forum, organiser):
     apps = _submitted(open_forum, 4)
     for application in apps[:3]:
-        services.decide(organiser, application, "approve")
+        review.decide(organiser, application, "approve")
     with pytest.raises(Conflict) as caught:
-        services.decide(organiser, apps[3], "approve")
+        review.decide(organiser, apps[3], "approve")
     assert "All 3 booths are taken" in caught.value.message and apps[3].company.name_en in caught.value.message
     assert apps[3].status == ApplicationStatus.submitted
 
@@ -35,21 +35,21 @@ def test_approving_past_capacity_is_refused_with_a_clear_message(open_forum, org
 def test_rejecting_needs_a_reason_and_a_draft_cannot_be_decided(open_forum, organiser):
     application, = _submitted(open_forum, 1)
     with pytest.raises(ValidationError):
-        services.decide(organiser, application, "reject", "")
+        review.decide(organiser, application, "reject", "")
     draft = ApplicationFactory(forum=open_forum, status=ApplicationStatus.draft)
     with pytest.raises(ValidationError):
-        services.decide(organiser, draft, "approve")
+        review.decide(organiser, draft, "approve")
 
 
 def test_waitlisted_company_moves_up_when_a_booth_frees(open_forum, organiser, outbox):
     apps = _submitted(open_forum, 5)
     for application in apps[:3]:
-        services.decide(organiser, application, "approve")
-    services.decide(organiser, apps[3], "waitlist")
-    services.decide(organiser, apps[4], "waitlist")
+        review.decide(organiser, application, "approve")
+    review.decide(organiser, apps[3], "waitlist")
+    review.decide(organiser, apps[4], "waitlist")
     db.session.commit()
     seen = len(outbox())
-    services.decide(organiser, apps[0], "reject", "Withdrew: no staff available")
+    review.decide(organiser, apps[0], "reject", "Withdrew: no staff available")
     db.session.commit()
     assert apps[3].status == ApplicationStatus.approved  # first on the waiting list
     assert apps[4].status == ApplicationStatus.waitlisted
@@ -97,43 +97,43 @@ def test_review_filters(client, open_forum, login_as):
 def test_demo_scoring_and_selection_up_to_the_slot_count(open_forum, organiser):
     apps = _submitted(open_forum, 3, demo_requested=True)
     for application in apps:
-        services.decide(organiser, application, "approve")
-    services.score_demo(organiser, apps[0], 4, "Good fit")
+        review.decide(organiser, application, "approve")
+    review.score_demo(organiser, apps[0], 4, "Good fit")
     colleague = UserFactory(role="organiser")
-    services.score_demo(colleague, apps[0], 5)
-    services.score_demo(organiser, apps[0], 2, "changed my mind")  # one score per reviewer, updated
+    review.score_demo(colleague, apps[0], 5)
+    review.score_demo(organiser, apps[0], 2, "changed my mind")  # one score per reviewer, updated
     db.session.refresh(apps[0])
     assert apps[0].demo_score == 3.5
     with pytest.raises(ValidationError):
-        services.score_demo(organiser, apps[1], 6)
-    services.select_demo(organiser, apps[0], True)
-    services.select_demo(organiser, apps[1], True)
+        review.score_demo(organiser, apps[1], 6)
+    review.select_demo(organiser, apps[0], True)
+    review.select_demo(organiser, apps[1], True)
     with pytest.raises(Conflict) as caught:
-        services.select_demo(organiser, apps[2], True)
+        review.select_demo(organiser, apps[2], True)
     assert "All 2 stage demo slots are taken" in caught.value.message
 
 
 def test_booth_codes_are_unique_and_only_for_approved(open_forum, organiser):
     a, b, c = _submitted(open_forum, 3)
-    services.decide(organiser, a, "approve")
-    services.decide(organiser, b, "approve")
-    assert services.booth_codes(open_forum) == ["A01", "A02", "A03"]
-    services.assign_booth(organiser, a, "a01")
+    review.decide(organiser, a, "approve")
+    review.decide(organiser, b, "approve")
+    assert review.booth_codes(open_forum) == ["A01", "A02", "A03"]
+    review.assign_booth(organiser, a, "a01")
     assert a.booth_code == "A01"
     with pytest.raises(Conflict):
-        services.assign_booth(organiser, b, "A01")
+        review.assign_booth(organiser, b, "A01")
     with pytest.raises(ValidationError):
-        services.assign_booth(organiser, b, "Z-1")
+        review.assign_booth(organiser, b, "Z-1")
     with pytest.raises(ValidationError):
-        services.assign_booth(organiser, c, "A03")
+        review.assign_booth(organiser, c, "A03")
 
 
 def test_booth_page_swaps_codes_in_one_save(client, open_forum, login_as):
     organiser = login_as("organiser")
     a, b = _submitted(open_forum, 2)
     for application, code in ((a, "A01"), (b, "A02")):
-        services.decide(organiser, application, "approve")
-        services.assign_booth(organiser, application, code)
+        review.decide(organiser, application, "approve")
+        review.assign_booth(organiser, application, code)
     db.session.commit()
     client.post(f"/exhibitors/forums/{open_forum.slug}/booths", data={f"booth-{a.id}": "A02", f"booth-{b.id}": "A01"})
     db.session.refresh(a)
@@ -226,15 +226,15 @@ def test_staff_for_badges_lists_people_of_approved_applications_only(open_forum)
     waiting = ApplicationFactory(forum=open_forum, status=ApplicationStatus.submitted)
     waiting.staff = [ApplicationStaff(name_en="Not Yet")]
     db.session.flush()
-    assert services.staff_for_badges(open_forum) == [
+    assert applications.staff_for_badges(open_forum) == [
         {"company_id": approved.company_id, "name_en": "Ann Lee", "name_zh": "李安", "email": "ann@x.example",
          "title": "CTO"}]
 
 
 def test_theme_list_is_edited_by_organisers(open_forum, organiser):
-    theme = services.save_theme(organiser, None, name_en="Workforce wellbeing", name_zh="員工健康")
+    theme = themes.save_theme(organiser, None, name_en="Workforce wellbeing", name_zh="員工健康")
     assert theme.key == "workforce_wellbeing"
     with pytest.raises(Conflict):
-        services.save_theme(organiser, None, name_en="workforce wellbeing", name_zh="其他")
-    services.save_theme(organiser, theme, name_en="Workforce wellbeing", name_zh="員工身心健康", active=False)
-    assert theme not in services.list_themes()
+        themes.save_theme(organiser, None, name_en="workforce wellbeing", name_zh="其他")
+    themes.save_theme(organiser, theme, name_en="Workforce wellbeing", name_zh="員工身心健康", active=False)
+    assert theme not in themes.list_themes()

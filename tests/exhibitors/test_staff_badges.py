@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from forum.attendees.models import Attendee, AttendeeKind, AttendeeStatus
 from forum.attendees.tickets import current_ticket, lookup, code_for
-from forum.exhibitors import services
+from forum.exhibitors import applications, review
 from forum.exhibitors.models import ApplicationStaff, ApplicationStatus
 from forum.extensions import db
 from tests.factories import ApplicationFactory, ForumFactory, SolutionFactory, UserFactory
@@ -24,7 +24,7 @@ def test_approval_gives_staff_tickets_and_withdrawal_revokes_them(outbox):
                          ApplicationStaff(name_en="Mandy Chu", name_zh="朱敏儀", email="mandy@careflow.example",
                                           title="Clinical Lead")]
     db.session.flush()
-    services.decide(organiser, application, "approve")
+    review.decide(organiser, application, "approve")
     people = _staff_attendees(forum)
     assert [(p.name_zh, p.status) for p in people] == [("賴浩賢", AttendeeStatus.registered),
                                                        ("朱敏儀", AttendeeStatus.registered)]
@@ -32,7 +32,7 @@ def test_approval_gives_staff_tickets_and_withdrawal_revokes_them(outbox):
     codes = [code_for(current_ticket(p)) for p in people]
     assert [lookup(c, forum.id).status for c in codes] == ["ok", "ok"]
     # Approving again changes nothing; waitlisting the company revokes the staff tickets.
-    services.decide(organiser, application, "waitlist")
+    review.decide(organiser, application, "waitlist")
     assert application.status == ApplicationStatus.waitlisted
     assert [p.status for p in _staff_attendees(forum)] == [AttendeeStatus.cancelled] * 2
     assert [lookup(c, forum.id).status for c in codes] == ["revoked", "revoked"]
@@ -46,8 +46,8 @@ def test_staff_taken_off_an_approved_application_lose_their_ticket():
     application.staff = [ApplicationStaff(name_en="A", name_zh="甲", email="a@park.example", title=""),
                          ApplicationStaff(name_en="B", name_zh="乙", email="b@park.example", title="")]
     db.session.flush()
-    services.decide(organiser, application, "approve")
-    services.save_application(organiser, forum, application.company, {
+    review.decide(organiser, application, "approve")
+    applications.save_application(organiser, forum, application.company, {
         "staff": [{"name_en": "A", "name_zh": "甲", "email": "a@park.example", "title": ""}]})
     assert {p.email: p.status for p in _staff_attendees(forum)} == {
         "a@park.example": AttendeeStatus.registered, "b@park.example": AttendeeStatus.cancelled}
@@ -62,7 +62,7 @@ def _approved_with_staff(forum, staff_emails, company=None):
     application.staff = [ApplicationStaff(name_en=f"Staff {n}", name_zh="", email=e, title="")
                          for n, e in enumerate(staff_emails)]
     db.session.flush()
-    services.decide(organiser, application, "approve")
+    review.decide(organiser, application, "approve")
     return application
 
 
@@ -77,7 +77,7 @@ def _admin_of(company):
 def test_staff_list_cannot_take_over_an_ha_attendee():
     import pytest
     from forum.errors import ValidationError
-    from forum.attendees.services import register
+    from forum.attendees.registration import register
     from tests.factories import AttendeeFactory
 
     forum = ForumFactory(booth_capacity=5)
@@ -88,7 +88,7 @@ def test_staff_list_cannot_take_over_an_ha_attendee():
     application = _approved_with_staff(forum, ["mine@park.example"])
     admin = _admin_of(application.company)
     with pytest.raises(ValidationError) as refused, db.session.begin_nested():
-        services.save_application(admin, forum, application.company, {"staff": [
+        applications.save_application(admin, forum, application.company, {"staff": [
             {"name_en": "Impostor", "name_zh": "", "email": "Chief@HA.example", "title": "Sales"}]})
     assert refused.value.field == "staff" and "chief@ha.example" in str(refused.value.message)
     db.session.refresh(invitee)
@@ -105,7 +105,7 @@ def test_staff_list_cannot_take_over_another_companys_staff():
     ours = _approved_with_staff(forum, ["ours@park.example"])
     admin = _admin_of(ours.company)
     with pytest.raises(ValidationError), db.session.begin_nested():
-        services.save_application(admin, forum, ours.company, {"staff": [
+        applications.save_application(admin, forum, ours.company, {"staff": [
             {"name_en": "Taken", "name_zh": "", "email": "theirs@other.example", "title": ""}]})
     [person] = [a for a in _staff_attendees(forum) if a.email == "theirs@other.example"]
     assert person.company_id == theirs.company_id and person.status == AttendeeStatus.registered
@@ -131,7 +131,7 @@ def test_staff_sync_is_a_permission_rule_not_a_flag():
     import inspect
 
     import pytest
-    from forum.attendees.services import sync_exhibitor_staff
+    from forum.attendees.exhibitor_staff import sync_exhibitor_staff
     from forum.errors import PermissionDenied
 
     assert "authorised" not in inspect.signature(sync_exhibitor_staff).parameters

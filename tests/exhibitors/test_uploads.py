@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from forum.errors import ValidationError
-from forum.exhibitors import services, uploads
+from forum.exhibitors import solutions, uploads
 from forum.exhibitors.models import StoredFile
 from forum.extensions import db
 from tests.exhibitors.conftest import pdf_bytes, png_bytes
@@ -82,7 +82,7 @@ def test_logo_upload_through_the_profile_form(client, make_company):
 
 def test_brochure_is_served_as_an_attachment(client, make_company):
     company, admin = make_company()
-    solution = services.save_solution(admin, company, None, {"title_en": "Robot", "trl": 5},
+    solution = solutions.save_solution(admin, company, None, {"title_en": "Robot", "trl": 5},
                                       brochure=(pdf_bytes(), "brochure.pdf"))
     db.session.commit()
     _sign_in(client, admin)

@@ -4,6 +4,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from forum.db import write_transactions
 from forum.extensions import db
 from forum.matchmaking import bookmarks
 from forum.matchmaking.models import Bookmark
@@ -21,7 +22,7 @@ def test_concurrent_identical_bookmarks_make_one_row(app, committed, forum, exhi
 
     def tap(kwargs):
         barrier.wait()  # before any statement: on SQLite the first one takes the write lock
-        with app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             try:
                 me = db.session.get(type(user), user_id)
                 target = db.session.get(type(forum), forum_id)
@@ -66,7 +67,7 @@ def test_two_booth_phones_scanning_one_badge_make_one_lead(app, committed, forum
 
     def scan(user_id):
         barrier.wait()
-        with app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             try:
                 answers.append(leads.scan_lead(db.session.get(User, user_id), db.session.get(Forum, forum_id), code))
                 db.session.commit()

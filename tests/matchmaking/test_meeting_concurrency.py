@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from forum.accounts.models import User
 from forum.audit.models import AuditEvent
-from forum.db import utcnow
+from forum.db import utcnow, write_transactions
 from forum.errors import Conflict
 from forum.extensions import db
 from forum.matchmaking import meetings
@@ -21,7 +21,7 @@ def _race(app, meeting_id, user_ids, option_index):
 
     def go(user_id):
         barrier.wait()
-        with app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             try:
                 meeting = db.session.get(Meeting, meeting_id)
                 meetings.answer(db.session.get(User, user_id), meeting, accept=meeting.options[option_index].id)

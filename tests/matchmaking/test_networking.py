@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.accounts.models import User
-from forum.db import utcnow
+from forum.db import utcnow, write_transactions
 from forum.errors import Conflict, PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.matchmaking import networking
@@ -87,7 +87,7 @@ def test_two_organisers_locking_one_table_slot_at_once_one_wins(app, committed, 
 
     def go(organiser_id, ha_id):
         barrier.wait()
-        with app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             try:
                 networking.lock(db.session.get(User, organiser_id), db.session.get(NetworkingHour, hour_id),
                                 first_id=ha_id, second_id=booth_id, slot=0, table=1)

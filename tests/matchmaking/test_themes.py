@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from forum.attendees import services
 from forum.attendees.models import Attendee, AttendeeTheme
 from forum.exhibitors.models import Theme
-from forum.exhibitors.services import save_theme
+from forum.exhibitors.themes import save_theme
 from forum.extensions import db
 from tests.factories import AttendeeFactory
 

@@ -1,0 +1,73 @@
+"""The directory of approved exhibitors, an exhibitor's and a booth's page and the catalogue PDF."""
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, request, url_for
+
+from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..errors import NotFound
+from ..permissions import requires
+from ..routes import Routes
+from . import directory as listing
+from . import applications, documents
+from . import review as reviewing
+from . import themes as theme_list
+from .forms import SECTOR_LABELS
+from .models import ApplicationStatus
+from .view_support import current_forum_or_404, visible_forum
+
+routes = Routes()
+
+
+@routes.route("/directory")
+@requires("directory.view")
+def directory_current():
+    return redirect(url_for("exhibitors.directory", forum=current_forum_or_404().slug))
+
+
+@routes.route("/forums/<forum>/directory")
+@requires("directory.view")
+def directory(forum: str):
+    forum = visible_forum(forum)
+    try:
+        trl = int(request.args.get("trl") or 0) or None
+    except ValueError:
+        trl = None
+    try:
+        page = max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        page = 1
+    query = listing.DirectoryQuery(q=request.args.get("q", "")[:100], theme=request.args.get("theme", ""),
+                                   trl_min=trl, sector=request.args.get("sector", ""), page=page)
+    rows, total = listing.directory(forum, query)
+    pages = max(1, -(-total // listing.PAGE_SIZE))
+    return render_template("exhibitors/directory.html", forum=forum, rows=rows, total=total, query=query,
+                           pages=pages, themes=theme_list.list_themes(), sector_labels=SECTOR_LABELS)
+
+
+@routes.route("/forums/<forum>/exhibitors/<int:company_id>")
+@requires("directory.view")
+def exhibitor(forum: str, company_id: int):
+    forum = visible_forum(forum)
+    application = applications.application_of(forum, company_id)
+    if application is None or application.status != ApplicationStatus.approved:
+        raise NotFound()
+    return render_template("exhibitors/exhibitor.html", forum=forum, application=application,
+                           company=application.company, sector_labels=SECTOR_LABELS)
+
+
+@routes.route("/forums/<forum>/booths/<code>")
+@requires("directory.view")
+def booth(forum: str, code: str):
+    forum = visible_forum(forum)
+    application = reviewing.application_by_booth(forum, code)
+    return render_template("exhibitors/exhibitor.html", forum=forum, application=application,
+                           company=application.company, sector_labels=SECTOR_LABELS)
+
+
+@routes.route("/forums/<forum>/catalogue.pdf")
+@requires("directory.view")
+def catalogue(forum: str):
+    forum = visible_forum(forum)
+    pdf = documents.catalogue(forum)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{forum.slug}-catalogue.pdf"'})
