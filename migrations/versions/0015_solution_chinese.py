@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_solution_chinese'
-down_revision = '0011_meetings'
+down_revision = '0019_communications'
 branch_labels = None
 depends_on = None
 
