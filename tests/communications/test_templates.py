@@ -2,6 +2,7 @@
 import pytest
 
 from forum.attendees import services as attendee_services
+from forum.attendees.models import AttendeeStatus
 from forum.communications import templates
 from forum.communications.rendering import check, fill
 from forum.errors import ValidationError
@@ -92,7 +93,7 @@ def test_the_ticket_template_keeps_its_attachments(forum, organiser, outbox):
 
 def test_the_survey_invitation_uses_the_forums_wording(client, login_as, forum, outbox):
     organiser = login_as("organiser")
-    AttendeeFactory(forum=forum, status=attendee_services.AttendeeStatus.registered, email="ward@ha.example")
+    AttendeeFactory(forum=forum, status=AttendeeStatus.registered, email="ward@ha.example")
     templates.save(organiser, forum, "forum_survey", {**TEXTS, "body_en": "Tell us, {name}: {survey_link}",
                                                       "body_zh": "{name}，請告訴我們：{survey_link}"})
     db.session.commit()

@@ -92,11 +92,11 @@ def test_only_administrators_upload_the_certificate(certificates):
 
 
 def test_the_button_and_download_hide_until_configured(certificates, client):
-    from forum.attendees.services import _new_link_token
+    from forum.attendees.invitations import new_link_token
 
     attendee = AttendeeFactory(status=AttendeeStatus.registered)
     TicketFactory(attendee=attendee)
-    token = _new_link_token(attendee)
+    token = new_link_token(attendee)
     db.session.commit()
     page = client.get(f"/rsvp/{token}/ticket")
     assert page.status_code == 200 and b"Add to Apple Wallet" not in page.data

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from forum.accounts.models import User
 from forum.attendees.models import AttendeeKind
 from forum.attendees.tickets import code_for, issue_ticket
-from forum.db import utcnow
+from forum.db import utcnow, write_transactions
 from forum.errors import PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.matchmaking import networking
@@ -101,7 +101,7 @@ def test_badges_scanned_at_once_make_one_row_each_and_mark_the_meeting(app, comm
 
     def go(door_id, code):
         barrier.wait()
-        with app.test_request_context(method="POST"):
+        with app.app_context(), write_transactions():
             try:
                 results.append(scan_at_table(db.session.get(User, door_id), db.session.get(NetworkingHour, hour_id),
                                              code=code, table=1)["result"])
