@@ -24,6 +24,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from forum import create_app
 from forum.extensions import db, limiter
 from forum.i18n import compile_catalogs
+from tests.support import openapi_check
 
 compile_catalogs()
 
@@ -68,6 +69,7 @@ class IsolatedClient(FlaskClient):
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()
+        openapi_check.check(self.application, response)  # every API answer matches the document
         return response
 
     def session_transaction(self, *args, **kwargs):

@@ -16,8 +16,8 @@ ATTENDEE_SCHEMA = schema({
     "id": {"type": "integer"}, "kind": {"type": "string"}, "status": {"type": "string"},
     "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "email": {"type": "string"},
     "title": {"type": "string"}, "department": {"type": "string"}, "organisation": {"type": "string"},
-    "site_id": {"type": ["integer", "null"]}, "themes": {"type": "array", "items": {"type": "string"}},
-    "ticket_code": {"type": ["string", "null"], "description": "the exact text in the QR code"}})
+    "site_id": {"type": "integer", "nullable": True}, "themes": {"type": "array", "items": {"type": "string"}},
+    "ticket_code": {"type": "string", "nullable": True, "description": "the exact text in the QR code"}})
 
 
 def _as_json(a: Attendee, code: str | None) -> dict:
@@ -43,6 +43,7 @@ def list_attendees_api(forum: str):
 
 
 @api_route("/forums/<forum>/attendees", methods=("POST",), permission="attendee.manage", tag="attendees",
+           status=201,
            summary="Add one person (invited; `invite` mails them now) or a walk-in (registered, with a ticket).",
            body=schema({"email": {"type": "string"}, "name_en": {"type": "string"}, "name_zh": {"type": "string"},
                         "title": {"type": "string"}, "department": {"type": "string"},

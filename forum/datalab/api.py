@@ -17,8 +17,8 @@ from . import applications, bookings, door, review
 
 APPLICATION = schema({
     "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"},
-    "revision": {"type": "integer"}, "pass_from": {"type": ["string", "null"], "format": "date"},
-    "pass_until": {"type": ["string", "null"], "format": "date"}, "days_left": {"type": "integer"},
+    "revision": {"type": "integer"}, "pass_from": {"type": "string", "nullable": True, "format": "date"},
+    "pass_until": {"type": "string", "nullable": True, "format": "date"}, "days_left": {"type": "integer"},
     "waiting_on": {"type": "array", "items": {"type": "string"}},
     "steps": {"type": "array", "items": schema({"at": {"type": "string"}, "action": {"type": "string"}})}})
 BOOKING_IN = schema({"member_id": {"type": "integer", "description": "user id of a named team member"},
@@ -33,7 +33,7 @@ DOOR_IN = schema({"code": {"type": "string"}, "point": {"type": "string", "enum"
                   "scanned_at": {"type": "string", "format": "date-time",
                                  "description": "device time of the scan (batch only)"}}, ["code"])
 DOOR_OUT = schema({"result": {"type": "string", "enum": ["ok", "left", "refused", "invalid", "error"]},
-                   "attendee": {"type": ["object", "null"]}, "seat": {"type": ["string", "null"]},
+                   "attendee": {"type": "object", "nullable": True}, "seat": {"type": "string", "nullable": True},
                    "error": schema({"message": {"type": "string", "description": "why entry is refused"}})})
 
 
@@ -59,6 +59,7 @@ def application_api(application_id: str):
 
 
 @api_route("/datalab/applications/<application_id>/bookings", methods=("POST",), permission="datalab.book",
+           status=201,
            tag="datalab", summary="Book a seat for a named member; the database refuses a taken seat (409).",
            body=BOOKING_IN, response=BOOKING_OUT,
            responses={400: "Outside the pass, closed day, quota used.", 409: "Seat or day just taken."})

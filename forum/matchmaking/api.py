@@ -41,6 +41,7 @@ def as_json(bookmark, booths: dict[int, str] | None = None) -> dict:
 
 
 @api_route("/forums/<forum>/bookmarks", methods=("POST",), permission="bookmark.own", tag="matchmaking",
+           status=(201, 200),
            summary="Bookmark a solution or a booth's exhibitor; repeating it changes nothing (200), a new one is 201.",
            body=BODY, response=BOOKMARK, responses=REFUSALS)
 def add_bookmark_api(forum: str):

@@ -77,6 +77,7 @@ def list_meetings_api(forum: str):
 
 
 @api_route("/forums/<forum>/meetings", methods=("POST",), permission="meeting.propose", tag="meetings",
+           status=201,
            summary="Propose a meeting between a company and HA people, with two or three times.",
            body={"type": "object", "required": ["company", "options"], "properties": {
                "company": {"type": "integer"}, "solution": {"type": "integer"},
@@ -122,6 +123,7 @@ def answer_meeting_api(forum: str, meeting_id: str):
 
 
 @api_route("/forums/<forum>/meetings/<meeting_id>/outcome", methods=("POST",), permission="meeting.answer",
+           status=201,
            tag="meetings", summary="Record what came of a meeting (once): no_show, informative, follow_up or pilot.",
            body={"type": "object", "required": ["kind"], "properties": {
                "kind": {"type": "string", "enum": ["no_show", "informative", "follow_up", "pilot"]},

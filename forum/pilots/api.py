@@ -20,18 +20,18 @@ from .models import Reason, Stage
 
 STAGES = [s.value for s in Stage]
 REASONS = [r.value for r in Reason]
-DATE = {"type": ["string", "null"], "format": "date"}
+DATE = {"type": "string", "nullable": True, "format": "date"}
 SITE = {"type": "object", "properties": {
     "id": {"type": "integer", "description": "the pilot-site's id"}, "site_id": {"type": "integer"},
-    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "cluster": {"type": ["string", "null"]},
+    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "cluster": {"type": "string", "nullable": True},
     "stage": {"type": "string", "enum": STAGES}, "started_on": DATE, "evaluated_on": DATE, "decided_on": DATE,
     "success_measures": {"type": "string"}, "results": {"type": "string"}, "decision": {"type": "string"},
-    "reason": {"type": ["string", "null"], "enum": REASONS + [None]}, "reason_detail": {"type": "string"},
+    "reason": {"type": "string", "nullable": True, "enum": REASONS + [None]}, "reason_detail": {"type": "string"},
     "champions": {"type": "array", "items": {"type": "object", "properties": {
         "name": {"type": "string"}, "title": {"type": "string"}}}}}}
 FIELDS = {
     "title": {"type": "string"}, "sponsor_name": {"type": "string"},
-    "sponsor_user_id": {"type": ["integer", "null"], "description": "an HA user's id: they see the pilot"},
+    "sponsor_user_id": {"type": "integer", "nullable": True, "description": "an HA user's id: they see the pilot"},
     "department": {"type": "string"},
     "objectives": {"type": "string"}, "success_measures": {"type": "string"}, "planned_start": DATE,
     "planned_end": DATE, "evaluation_due": DATE, "funding_scheme": {"type": "string"}, "budget": {"type": "string"},
@@ -39,14 +39,14 @@ FIELDS = {
 PILOT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "version": {"type": "integer"}, "stage": {"type": "string", "enum": STAGES},
     "company_id": {"type": "integer"}, "company_en": {"type": "string"}, "company_zh": {"type": "string"},
-    "solution_id": {"type": ["integer", "null"]}, **FIELDS, "actual_start": DATE, "actual_end": DATE,
-    "reason": {"type": ["string", "null"]}, "reason_detail": {"type": "string"},
+    "solution_id": {"type": "integer", "nullable": True}, **FIELDS, "actual_start": DATE, "actual_end": DATE,
+    "reason": {"type": "string", "nullable": True}, "reason_detail": {"type": "string"},
     "forums": {"type": "array", "items": {"type": "string"}, "description": "forum slugs"},
     "sites": {"type": "array", "items": SITE}, "updated_at": {"type": "string", "format": "date-time"}}}
 CREATE = {"type": "object", "required": ["company_id", "sites"], "properties": {
-    "company_id": {"type": "integer"}, "solution_id": {"type": ["integer", "null"]},
+    "company_id": {"type": "integer"}, "solution_id": {"type": "integer", "nullable": True},
     "sites": {"type": "array", "items": {"type": "integer"}, "description": "site ids (GET /sites)"},
-    "forums": {"type": "array", "items": {"type": ["integer", "string"]}, "description": "forum ids or slugs"},
+    "forums": {"type": "array", "items": {"oneOf": [{"type": "integer"}, {"type": "string"}]}, "description": "forum ids or slugs"},
     **FIELDS}}
 PATCH = {"type": "object", "required": ["version"], "properties": {
     "version": {"type": "integer", "description": "the version you read; 409 if the pilot changed since"},
@@ -82,7 +82,8 @@ def pilot_json(p) -> dict:
                    "theme, company, sponsor; sort (updated, title, stage, company, start, sponsor), desc=0|1; page.",
            response={"type": "object", "properties": {"pilots": {"type": "array", "items": PILOT},
                                                       "page": {"type": "integer"}, "pages": {"type": "integer"},
-                                                      "total": {"type": "integer"}}})
+                                                      "total": {"type": "integer"}}},
+           responses={404: "No such forum (the `forum` filter)."})
 def list_pilots():
     f = queries.PilotFilter.from_args(request.args)
     ref = request.args.get("forum", "")
@@ -109,6 +110,7 @@ def _forum_ids(refs) -> list:
 
 
 @api_route("/pilots", methods=("POST",), permission="pilot.edit", tag="pilots",
+           status=201,
            summary="Propose a pilot at one or more sites.", body=CREATE, response=PILOT, responses=REFUSALS)
 def create_pilot():
     data = json_body()
