@@ -11,6 +11,7 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..api.core import api_route, json_body, require_fields, schema
 from ..checkin.services import parse_batch, parse_scan
 from ..db import utcnow
+from ..refs import parse_id
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from . import applications, bookings, door, review
@@ -38,9 +39,10 @@ DOOR_OUT = schema({"result": {"type": "string", "enum": ["ok", "left", "refused"
 
 
 def _number(value: str) -> int:
-    if not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise NotFound()
-    return int(value)
+    return number
 
 
 @api_route("/datalab/applications/<application_id>", permission="datalab.view", tag="datalab",

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
+from ..refs import parse_id
 from ..errors import ValidationError
 from ..extensions import db
 from ..forums.services import get_forum
@@ -45,7 +46,7 @@ def as_json(meeting, viewer) -> dict:
 
 
 def _id(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def _time(value, field):

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route, json_body
+from ..refs import parse_forum_ref, parse_id
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forums.services import get_forum
@@ -87,7 +88,7 @@ def pilot_json(p) -> dict:
 def list_pilots():
     f = queries.PilotFilter.from_args(request.args)
     ref = request.args.get("forum", "")
-    if ref and not ref.isdigit():
+    if ref and not isinstance(parse_forum_ref(ref), int):
         f.forum = get_forum(ref).id  # a slug works as well as an id
     page = queries.table(current_user, f, page=request.args.get("page", 1, type=int), per_page=50)
     return jsonify({"pilots": [pilot_json(p) for p in page.items], "page": page.page, "pages": page.pages,
@@ -96,9 +97,10 @@ def list_pilots():
 
 def _id(value: str) -> int:
     # A plain <pilot_id> in the rule (not <int:>) so the OpenAPI path reads /pilots/{pilot_id}.
-    if not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise NotFound(_("No such pilot."))
-    return int(value)
+    return number
 
 
 def _forum_ids(refs) -> list:
@@ -106,7 +108,7 @@ def _forum_ids(refs) -> list:
         return []
     if not isinstance(refs, list):
         raise ValidationError(_("Field %(name)s has the wrong type.", name="forums"), field="forums")
-    return [get_forum(r).id if isinstance(r, str) and not r.isdigit() else r for r in refs]
+    return [get_forum(r).id for r in refs]  # ids or slugs, one parser: forum.refs
 
 
 @api_route("/pilots", methods=("POST",), permission="pilot.edit", tag="pilots",
