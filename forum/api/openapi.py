@@ -71,7 +71,11 @@ def build_spec(app) -> dict:
             if params and "404" not in {str(s) for s in doc["responses"]}:
                 operation["responses"]["404"] = _error("Nothing with that reference.")
             for status, text in doc["responses"].items():
-                operation["responses"][str(status)] = _error(text)
+                if isinstance(text, tuple):  # (description, the schema of that answer)
+                    operation["responses"][str(status)] = {"description": text[0], "content": {
+                        "application/json": {"schema": text[1]}}}
+                else:
+                    operation["responses"][str(status)] = _error(text)
             paths.setdefault(path, {})[method.lower()] = operation
     for path in sorted(paths):
         spec.path(path=path, operations=paths[path])
