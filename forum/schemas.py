@@ -61,6 +61,8 @@ class ISODate(fields.Date):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ValidationError("Not a string.")
+        if value == "":
+            return None  # an empty date clears it, as an empty form field does
         try:
             day = date.fromisoformat(value)
         except ValueError:
@@ -128,5 +130,8 @@ def load(schema: ma.Schema, data: Any) -> Any:
         return schema.load(data)
     except ma.ValidationError as error:
         reasons = field_errors(error.messages)
-        raise InputError(_("Field %(name)s is not valid: %(reason)s", name=", ".join(reasons),
-                           reason="; ".join(reasons.values())), fields=reasons)
+        message = _("Field %(name)s is not valid: %(reason)s", name=", ".join(reasons),
+                    reason="; ".join(reasons.values()))
+        if len(reasons) == 1:  # one field: its reason is the message, as services answer
+            reasons = {name: message for name in reasons}
+        raise InputError(message, fields=reasons)
