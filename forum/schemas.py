@@ -22,8 +22,10 @@ class HKDateTime(fields.DateTime):
     """ISO 8601 date and time. In: no offset means Hong Kong time; years 2000-2100 only.
     Out: always with its offset (+08:00)."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("description", "ISO 8601; no offset means Hong Kong time")
+    def __init__(self, *, require_offset: bool = False, **kwargs):
+        self.require_offset = require_offset
+        kwargs.setdefault("metadata", {}).setdefault(
+            "description", "ISO 8601 with its offset" if require_offset else "ISO 8601; no offset means Hong Kong time")
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -40,6 +42,8 @@ class HKDateTime(fields.DateTime):
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValidationError("Not an ISO 8601 date and time.")
+        if parsed.tzinfo is None and self.require_offset:
+            raise ValidationError("Give times as ISO 8601 with a time zone.")
         parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=HK)
         try:
             year = parsed.astimezone(HK).year
