@@ -106,23 +106,3 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError(_("The body must be a JSON object."))
     return data
-
-
-def require_fields(data: dict, **types: type | tuple[type, ...]) -> None:
-    missing = [name for name in types if data.get(name) in (None, "")]
-    if missing:
-        raise ValidationError(_("Missing field: %(fields)s.", fields=", ".join(missing)),
-                              fields={m: _("Required.") for m in missing})
-    for name, kind in types.items():
-        if isinstance(data[name], bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-            raise ValidationError(_("Field %(name)s has the wrong type.", name=name), field=name)
-        if not isinstance(data[name], kind):
-            raise ValidationError(_("Field %(name)s has the wrong type.", name=name), field=name)
-
-
-def schema(properties: dict[str, Any], required: list[str] | None = None) -> dict:
-    """A small JSON Schema object for the OpenAPI document."""
-    out = {"type": "object", "properties": properties}
-    if required:
-        out["required"] = required
-    return out

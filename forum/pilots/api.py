@@ -5,7 +5,7 @@ The same services as the pages, so the same rules and the same messages.
 """
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from ..extensions import db
 from ..forums.services import get_forum
 from . import queries, services, stages
 from .dashboard import figures
-from .schemas import EDITABLE, PilotChange, PilotIn, PilotOut, PilotPage
+from .schemas import EDITABLE, DashboardOut, DashboardQuery, PilotChange, PilotIn, PilotOut, PilotPage
 
 REFUSALS = {400: "Bad input; `fields` says which.", 404: "No such pilot (or not yours to see)."}
 
@@ -111,7 +111,7 @@ def patch_pilot(pilot_id: str, body: dict):
 
 @api_route("/pilots/dashboard", permission="pilot.dashboard", tag="pilots",
            summary="The outcome figures, for one forum (?forum=slug) or the whole series.",
-           response={"type": "object"}, responses={404: "No such forum."})
-def dashboard_figures():
-    ref = request.args.get("forum")
-    return jsonify(figures(current_user, get_forum(ref) if ref else None).as_json())
+           query=DashboardQuery, response=DashboardOut, responses={404: "No such forum."})
+def dashboard_figures(query: dict):
+    ref = query.get("forum")
+    return figures(current_user, get_forum(ref) if ref else None).as_json()

@@ -112,3 +112,34 @@ class PilotChange(PilotFields):
     reason_detail = fields.String(validate=validate.Length(max=20000))
     comment = fields.String(validate=validate.Length(max=20000))
     on = ISODate(metadata={"description": "the day of the move; default today (HK)"})
+
+
+class Spread(ApiSchema):
+    n = fields.Integer()
+    median = fields.Float(allow_none=True)
+    q1 = fields.Float(allow_none=True)
+    q3 = fields.Float(allow_none=True)
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+
+
+def _table(description: str):
+    return fields.Raw(metadata={"description": description})
+
+
+class DashboardOut(ApiSchema):
+    forum = fields.String(allow_none=True, metadata={"description": "the forum's slug; null for the series"})
+    funnel = fields.List(fields.Dict(), metadata={"description": "steps in order: step, companies, pilot_sites"})
+    days_in_stage = fields.Dict(keys=fields.String(), values=fields.Nested(Spread))
+    adoption = _table("adopted, extended and discontinued counts")
+    days_from_start_to_decision = fields.Nested(Spread)
+    discontinuation_reasons = _table("reason -> count")
+    by_cluster = _table("rows per hospital cluster")
+    by_site = _table("rows per site")
+    by_theme = _table("rows per theme")
+    by_forum = _table("rows per forum")
+    follow_up_answers = _table("the six-month follow-up answers")
+
+
+class DashboardQuery(ApiSchema):
+    forum = fields.String(metadata={"description": "a forum's id or slug; none for the whole series"})
