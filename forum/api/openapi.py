@@ -68,6 +68,8 @@ def build_spec(app) -> dict:
                 operation["responses"]["400"] = _error("The body is not JSON, or `fields` names what is wrong.")
             elif doc.get("query") is not None:
                 operation["responses"]["400"] = _error("`fields` names the query parameters that are wrong.")
+            if method in ("POST", "PUT", "PATCH", "DELETE") and "400" not in operation["responses"]:
+                operation["responses"]["400"] = _error("A browser session sent no CSRF token.")
             if params and "404" not in {str(s) for s in doc["responses"]}:
                 operation["responses"]["404"] = _error("Nothing with that reference.")
             for status, text in doc["responses"].items():
