@@ -22,6 +22,7 @@ from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_svg
 from ..sites.services import list_clusters, list_sites
+from ..refs import parse_id
 from . import badges, importer, services
 from .export import export_file
 from .forms import KIND_LABELS, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm, RegistrationForm
@@ -47,7 +48,7 @@ nav_link("attendees.my_ticket", _l("My ticket"), "attendee.respond_own", 25)
 def _filter_from_args() -> services.AttendeeFilter:
     site = request.args.get("site", "")
     return services.AttendeeFilter(q=request.args.get("q", "").strip(), cluster=request.args.get("cluster", ""),
-                                   site_id=int(site) if site.isdigit() else None,
+                                   site_id=parse_id(site),
                                    status=request.args.get("status", ""), kind=request.args.get("kind", ""))
 
 

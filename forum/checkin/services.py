@@ -25,6 +25,7 @@ from ..extensions import db
 from ..permissions import ensure
 from ..text import clean, slugify
 from ..schemas import load
+from ..refs import parse_id
 from .models import CheckIn, CheckInPoint, ScanResult
 from .schemas import ScanIn
 
@@ -84,8 +85,8 @@ def resolve_point(forum, ref: str | None) -> CheckInPoint | None:
             sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, CheckInPoint.active.is_(True))
             .order_by(CheckInPoint.position, CheckInPoint.id).limit(1))
     cond = CheckInPoint.key == ref.lower()
-    if ref.isdigit():
-        cond = sa.or_(cond, CheckInPoint.id == int(ref))
+    if parse_id(ref) is not None:
+        cond = sa.or_(cond, CheckInPoint.id == parse_id(ref))
     point = db.session.scalar(sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, cond).limit(1))
     if point is None or not point.active:
         raise ValidationError(_l("No such check-in point."), field="point")
@@ -110,7 +111,7 @@ def _point_for_scan(forum_id: int, ref: str | None) -> tuple[int | None, str | N
         row = conn.execute(_FIRST_POINT, {"forum_id": forum_id}).first()
         return (row.id, row.key) if row else (None, None)
     row = conn.execute(_POINT_BY_REF, {"forum_id": forum_id, "key": ref.lower(),
-                                       "id": int(ref) if ref.isdigit() else None}).first()
+                                       "id": parse_id(ref)}).first()
     if row is None or not row.active:
         raise ValidationError(_l("No such check-in point."), field="point")
     return row.id, row.key

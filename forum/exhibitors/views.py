@@ -15,6 +15,7 @@ from ..forums.services import current_forum, get_forum
 from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import STAFF, can, ensure, public, requires
+from ..refs import parse_id
 from . import directory as listing
 from . import documents, services, uploads, visibility
 from .forms import (SECTOR_LABELS, STATUS_LABELS, ApplicationForm, CompanyForm, DecisionForm, DemoScoreForm,
@@ -361,7 +362,7 @@ def review(forum: str):
 def decide_many(forum: str):
     forum = get_forum(forum)
     form = DecisionForm()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("ids")) if i is not None]
     if not form.validate_on_submit() or not ids:
         flash(_("Tick at least one application and choose a decision."), "error")
     else:
@@ -422,8 +423,8 @@ def booths(forum: str):
         # Clear the codes that change first, so two booths can be swapped in one save.
         wanted = {}
         for key, value in request.form.items():
-            if key.startswith("booth-") and key[6:].isdigit() and int(key[6:]) in rows:
-                wanted[int(key[6:])] = (value or "").strip().upper() or None
+            if key.startswith("booth-") and parse_id(key[6:]) in rows:
+                wanted[parse_id(key[6:])] = (value or "").strip().upper() or None
         try:
             for application_id, code in wanted.items():
                 if rows[application_id].booth_code != code:
@@ -477,7 +478,7 @@ def themes():
     form = ThemeForm()
     if form.validate_on_submit():
         theme_id = request.form.get("theme_id", "")
-        theme = db.session.get(Theme, int(theme_id)) if theme_id.isdigit() else None
+        theme = db.session.get(Theme, parse_id(theme_id)) if parse_id(theme_id) else None
         try:
             services.save_theme(current_user, theme, name_en=form.name_en.data, name_zh=form.name_zh.data,
                                 active=form.active.data)

@@ -22,6 +22,7 @@ from ..forums.services import get_forum
 from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import can, requires
+from ..refs import parse_id
 from . import meeting_outcomes, meetings
 from .forms import OUTCOME_LABELS, OtherTimeForm, OutcomeForm, ProposeMeetingForm
 from .meeting_mail import meeting_ics
@@ -142,7 +143,7 @@ def answer(forum, meeting_id):
     if choice == "decline":
         commit_or_flash(lambda: meetings.answer(current_user, meeting, decline=True), _("You declined."))
     else:
-        option = int(choice) if choice.isdigit() else -1
+        option = parse_id(choice) or -1
         commit_or_flash(lambda: meetings.answer(current_user, meeting, accept=option), _("Your answer is saved."))
     return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
 

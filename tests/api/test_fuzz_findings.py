@@ -50,3 +50,12 @@ def test_batch_error_result_is_documented(client, api_token):
                            json={"scans": [{"code": ""}, 5]})
     assert response.status_code == 200  # the test client checks the answer against the document
     assert [r["result"] for r in response.json["results"]] == ["error", "error"]
+
+
+def test_superscript_digits_are_not_numbers_anywhere(client, api_token):
+    forum = ForumFactory()
+    _u, token = api_token("organiser")
+    for body in ({"code": "HKF²AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, {"code": "HKF2X", "point": "²"}):
+        response = client.post(f"/api/v1/forums/{forum.slug}/checkins", headers=_auth(token), json=body)
+        assert response.status_code in (200, 400), response.json
+    assert client.get("/api/v1/pilots?forum=%C2%B2&site=%C2%B2", headers=_auth(token)).status_code == 404
