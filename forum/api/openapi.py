@@ -32,7 +32,8 @@ def _path_and_params(rule: str):
 
 def build_spec(app) -> dict:
     spec = APISpec(title="HKSTP x HA Innovation Forum API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()], info={"description": "Authentication: `Authorization: Bearer <token>` from "
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "Authentication: `Authorization: Bearer <token>` from "
                                         "`flask users token EMAIL`, or the browser session."})
     spec.components.schema("Error", ERROR_SCHEMA)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

@@ -40,7 +40,8 @@ class ScanIn(ApiSchema):
                                                                                    "digits or . _ : -"),
                           metadata={"description": "8-80 characters, unique per scan; a resend gets the first answer"})
     scanned_at = HKDateTime(allow_none=True, metadata={"description": "device time of the scan"})
-    device_id = fields.String(allow_none=True, metadata={"description": "the scanning device (first 80 characters kept)"})
+    device_id = fields.String(allow_none=True,
+                              metadata={"description": "the scanning device (first 80 characters kept)"})
 
 
 class BatchIn(ApiSchema):

@@ -40,8 +40,8 @@ def _text(limit: int | None = None):
 class ForumIn(ApiSchema):
     title_en = _text(200)
     title_zh = _text(200)
-    slug = fields.String(validate=validate.Length(max=80), metadata={"description": "lower-case letters, digits "
-                                                                                     "and dashes; default from the title"})
+    slug = fields.String(validate=validate.Length(max=80),
+                         metadata={"description": "lower-case letters, digits and dashes; default from the title"})
     description_en = _text(20000)
     description_zh = _text(20000)
     venue_en = _text(200)

@@ -136,7 +136,8 @@ def propose_meeting_api(forum: str, body: dict):
     data = body
     meeting = meetings.propose(current_user, target, company_id=data.get("company"),
                                ha_user_ids=data.get("ha_people") or [], solution_id=data.get("solution"),
-                               options=[(o["starts_at"], o["ends_at"]) for o in data["options"]], place=data.get("place") or "",
+                               options=[(o["starts_at"], o["ends_at"]) for o in data["options"]],
+                               place=data.get("place") or "",
                                video_url=data.get("video_url") or "", subject=data.get("subject") or "",
                                origin="api")
     db.session.commit()

@@ -81,7 +81,8 @@ def mine(forum, hour_id):
     if request.method == "POST":
         if request.form.get("busy") is not None:
             commit_or_flash(lambda: networking.set_busy(
-                current_user, hour, [i for i in map(parse_id, request.form.getlist("slot")) if i is not None]), _("Saved."))
+                current_user, hour, [i for i in map(parse_id, request.form.getlist("slot")) if i is not None]),
+                _("Saved."))
         else:
             commit_or_flash(lambda: networking.set_wish(current_user, hour, _int("other_id"),
                                                         request.form.get("priority", "")), _("Saved."))

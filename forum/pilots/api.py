@@ -87,7 +87,8 @@ def get_pilot(pilot_id: str):
 
 
 @api_route("/pilots/<pilot_id>", methods=("PATCH",), permission="pilot.edit", tag="pilots",
-           summary="Change fields and/or move the stage, from the version you read.", body=PilotChange, response=PilotOut,
+           summary="Change fields and/or move the stage, from the version you read.", body=PilotChange,
+           response=PilotOut,
            responses={**REFUSALS, 409: "The pilot changed since you read it: who and when are in the message."})
 def patch_pilot(pilot_id: str, body: dict):
     pilot_id = _id(pilot_id)

@@ -101,7 +101,8 @@ def new_pilot(actor, data: dict, *, origin_kind: str, origin_ref: int | None) ->
     """The shared part of create_pilot() and from_bookmark.propose(): each checks its own permission first."""
     from ..exhibitors.models import Company, Solution
 
-    company = db.session.get(Company, parse_id(data.get("company_id") or "")) if parse_id(data.get("company_id") or "") else None
+    company_id = parse_id(data.get("company_id") or "")
+    company = db.session.get(Company, company_id) if company_id else None
     if company is None:
         raise ValidationError(_l("Choose the company."), field="company_id")
     solution = None
