@@ -76,7 +76,8 @@ def test_any_upload_is_read_or_refused_with_a_reason(content, name):
 
 
 @FAST
-@given(rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=6), kind=st.sampled_from(["csv", "xlsx"]))
+@given(rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=6),
+       kind=st.sampled_from(["csv", "xlsx"]))
 def test_what_we_write_reads_back(rows, kind):
     header = ["Name", "Email", "Department"]
     content = csv_bytes([header, *rows]) if kind == "csv" else xlsx_bytes([header, *rows], "Attendees")
