@@ -55,7 +55,8 @@ class Person(ApiSchema):
     name_zh = fields.String()
     organisation = fields.String()
     kind = fields.String()
-    access_needs = fields.String(allow_none=True, metadata={"description": "only where the forum shows them at the door"})
+    access_needs = fields.String(allow_none=True,
+                                 metadata={"description": "only where the forum shows them at the door"})
 
 
 class CheckInAnswer(ApiSchema):
