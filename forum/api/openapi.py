@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify
 
 from .core import api_route
@@ -31,6 +32,7 @@ def _path_and_params(rule: str):
 
 def build_spec(app) -> dict:
     spec = APISpec(title="HKSTP x HA Innovation Forum API", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
                    info={"description": "Authentication: `Authorization: Bearer <token>` from "
                                         "`flask users token EMAIL`, or the browser session."})
     spec.components.schema("Error", ERROR_SCHEMA)
@@ -45,25 +47,38 @@ def build_spec(app) -> dict:
             raise RuntimeError(f"API endpoint {rule.endpoint} has no description; declare it with api_route()")
         path, params = _path_and_params(rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            answer = {"description": "OK", "content": {
+                "application/json": {"schema": doc["response"] or {"type": "object"}}}}
             operation = {
                 "summary": doc["summary"],
                 "tags": [doc["tag"]],
                 "operationId": f"{rule.endpoint}.{method.lower()}",
-                "responses": {"200": {"description": "OK", "content": {
-                    "application/json": {"schema": doc["response"] or {"type": "object"}}}}},
+                "responses": {str(status): answer for status in doc.get("statuses", (200,))},
             }
+            if doc.get("query") is not None:
+                params = params + [{"in": "query", "schema": doc["query"]}]
             if params:
                 operation["parameters"] = params
             if doc["permission"] != "public":
                 operation["security"] = [{"bearer": []}]
                 operation["responses"]["401"] = _error("Not signed in or the token is not valid.")
                 operation["responses"]["403"] = _error("The token's user may not do this.")
-            if doc["body"]:
+            if doc["body"] is not None:
                 operation["requestBody"] = {"required": True,
                                             "content": {"application/json": {"schema": doc["body"]}}}
-                operation["responses"]["400"] = _error("The body is not JSON or misses fields.")
+                operation["responses"]["400"] = _error("The body is not JSON, or `fields` names what is wrong.")
+            elif doc.get("query") is not None:
+                operation["responses"]["400"] = _error("`fields` names the query parameters that are wrong.")
+            if method in ("POST", "PUT", "PATCH", "DELETE") and "400" not in operation["responses"]:
+                operation["responses"]["400"] = _error("A browser session sent no CSRF token.")
+            if params and "404" not in {str(s) for s in doc["responses"]}:
+                operation["responses"]["404"] = _error("Nothing with that reference.")
             for status, text in doc["responses"].items():
-                operation["responses"][str(status)] = _error(text)
+                if isinstance(text, tuple):  # (description, the schema of that answer)
+                    operation["responses"][str(status)] = {"description": text[0], "content": {
+                        "application/json": {"schema": text[1]}}}
+                else:
+                    operation["responses"][str(status)] = _error(text)
             paths.setdefault(path, {})[method.lower()] = operation
     for path in sorted(paths):
         spec.path(path=path, operations=paths[path])

@@ -1,23 +1,61 @@
 """JSON: the forum's attendees for organisers' scripts (list with ticket codes; add one person or a walk-in)."""
-from flask import jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import fields, validate
 
 from . import permissions  # noqa: F401  (grants before api_route)
-from ..api.core import api_route, json_body, require_fields, schema
-from ..errors import ValidationError
+from ..api.core import api_route
 from ..extensions import db
 from ..forums.services import get_forum
-from . import people, ticket_mail
+from ..refs import parse_id
+from ..schemas import ApiSchema, Bool, Int
+from . import services
 from .models import Attendee
 from .tickets import code_for, current_ticket
 
-ATTENDEE_SCHEMA = schema({
-    "id": {"type": "integer"}, "kind": {"type": "string"}, "status": {"type": "string"},
-    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "email": {"type": "string"},
-    "title": {"type": "string"}, "department": {"type": "string"}, "organisation": {"type": "string"},
-    "site_id": {"type": ["integer", "null"]}, "themes": {"type": "array", "items": {"type": "string"}},
-    "ticket_code": {"type": ["string", "null"], "description": "the exact text in the QR code"}})
+KINDS = ["ha", "exhibitor", "organiser", "speaker", "guest"]
+
+
+class AttendeeOut(ApiSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    name_en = fields.String()
+    name_zh = fields.String()
+    email = fields.String()
+    title = fields.String()
+    department = fields.String()
+    organisation = fields.String()
+    site_id = fields.Integer(allow_none=True)
+    themes = fields.List(fields.String())
+    ticket_code = fields.String(allow_none=True, metadata={"description": "the exact text in the QR code"})
+
+
+class AttendeePage(ApiSchema):
+    attendees = fields.List(fields.Nested(AttendeeOut), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+
+
+class AttendeeQuery(ApiSchema):
+    q = fields.String(load_default="", metadata={"description": "name, email or organisation"})
+    cluster = fields.String(load_default="")
+    site = fields.String(load_default="", metadata={"description": "site id"})
+    status = fields.String(load_default="")
+    kind = fields.String(load_default="")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+
+
+class AttendeeIn(ApiSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    name_en = fields.String(validate=validate.Length(max=200))
+    name_zh = fields.String(validate=validate.Length(max=200))
+    title = fields.String(validate=validate.Length(max=200))
+    department = fields.String(validate=validate.Length(max=200))
+    organisation = fields.String(validate=validate.Length(max=200))
+    site_id = Int(minimum=1)
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    walk_in = Bool(metadata={"description": "registered now, with a ticket"})
+    invite = Bool(metadata={"description": "mail the invitation now"})
 
 
 def _as_json(a: Attendee, code: str | None) -> dict:
@@ -27,40 +65,27 @@ def _as_json(a: Attendee, code: str | None) -> dict:
 
 
 @api_route("/forums/<forum>/attendees", permission="attendee.manage", tag="attendees",
-           summary="The forum's attendees, 200 a page; filters q, cluster, site, status, kind, page.",
-           response=schema({"attendees": {"type": "array", "items": ATTENDEE_SCHEMA}, "total": {"type": "integer"},
-                             "page": {"type": "integer"}}), responses={404: "No such forum."})
-def list_attendees_api(forum: str):
+           summary="The forum's attendees, 200 a page, filtered.", query=AttendeeQuery, response=AttendeePage,
+           responses={404: "No such forum."})
+def list_attendees_api(forum: str, query: dict):
     forum = get_forum(forum)
-    site = request.args.get("site", "")
-    f = people.AttendeeFilter(q=request.args.get("q", ""), cluster=request.args.get("cluster", ""),
-                                site_id=int(site) if site.isdigit() else None,
-                                status=request.args.get("status", ""), kind=request.args.get("kind", ""))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = people.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
-    codes = ticket_mail.current_codes(forum) if rows else {}
-    return jsonify({"attendees": [_as_json(a, codes.get(a.id)) for a in rows], "total": total, "page": page})
+    f = services.AttendeeFilter(q=query["q"], cluster=query["cluster"], site_id=parse_id(query["site"]),
+                                status=query["status"], kind=query["kind"])
+    page = query["page"]
+    rows, total = services.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
+    codes = services.current_codes(forum) if rows else {}
+    return {"attendees": [_as_json(a, codes.get(a.id)) for a in rows], "total": total, "page": page}
 
 
 @api_route("/forums/<forum>/attendees", methods=("POST",), permission="attendee.manage", tag="attendees",
+           status=201,
            summary="Add one person (invited; `invite` mails them now) or a walk-in (registered, with a ticket).",
-           body=schema({"email": {"type": "string"}, "name_en": {"type": "string"}, "name_zh": {"type": "string"},
-                        "title": {"type": "string"}, "department": {"type": "string"},
-                        "organisation": {"type": "string"}, "site_id": {"type": "integer"},
-                        "kind": {"type": "string", "enum": ["ha", "exhibitor", "organiser", "speaker", "guest"]},
-                        "walk_in": {"type": "boolean"}, "invite": {"type": "boolean"}}, ["email"]),
-           response=ATTENDEE_SCHEMA, responses={404: "No such forum.", 409: "The email is already on the list."})
-def add_attendee_api(forum: str):
+           body=AttendeeIn, response=AttendeeOut,
+           responses={404: "No such forum.", 409: "The email is already on the list."})
+def add_attendee_api(forum: str, body: dict):
     forum = get_forum(forum)
-    data = json_body()
-    require_fields(data, email=str)
-    for name in ("name_en", "name_zh", "title", "department", "organisation", "kind"):
-        if name in data and not isinstance(data[name], str):
-            raise ValidationError(_("Field %(name)s has the wrong type.", name=name), field=name)
-    if "site_id" in data and (not isinstance(data["site_id"], int) or isinstance(data["site_id"], bool)):
-        raise ValidationError(_("Field %(name)s has the wrong type.", name="site_id"), field="site_id")
-    attendee = people.add_attendee(current_user, forum, data, walk_in=data.get("walk_in") is True,
-                                     invite=data.get("invite") is True)
+    attendee = services.add_attendee(current_user, forum, body, walk_in=body.pop("walk_in", False) is True,
+                                     invite=body.pop("invite", False) is True)
     db.session.commit()
     ticket = current_ticket(attendee)
-    return jsonify(_as_json(attendee, code_for(ticket) if ticket else None)), 201
+    return _as_json(attendee, code_for(ticket) if ticket else None)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
+from ..refs import parse_id
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
@@ -31,7 +32,7 @@ WEB_BADGE_LIMIT = 1000
 def _filter_from_args() -> people.AttendeeFilter:
     site = request.args.get("site", "")
     return people.AttendeeFilter(q=request.args.get("q", "").strip(), cluster=request.args.get("cluster", ""),
-                                 site_id=int(site) if site.isdigit() else None,
+                                 site_id=parse_id(site),
                                  status=request.args.get("status", ""), kind=request.args.get("kind", ""))
 
 

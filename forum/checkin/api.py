@@ -3,36 +3,18 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
-from ..api.core import api_route, json_body
+from ..api.core import api_route
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
-from . import arrivals, services
+from . import services
+from .schemas import BatchIn, BatchOut, CheckInAnswer, ScanIn, Stats
 
-ATTENDEE = {"type": ["object", "null"], "properties": {
-    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "organisation": {"type": "string"},
-    "access_needs": {"type": "string"}, "id": {"type": "integer"}, "kind": {"type": "string"}}}
-ANSWER = {"type": "object", "required": ["result", "attendee", "checked_in_at", "point"], "properties": {
-    "result": {"type": "string", "enum": ["ok", "already_checked_in", "invalid", "revoked", "wrong_forum"]},
-    "attendee": ATTENDEE,
-    "checked_in_at": {"type": ["string", "null"], "format": "date-time",
-                      "description": "when the first entry was scanned (HK time)"},
-    "point": {"type": ["string", "null"], "description": "key of the point of the first entry"}}}
-SCAN = {"type": "object", "required": ["code"], "properties": {
-    "code": {"type": "string", "description": "the exact text of the QR code"},
-    "point": {"type": "string", "description": "check-in point key (or id); default: the forum's first"},
-    "nonce": {"type": "string", "description": "8-80 characters, unique per scan; a resend gets the first answer"},
-    "scanned_at": {"type": "string", "format": "date-time", "description": "device time of the scan"},
-    "device_id": {"type": "string"}}}
-STATS = {"type": "object", "properties": {
-    "invited": {"type": "integer"}, "registered": {"type": "integer"}, "checked_in": {"type": "integer"},
-    "by_point": {"type": "object", "additionalProperties": {"type": "integer"},
-                 "description": "people seen at each point (point key -> count)"}}}
 REFUSALS = {400: "Malformed body.", 401: "Missing or unknown token.", 403: "Not a scanner or organiser.",
             404: "No such forum.", 429: "Too many scans from this token."}
 
@@ -58,35 +40,34 @@ def _batch_cost() -> int:
 
 
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
-           summary="Check one scanned ticket in.", body=SCAN, response=ANSWER, responses=REFUSALS,
+           summary="Check one scanned ticket in.", body=ScanIn, response=CheckInAnswer, responses=REFUSALS,
            sqlite_autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
-def checkin_api(forum: str):
+def checkin_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
-    scan = services.parse_scan(json_body())
+    scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
+                         scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80])
     answer = services.check_in(current_user, forum, scan)
     db.session.commit()
-    return jsonify(answer)
+    return answer
 
 
 @api_route("/forums/<forum>/checkins/batch", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
-           body={"type": "object", "required": ["scans"], "properties": {"scans": {"type": "array", "items": SCAN}}},
-           response={"type": "object", "properties": {"results": {"type": "array", "items": ANSWER}}},
-           responses=REFUSALS, sqlite_autocommit=True)
+           body=BatchIn, response=BatchOut, responses=REFUSALS, sqlite_autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
-def checkin_batch_api(forum: str):
+def checkin_batch_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
-    scans = services.parse_batch(json_body())
+    scans = services.parse_batch(body)
     results = services.check_in_batch(current_user, forum, scans)
     db.session.commit()
-    return jsonify({"results": results})
+    return {"results": results}
 
 
 @api_route("/forums/<forum>/checkins/stats", permission="checkin.stats", tag="checkin",
-           summary="Invited, registered and checked-in counts, and people seen per point.", response=STATS,
+           summary="Invited, registered and checked-in counts, and people seen per point.", response=Stats,
            responses={401: REFUSALS[401], 403: REFUSALS[403], 404: REFUSALS[404]})
 def checkin_stats_api(forum: str):
     forum = get_forum(forum)
     ensure(current_user, "checkin.stats", forum)
-    return jsonify(arrivals.stats(forum))
+    return services.stats(forum)

@@ -8,6 +8,7 @@ from ..audit.services import record
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from ..refs import parse_id
 from ..text import clean, slugify
 from .models import CheckInPoint
 
@@ -26,8 +27,8 @@ def resolve_point(forum, ref: str | None) -> CheckInPoint | None:
             sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, CheckInPoint.active.is_(True))
             .order_by(CheckInPoint.position, CheckInPoint.id).limit(1))
     cond = CheckInPoint.key == ref.lower()
-    if ref.isdigit():
-        cond = sa.or_(cond, CheckInPoint.id == int(ref))
+    if parse_id(ref) is not None:
+        cond = sa.or_(cond, CheckInPoint.id == parse_id(ref))
     point = db.session.scalar(sa.select(CheckInPoint).where(CheckInPoint.forum_id == forum.id, cond).limit(1))
     if point is None or not point.active:
         raise ValidationError(_l("No such check-in point."), field="point")

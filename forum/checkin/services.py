@@ -9,7 +9,6 @@ answer and records nothing.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,13 +23,15 @@ from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
 from ..text import clean
+from ..schemas import load
+from ..refs import parse_id
 from .models import CheckIn, CheckInPoint, ScanResult
+from .schemas import ScanIn
 
 
 # How far ahead of the server's clock a device's scanned_at may be before it is not believed.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_BATCH = 200
-_NONCE = re.compile(r"^[A-Za-z0-9._:-]{8,80}$")
 
 
 @dataclass
@@ -44,39 +45,18 @@ class Scan:
     device_id: str = ""
 
 
+_SCAN = ScanIn()
+
+
 # --- parsing what devices send (shared by the API, the pages and the CLI) -----------------------
 
 def parse_scan(data, *, device_id: str = "") -> Scan:
-    """A Scan from a JSON object; ValidationError (400) for anything malformed."""
+    """A Scan from a JSON object, checked by the API's ScanIn schema; ValidationError (400) otherwise."""
     if not isinstance(data, dict):
         raise ValidationError(_l("Each scan must be a JSON object."))
-    code = data.get("code")
-    if not isinstance(code, str) or not code.strip() or len(code) > 200:
-        raise ValidationError(_l("Give the scanned code as text."), field="code")
-    point = data.get("point")
-    if point is not None:
-        if isinstance(point, bool) or not isinstance(point, (str, int)):
-            raise ValidationError(_l("Field %(name)s has the wrong type.", name="point"), field="point")
-        point = str(point).strip() or None
-    nonce = data.get("nonce")
-    if nonce is not None:
-        if not isinstance(nonce, str) or not _NONCE.match(nonce):
-            raise ValidationError(_l("A nonce is 8 to 80 letters, digits or . _ : -"), field="nonce")
-    scanned_at = data.get("scanned_at")
-    if scanned_at is not None:
-        if not isinstance(scanned_at, str):
-            raise ValidationError(_l("Field %(name)s has the wrong type.", name="scanned_at"), field="scanned_at")
-        try:
-            scanned_at = datetime.fromisoformat(scanned_at.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValidationError(_l("Field %(name)s is not an ISO 8601 date and time.", name="scanned_at"),
-                                  field="scanned_at")
-        if scanned_at.tzinfo is None:  # no offset: Hong Kong wall-clock time
-            scanned_at = scanned_at.replace(tzinfo=HK)
-    device = data.get("device_id", device_id)
-    if not isinstance(device, str):
-        raise ValidationError(_l("Field %(name)s has the wrong type.", name="device_id"), field="device_id")
-    return Scan(code=code.strip(), point=point, nonce=nonce, scanned_at=scanned_at, device_id=device[:80])
+    values = load(_SCAN, data)
+    return Scan(code=values["code"].strip(), point=values.get("point"), nonce=values.get("nonce"),
+                scanned_at=values.get("scanned_at"), device_id=(values.get("device_id") or device_id)[:80])
 
 
 def parse_batch(data) -> list:
@@ -107,7 +87,7 @@ def _point_for_scan(forum_id: int, ref: str | None) -> tuple[int | None, str | N
         row = conn.execute(_FIRST_POINT, {"forum_id": forum_id}).first()
         return (row.id, row.key) if row else (None, None)
     row = conn.execute(_POINT_BY_REF, {"forum_id": forum_id, "key": ref.lower(),
-                                       "id": int(ref) if ref.isdigit() else None}).first()
+                                       "id": parse_id(ref)}).first()
     if row is None or not row.active:
         raise ValidationError(_l("No such check-in point."), field="point")
     return row.id, row.key

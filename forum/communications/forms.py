@@ -7,9 +7,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..refs import parse_id
+
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return parse_id(value) if value not in (None, "", "None") else None
 
 
 class TextsMixin:

@@ -48,7 +48,7 @@ def disclosure_flags(data: bytes, threshold: int) -> list[str]:
     for r, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         for c, cell in enumerate(row, start=1):
             value = cell.strip().replace(",", "")
-            if value.isdigit() and 0 < int(value) < threshold:
+            if value.isascii() and value.isdigit() and 0 < int(value) < threshold:
                 flags.append(f"row {r}, column {c}: {value}")
     return flags
 

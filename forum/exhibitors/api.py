@@ -1,4 +1,6 @@
-from flask import jsonify
+"""GET /api/v1/forums/{forum}/exhibitors: approved exhibitors with their solutions."""
+from flask_login import current_user
+from marshmallow import fields
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..api.core import api_route
@@ -6,29 +8,44 @@ from ..errors import NotFound
 from ..forums.models import ForumStatus
 from ..forums.services import get_forum
 from ..permissions import can
-from flask_login import current_user
-from .directory import SOLUTION_DETAILS, approved_with_solutions, exhibitor_json
+from ..schemas import ApiSchema
+from .directory import approved_with_solutions, exhibitor_json
 
-SOLUTION = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "title_en": {"type": "string"}, "title_zh": {"type": "string"},
-    "summary_en": {"type": "string"}, "summary_zh": {"type": "string"}, "trl": {"type": "integer"},
-    "regulatory_status": {"type": "string"}, "themes": {"type": "array", "items": {"type": "string"}},
-    # The details in English (no suffix, as first published) and in Traditional Chinese (_zh).
-    **{f"{name}{suffix}": {"type": "string"} for name in SOLUTION_DETAILS for suffix in ("", "_zh")}}}
-EXHIBITOR = {"type": "object", "properties": {
-    "company_id": {"type": "integer"}, "name_en": {"type": "string"}, "name_zh": {"type": "string"},
-    "sector": {"type": "string"}, "website": {"type": "string"}, "booth": {"type": "string", "nullable": True},
-    "description_en": {"type": "string"}, "description_zh": {"type": "string"},
-    "demo_selected": {"type": "boolean"}, "solutions": {"type": "array", "items": SOLUTION}}}
+
+class SolutionOut(ApiSchema):
+    id = fields.Integer()
+    title_en = fields.String()
+    title_zh = fields.String()
+    summary_en = fields.String()
+    summary_zh = fields.String()
+    trl = fields.Integer(allow_none=True)
+    regulatory_status = fields.String(allow_none=True)
+    themes = fields.List(fields.String(), metadata={"description": "theme keys"})
+
+
+class ExhibitorOut(ApiSchema):
+    company_id = fields.Integer()
+    name_en = fields.String()
+    name_zh = fields.String()
+    sector = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    booth = fields.String(allow_none=True)
+    description_en = fields.String()
+    description_zh = fields.String()
+    demo_selected = fields.Boolean()
+    solutions = fields.List(fields.Nested(SolutionOut))
+
+
+class Exhibitors(ApiSchema):
+    forum = fields.String(required=True)
+    exhibitors = fields.List(fields.Nested(ExhibitorOut), required=True)
 
 
 @api_route("/forums/<forum>/exhibitors", permission="directory.view",
            summary="The forum's approved exhibitors with the solutions they show.",
-           response={"type": "object", "properties": {"forum": {"type": "string"},
-                                                      "exhibitors": {"type": "array", "items": EXHIBITOR}}},
-           responses={404: "No such forum."})
+           response=Exhibitors, responses={404: "No such forum."})
 def forum_exhibitors(forum: str):
     forum = get_forum(forum)
     if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
         raise NotFound()
-    return jsonify({"forum": forum.slug, "exhibitors": [exhibitor_json(a) for a in approved_with_solutions(forum)]})
+    return {"forum": forum.slug, "exhibitors": [exhibitor_json(a) for a in approved_with_solutions(forum)]}

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
+from ..refs import parse_id
 from ..audit.services import record
 from ..errors import DomainError, NotFound
 from ..extensions import db
@@ -51,7 +52,7 @@ def review(forum: str):
 def decide_many(forum: str):
     forum = get_forum(forum)
     form = DecisionForm()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("ids")) if i is not None]
     if not form.validate_on_submit() or not ids:
         flash(_("Tick at least one application and choose a decision."), "error")
     else:
@@ -112,8 +113,8 @@ def booths(forum: str):
         # Clear the codes that change first, so two booths can be swapped in one save.
         wanted = {}
         for key, value in request.form.items():
-            if key.startswith("booth-") and key[6:].isdigit() and int(key[6:]) in rows:
-                wanted[int(key[6:])] = (value or "").strip().upper() or None
+            if key.startswith("booth-") and parse_id(key[6:]) in rows:
+                wanted[parse_id(key[6:])] = (value or "").strip().upper() or None
         try:
             for application_id, code in wanted.items():
                 if rows[application_id].booth_code != code:
@@ -167,7 +168,7 @@ def themes():
     form = ThemeForm()
     if form.validate_on_submit():
         theme_id = request.form.get("theme_id", "")
-        theme = db.session.get(Theme, int(theme_id)) if theme_id.isdigit() else None
+        theme = db.session.get(Theme, parse_id(theme_id)) if parse_id(theme_id) else None
         try:
             theme_list.save_theme(current_user, theme, name_en=form.name_en.data, name_zh=form.name_zh.data,
                                 active=form.active.data)

@@ -1,87 +1,95 @@
-from datetime import datetime
-
-from flask import jsonify
-from flask_babel import gettext as _
+"""Forums over JSON: list, read, create and change (see shared CONTRACT.md)."""
 from flask_login import current_user
+from marshmallow import fields, validate
 
-from ..api.core import api_route, json_body, require_fields
-from ..errors import NotFound, ValidationError
+from ..api.core import api_route
+from ..schemas import ApiSchema, Bool, HKDateTime, Int
+from ..errors import NotFound
 from ..extensions import db
 from ..permissions import can
 from .models import ForumStatus
-from .services import create_forum, forum_as_json, get_forum, list_forums, update_forum
+from .services import create_forum, get_forum, list_forums, update_forum
 
-FORUM_SCHEMA = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "slug": {"type": "string"}, "title_en": {"type": "string"},
-    "title_zh": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
-    "ends_at": {"type": "string", "format": "date-time"}, "venue": {"type": "string"},
-    "status": {"type": "string"}}}
+STATUSES = [s.value for s in ForumStatus]
+
+
+class ForumOut(ApiSchema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    title_en = fields.String(required=True)
+    title_zh = fields.String(required=True)
+    starts_at = HKDateTime(required=True)
+    ends_at = HKDateTime(required=True)
+    venue = fields.Function(lambda f: f.venue_en or f.venue_zh, metadata={
+        "type": "string", "description": "the English venue, else the Chinese"})
+    venue_en = fields.String()
+    venue_zh = fields.String()
+    status = fields.Function(lambda f: f.status.value, metadata={"type": "string", "enum": STATUSES})
+    exhibitor_deadline = HKDateTime(allow_none=True)
+    registration_deadline = HKDateTime(allow_none=True)
+
+
+class ForumList(ApiSchema):
+    forums = fields.List(fields.Nested(ForumOut), required=True)
+
+
+def _text(limit: int | None = None):
+    return fields.String(validate=validate.Length(max=limit) if limit else None)
+
+
+class ForumIn(ApiSchema):
+    title_en = _text(200)
+    title_zh = _text(200)
+    slug = fields.String(validate=validate.Length(max=80),
+                         metadata={"description": "lower-case letters, digits and dashes; default from the title"})
+    description_en = _text(20000)
+    description_zh = _text(20000)
+    venue_en = _text(200)
+    venue_zh = _text(200)
+    starts_at = HKDateTime(required=True)
+    ends_at = HKDateTime(required=True)
+    exhibitor_deadline = HKDateTime(allow_none=True)
+    registration_deadline = HKDateTime(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    attendee_capacity = Int(minimum=1)
+    booth_capacity = Int(minimum=1)
+    staff_per_booth = Int(minimum=1)
+    demo_slot_count = Int()
+    door_shows_access_needs = Bool()
+
+
+class ForumChange(ForumIn):
+    starts_at = HKDateTime()
+    ends_at = HKDateTime()
 
 
 @api_route("/forums", permission="forum.view", summary="The forums of the series, newest first.",
-           response={"type": "object", "properties": {"forums": {"type": "array", "items": FORUM_SCHEMA}}})
+           response=ForumList)
 def forums():
-    rows = list_forums(include_drafts=can(current_user, "forum.manage"))
-    return jsonify({"forums": [forum_as_json(f) for f in rows]})
-
-
-FORUM_BODY = {"type": "object", "required": ["starts_at", "ends_at"], "properties": {
-    "title_en": {"type": "string"}, "title_zh": {"type": "string"}, "slug": {"type": "string"},
-    "description_en": {"type": "string"}, "description_zh": {"type": "string"},
-    "venue_en": {"type": "string"}, "venue_zh": {"type": "string"},
-    "starts_at": {"type": "string", "format": "date-time", "description": "ISO 8601; no offset means HK time"},
-    "ends_at": {"type": "string", "format": "date-time"},
-    "status": {"type": "string", "enum": [s.value for s in ForumStatus]},
-    "attendee_capacity": {"type": "integer"}, "booth_capacity": {"type": "integer"},
-    "staff_per_booth": {"type": "integer"}, "demo_slot_count": {"type": "integer"}}}
-
-
-def _parse_forum_body(data: dict) -> dict:
-    values = {}
-    for key in ("title_en", "title_zh", "slug", "description_en", "description_zh", "venue_en", "venue_zh",
-                "status"):
-        if key in data:
-            if not isinstance(data[key], str):
-                raise ValidationError(_("Field %(name)s has the wrong type.", name=key), field=key)
-            values[key] = data[key]
-    for key in ("attendee_capacity", "booth_capacity", "staff_per_booth", "demo_slot_count"):
-        if key in data:
-            if not isinstance(data[key], int) or isinstance(data[key], bool):
-                raise ValidationError(_("Field %(name)s has the wrong type.", name=key), field=key)
-            values[key] = data[key]
-    for key in ("starts_at", "ends_at", "exhibitor_deadline", "registration_deadline"):
-        if data.get(key) is not None:
-            try:
-                values[key] = datetime.fromisoformat(str(data[key]))
-            except ValueError:
-                raise ValidationError(_("Field %(name)s is not an ISO 8601 date and time.", name=key), field=key)
-    return values
+    return {"forums": list_forums(include_drafts=can(current_user, "forum.manage"))}
 
 
 @api_route("/forums", methods=("POST",), permission="forum.manage", summary="Create a forum.",
-           body=FORUM_BODY, response=FORUM_SCHEMA, responses={409: "The short name is taken."})
-def create_forum_api():
-    data = json_body()
-    require_fields(data, starts_at=str, ends_at=str)
-    forum = create_forum(current_user, _parse_forum_body(data))
+           body=ForumIn, response=ForumOut, status=201, responses={409: "The short name is taken."})
+def create_forum_api(body: dict):
+    forum = create_forum(current_user, body)
     db.session.commit()
-    return jsonify(forum_as_json(forum)), 201
+    return forum
 
 
 @api_route("/forums/<forum>", permission="forum.view", summary="One forum, by id or slug.",
-           response=FORUM_SCHEMA, responses={404: "No such forum."})
+           response=ForumOut, responses={404: "No such forum."})
 def forum_detail(forum: str):
     forum = get_forum(forum)
     if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
         raise NotFound()
-    return jsonify(forum_as_json(forum))
+    return forum
 
 
 @api_route("/forums/<forum>", methods=("PATCH",), permission="forum.manage", summary="Change a forum.",
-           body={**FORUM_BODY, "required": []}, response=FORUM_SCHEMA, responses={404: "No such forum."})
-def update_forum_api(forum: str):
+           body=ForumChange, response=ForumOut, responses={404: "No such forum.", 409: "The short name is taken."})
+def update_forum_api(forum: str, body: dict):
     forum = get_forum(forum)
-    data = json_body()
-    update_forum(current_user, forum, _parse_forum_body(data))
+    update_forum(current_user, forum, body)
     db.session.commit()
-    return jsonify(forum_as_json(forum))
+    return forum

@@ -21,7 +21,7 @@ class ForumForm(FlaskForm):
     title_zh = StringField(_l("Title in Chinese"), validators=[Optional(), Length(max=200)])
     slug = StringField(_l("Short name in links"), validators=[
         Optional(), Length(max=80),
-        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and dashes."))])
+        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z", message=_l("Use lower-case letters, digits and dashes."))])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
     description_zh = TextAreaField(_l("Description in Chinese"), validators=[Optional(), Length(max=5000)])
     venue_en = StringField(_l("Venue in English"), validators=[Optional(), Length(max=200)])

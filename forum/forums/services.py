@@ -1,8 +1,6 @@
 """Forums: create, change and find them. Every forum-scoped record hangs off one of these."""
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,10 +8,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
+from ..schemas import FIRST_YEAR, LAST_YEAR
 from ..db import HK, starts_with
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from ..refs import SLUG, parse_forum_ref
 from ..text import clean, slugify
 from .models import Forum, ForumStatus
 
@@ -24,12 +24,12 @@ FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "venue_en"
 
 def get_forum(ref: str | int) -> Forum:
     """A forum by numeric id or slug; NotFound otherwise."""
-    ref = str(ref).strip()
+    key = parse_forum_ref(ref)
     forum = None
-    if ref.isdigit():
-        forum = db.session.get(Forum, int(ref))
-    if forum is None:
-        forum = db.session.scalar(sa.select(Forum).where(Forum.slug == ref.lower()))
+    if isinstance(key, int):
+        forum = db.session.get(Forum, key) or db.session.scalar(sa.select(Forum).where(Forum.slug == str(key)))
+    elif key is not None:
+        forum = db.session.scalar(sa.select(Forum).where(Forum.slug == key))
     if forum is None:
         raise NotFound(_l("No such forum."))
     return forum
@@ -53,11 +53,11 @@ _FORUM_BY_SLUG = (sa.select(_forum.id, _forum.slug, _forum.door_shows_access_nee
 
 def forum_ref(ref: str | int) -> ForumRef:
     """Like get_forum(), without loading the row into the session: one small Core query."""
-    ref = str(ref).strip()
+    key = parse_forum_ref(ref)
     conn = db.session.connection()
-    row = conn.execute(_FORUM_BY_ID, {"id": int(ref)}).first() if ref.isdigit() else None
-    if row is None:
-        row = conn.execute(_FORUM_BY_SLUG, {"slug": ref.lower()}).first()
+    row = conn.execute(_FORUM_BY_ID, {"id": key}).first() if isinstance(key, int) else None
+    if row is None and key is not None:
+        row = conn.execute(_FORUM_BY_SLUG, {"slug": str(key)}).first()
     if row is None:
         raise NotFound(_l("No such forum."))
     return ForumRef(row.id, row.slug, bool(row.door_shows_access_needs))
@@ -117,6 +117,12 @@ def _check(values: dict, forum: Forum | None = None) -> None:
     starts, ends = get("starts_at"), get("ends_at")
     if not starts or not ends:
         raise ValidationError(_l("Give the start and end."), field="starts_at")
+    for key in ("starts_at", "ends_at", "exhibitor_deadline", "registration_deadline"):
+        value = get(key)
+        if value is not None and not FIRST_YEAR <= value.astimezone(HK).year <= LAST_YEAR:
+            # Outside this range Hong Kong's zone answers its local mean time (+07:36:42), not +08:00.
+            raise ValidationError(_l("Give a date between %(first)d and %(last)d.", first=FIRST_YEAR,
+                                     last=LAST_YEAR), field=key)
     if ends <= starts:
         raise ValidationError(_l("The forum must end after it starts."), field="ends_at")
     for key in ("exhibitor_deadline", "registration_deadline"):
@@ -132,13 +138,14 @@ def _check(values: dict, forum: Forum | None = None) -> None:
         raise ValidationError(_l("Keep personal data for 1 to 120 months after the forum."), field="retention_months")
 
 
-SLUG_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # the same rule as ForumForm.slug
-
-
 def _checked_slug(data: dict) -> str:
-    """The short name asked for, checked as the form checks it (the API reaches here without the form)."""
-    slug = (data.get("slug") or "").strip().lower()
-    if slug and (len(slug) > 80 or not SLUG_SHAPE.match(slug)):
+    """The short name asked for, checked as the form checks it (the API reaches here without the form).
+
+    Only spaces are trimmed: str.strip() would also eat control characters (\x1c-\x1f), and "$" in a
+    pattern matches before a final newline, so both let a slug of control characters through.
+    """
+    slug = (data.get("slug") or "").strip(" ").lower()
+    if slug and (len(slug) > 80 or not SLUG.fullmatch(slug)):
         raise ValidationError(_l("Use lower-case letters, digits and dashes."), field="slug")
     return slug
 
@@ -189,17 +196,3 @@ def update_forum(actor, forum: Forum, data: dict) -> dict:
         record(actor, "forum.update", forum, forum_id=forum.id, changes=changes)
     return changes
 
-
-def forum_as_json(forum: Forum) -> dict:
-    return {
-        "id": forum.id,
-        "slug": forum.slug,
-        "title_en": forum.title_en,
-        "title_zh": forum.title_zh,
-        "starts_at": forum.starts_at.astimezone(HK).isoformat(),
-        "ends_at": forum.ends_at.astimezone(HK).isoformat(),
-        "venue": forum.venue_en or forum.venue_zh,
-        "venue_en": forum.venue_en,
-        "venue_zh": forum.venue_zh,
-        "status": forum.status.value,
-    }

@@ -18,6 +18,7 @@ from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
 from ..nav import nav_link
 from ..permissions import can, requires
+from ..refs import parse_id
 from . import meeting_outcomes, meeting_picker, meetings
 from .forms import OUTCOME_LABELS, OtherTimeForm, OutcomeForm, ProposeMeetingForm
 from .meeting_mail import meeting_ics
@@ -35,7 +36,7 @@ PICKER_FIELDS = {"ha_user_ids": "ha_people", "options": "option_1"}
 
 
 def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return parse_id(value) if isinstance(value, str) else None
 
 
 @bp.route("/forums/<forum>/meetings/new", methods=["GET", "POST"])
@@ -143,7 +144,7 @@ def answer(forum, meeting_id):
     if choice == "decline":
         commit_or_flash(lambda: meetings.answer(current_user, meeting, decline=True), _("You declined."))
     else:
-        option = int(choice) if choice.isdigit() else -1
+        option = parse_id(choice) or -1
         commit_or_flash(lambda: meetings.answer(current_user, meeting, accept=option), _("Your answer is saved."))
     return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
 

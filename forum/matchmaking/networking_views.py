@@ -15,6 +15,7 @@ from ..forums.forms import HK_FORMAT
 from ..forums.services import get_forum
 from ..home.next_steps import Step, step
 from ..permissions import requires
+from ..refs import parse_id
 from . import networking
 from .models import NetworkingMeeting
 
@@ -33,8 +34,9 @@ PRIORITY_LABELS = {"must": _l("Must meet"), "like": _l("Would like to"), "no": _
 
 
 def _int(name, default=None):
-    value = request.form.get(name, "")
-    return int(value) if value.lstrip("-").isdigit() else default
+    value = request.form.get(name, "").strip()
+    digits = value.removeprefix("-")
+    return int(value) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else default
 
 
 @bp.route("/forums/<forum>/networking", methods=["GET", "POST"])
@@ -89,7 +91,8 @@ def mine(forum, hour_id):
     if request.method == "POST":
         if request.form.get("busy") is not None:
             commit_or_flash(lambda: networking.set_busy(
-                current_user, hour, [int(s) for s in request.form.getlist("slot") if s.isdigit()]), _("Saved."))
+                current_user, hour, [i for i in map(parse_id, request.form.getlist("slot")) if i is not None]),
+                _("Saved."))
         else:
             commit_or_flash(lambda: networking.set_wish(current_user, hour, _int("other_id"),
                                                         request.form.get("priority", "")), _("Saved."))

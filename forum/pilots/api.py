@@ -5,57 +5,20 @@ The same services as the pages, so the same rules and the same messages.
 """
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
-from ..api.core import api_route, json_body
+from ..api.core import api_route
+from ..refs import parse_forum_ref, parse_id
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forums.services import get_forum
 from . import queries, services, stages
 from .dashboard import figures
-from .models import Reason, Stage
+from .schemas import EDITABLE, DashboardOut, DashboardQuery, PilotChange, PilotIn, PilotOut, PilotPage
 
-STAGES = [s.value for s in Stage]
-REASONS = [r.value for r in Reason]
-DATE = {"type": ["string", "null"], "format": "date"}
-SITE = {"type": "object", "properties": {
-    "id": {"type": "integer", "description": "the pilot-site's id"}, "site_id": {"type": "integer"},
-    "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "cluster": {"type": ["string", "null"]},
-    "stage": {"type": "string", "enum": STAGES}, "started_on": DATE, "evaluated_on": DATE, "decided_on": DATE,
-    "success_measures": {"type": "string"}, "results": {"type": "string"}, "decision": {"type": "string"},
-    "reason": {"type": ["string", "null"], "enum": REASONS + [None]}, "reason_detail": {"type": "string"},
-    "champions": {"type": "array", "items": {"type": "object", "properties": {
-        "name": {"type": "string"}, "title": {"type": "string"}}}}}}
-FIELDS = {
-    "title": {"type": "string"}, "sponsor_name": {"type": "string"},
-    "sponsor_user_id": {"type": ["integer", "null"], "description": "an HA user's id: they see the pilot"},
-    "department": {"type": "string"},
-    "objectives": {"type": "string"}, "success_measures": {"type": "string"}, "planned_start": DATE,
-    "planned_end": DATE, "evaluation_due": DATE, "funding_scheme": {"type": "string"}, "budget": {"type": "string"},
-    "notes": {"type": "string"}}
-PILOT = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "version": {"type": "integer"}, "stage": {"type": "string", "enum": STAGES},
-    "company_id": {"type": "integer"}, "company_en": {"type": "string"}, "company_zh": {"type": "string"},
-    "solution_id": {"type": ["integer", "null"]}, **FIELDS, "actual_start": DATE, "actual_end": DATE,
-    "reason": {"type": ["string", "null"]}, "reason_detail": {"type": "string"},
-    "forums": {"type": "array", "items": {"type": "string"}, "description": "forum slugs"},
-    "sites": {"type": "array", "items": SITE}, "updated_at": {"type": "string", "format": "date-time"}}}
-CREATE = {"type": "object", "required": ["company_id", "sites"], "properties": {
-    "company_id": {"type": "integer"}, "solution_id": {"type": ["integer", "null"]},
-    "sites": {"type": "array", "items": {"type": "integer"}, "description": "site ids (GET /sites)"},
-    "forums": {"type": "array", "items": {"type": ["integer", "string"]}, "description": "forum ids or slugs"},
-    **FIELDS}}
-PATCH = {"type": "object", "required": ["version"], "properties": {
-    "version": {"type": "integer", "description": "the version you read; 409 if the pilot changed since"},
-    **FIELDS,
-    "stage": {"type": "string", "enum": STAGES, "description": "move to this stage (the pilot, or `site`)"},
-    "site": {"type": "integer", "description": "site id: move only the pilot at this site"},
-    "reason": {"type": "string", "enum": REASONS, "description": "required for discontinued"},
-    "reason_detail": {"type": "string"}, "comment": {"type": "string"},
-    "on": {"type": "string", "format": "date", "description": "the day of the move; default today (HK)"}}}
 REFUSALS = {400: "Bad input; `fields` says which.", 404: "No such pilot (or not yours to see)."}
 
 
@@ -65,7 +28,7 @@ def pilot_json(p) -> dict:
 
     return {"id": p.id, "version": p.version, "stage": p.stage.value, "company_id": p.company_id,
             "company_en": p.company.name_en, "company_zh": p.company.name_zh, "solution_id": p.solution_id,
-            **{k: (d(getattr(p, k)) if k in services.DATE_FIELDS else getattr(p, k)) for k in FIELDS},
+            **{k: (d(getattr(p, k)) if k in services.DATE_FIELDS else getattr(p, k)) for k in EDITABLE},
             "actual_start": d(p.actual_start), "actual_end": d(p.actual_end),
             "reason": p.reason.value if p.reason else None, "reason_detail": p.reason_detail,
             "forums": [f.slug for f in p.forums], "updated_at": p.updated_at.isoformat(),
@@ -80,24 +43,23 @@ def pilot_json(p) -> dict:
 @api_route("/pilots", permission="pilot.view", tag="pilots",
            summary="Pilots you may see, newest change first; filters: forum (id or slug), stage, cluster, site, "
                    "theme, company, sponsor; sort (updated, title, stage, company, start, sponsor), desc=0|1; page.",
-           response={"type": "object", "properties": {"pilots": {"type": "array", "items": PILOT},
-                                                      "page": {"type": "integer"}, "pages": {"type": "integer"},
-                                                      "total": {"type": "integer"}}})
+           response=PilotPage, responses={404: "No such forum (the `forum` filter)."})
 def list_pilots():
     f = queries.PilotFilter.from_args(request.args)
     ref = request.args.get("forum", "")
-    if ref and not ref.isdigit():
+    if ref and not isinstance(parse_forum_ref(ref), int):
         f.forum = get_forum(ref).id  # a slug works as well as an id
     page = queries.table(current_user, f, page=request.args.get("page", 1, type=int), per_page=50)
-    return jsonify({"pilots": [pilot_json(p) for p in page.items], "page": page.page, "pages": page.pages,
-                    "total": page.total})
+    return {"pilots": [pilot_json(p) for p in page.items], "page": page.page, "pages": page.pages,
+            "total": page.total}
 
 
 def _id(value: str) -> int:
     # A plain <pilot_id> in the rule (not <int:>) so the OpenAPI path reads /pilots/{pilot_id}.
-    if not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise NotFound(_("No such pilot."))
-    return int(value)
+    return number
 
 
 def _forum_ids(refs) -> list:
@@ -105,37 +67,34 @@ def _forum_ids(refs) -> list:
         return []
     if not isinstance(refs, list):
         raise ValidationError(_("Field %(name)s has the wrong type.", name="forums"), field="forums")
-    return [get_forum(r).id if isinstance(r, str) and not r.isdigit() else r for r in refs]
+    return [get_forum(r).id for r in refs]  # ids or slugs, one parser: forum.refs
 
 
 @api_route("/pilots", methods=("POST",), permission="pilot.edit", tag="pilots",
-           summary="Propose a pilot at one or more sites.", body=CREATE, response=PILOT, responses=REFUSALS)
-def create_pilot():
-    data = json_body()
-    if not isinstance(data.get("sites"), list):
-        raise ValidationError(_("Choose at least one hospital, clinic or lab."), field="sites")
-    pilot = services.create_pilot(current_user, {**data, "forums": _forum_ids(data.get("forums"))},
+           status=201,
+           summary="Propose a pilot at one or more sites.", body=PilotIn, response=PilotOut, responses=REFUSALS)
+def create_pilot(body: dict):
+    pilot = services.create_pilot(current_user, {**body, "forums": _forum_ids(body.get("forums"))},
                                   origin_kind="api")
     db.session.commit()
-    return jsonify(pilot_json(services.get_pilot(current_user, pilot.id))), 201
+    return pilot_json(services.get_pilot(current_user, pilot.id))
 
 
 @api_route("/pilots/<pilot_id>", permission="pilot.view", tag="pilots",
-           summary="One pilot with its sites and version.", response=PILOT, responses={404: REFUSALS[404]})
+           summary="One pilot with its sites and version.", response=PilotOut, responses={404: REFUSALS[404]})
 def get_pilot(pilot_id: str):
-    return jsonify(pilot_json(services.get_pilot(current_user, _id(pilot_id))))
+    return pilot_json(services.get_pilot(current_user, _id(pilot_id)))
 
 
 @api_route("/pilots/<pilot_id>", methods=("PATCH",), permission="pilot.edit", tag="pilots",
-           summary="Change fields and/or move the stage, from the version you read.", body=PATCH, response=PILOT,
+           summary="Change fields and/or move the stage, from the version you read.", body=PilotChange,
+           response=PilotOut,
            responses={**REFUSALS, 409: "The pilot changed since you read it: who and when are in the message."})
-def patch_pilot(pilot_id: str):
+def patch_pilot(pilot_id: str, body: dict):
     pilot_id = _id(pilot_id)
-    data = json_body()
-    if "version" not in data or isinstance(data["version"], bool) or not isinstance(data["version"], int):
-        raise ValidationError(_("Send the version you read."), field="version")
+    data = body
     pilot = services.get_pilot(current_user, pilot_id)
-    fields = {k: v for k, v in data.items() if k in FIELDS}
+    fields = {k: v for k, v in data.items() if k in EDITABLE}
     read = data["version"]
     if fields:
         if services.update_pilot(current_user, pilot, fields, read_version=read):
@@ -144,16 +103,16 @@ def patch_pilot(pilot_id: str):
         stages.move(current_user, pilot, data["stage"], read_version=read, site_id=data.get("site"),
                     comment=str(data.get("comment") or ""), reason=data.get("reason"),
                     reason_detail=str(data.get("reason_detail") or ""),
-                    on=services.parse_date(data.get("on"), "on"))
+                    on=data.get("on"))
     elif not fields:
         raise ValidationError(_("Nothing to change: send fields or a stage."))
     db.session.commit()
-    return jsonify(pilot_json(services.get_pilot(current_user, pilot_id)))
+    return pilot_json(services.get_pilot(current_user, pilot_id))
 
 
 @api_route("/pilots/dashboard", permission="pilot.dashboard", tag="pilots",
            summary="The outcome figures, for one forum (?forum=slug) or the whole series.",
-           response={"type": "object"}, responses={404: "No such forum."})
-def dashboard_figures():
-    ref = request.args.get("forum")
-    return jsonify(figures(current_user, get_forum(ref) if ref else None).as_json())
+           query=DashboardQuery, response=DashboardOut, responses={404: "No such forum."})
+def dashboard_figures(query: dict):
+    ref = query.get("forum")
+    return figures(current_user, get_forum(ref) if ref else None).as_json()

@@ -15,6 +15,7 @@ from ..db import utcnow
 from ..exhibitors.models import Company, Solution, Theme, solution_theme
 from ..extensions import db
 from ..sites.models import Site
+from ..refs import parse_id
 from .models import OPEN_STAGES, Pilot, PilotSite, Stage, pilot_forum
 from .permissions import visible_clause
 from .stages import today
@@ -46,8 +47,7 @@ class PilotFilter:
             if raw in (None, ""):
                 continue
             if f.name in ("forum", "cluster", "site", "theme", "company"):
-                if str(raw).isdigit():
-                    setattr(out, f.name, int(raw))
+                setattr(out, f.name, parse_id(raw))
             elif f.name == "stage":
                 out.stage = raw if raw in Stage.__members__ else None
             elif f.name == "sort":

@@ -19,6 +19,7 @@ from ..forums.models import Forum
 from ..permissions import ensure
 from ..sites.models import Site
 from ..text import clean
+from ..refs import parse_id
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .models import Champion, Pilot, PilotComment, PilotOrigin, PilotSite, Stage
 from .stages import claim, expect_version
@@ -65,7 +66,7 @@ def _user_id(value) -> int | None:
 
     if value in (None, ""):
         return None
-    user = db.session.get(User, int(value)) if str(value).isdigit() and not isinstance(value, bool) else None
+    user = db.session.get(User, parse_id(value)) if parse_id(value) is not None else None
     if user is None or user.role != "ha_staff":
         raise ValidationError(_l("The sponsor must be an HA user."), field="sponsor_user_id")
     return user.id
@@ -79,9 +80,9 @@ def _check_order(start, end, field: str) -> None:
 def _sites(site_ids) -> list[Site]:
     ids = []
     for raw in site_ids or []:
-        if not str(raw).strip().isdigit():
+        if parse_id(raw) is None:
             raise ValidationError(_l("No such site."), field="sites")
-        ids.append(int(raw))
+        ids.append(parse_id(raw))
     if not ids:
         raise ValidationError(_l("Choose at least one hospital, clinic or lab."), field="sites")
     found = db.session.scalars(sa.select(Site).where(Site.id.in_(ids), Site.active.is_(True))).all()
@@ -100,19 +101,20 @@ def new_pilot(actor, data: dict, *, origin_kind: str, origin_ref: int | None) ->
     """The shared part of create_pilot() and from_bookmark.propose(): each checks its own permission first."""
     from ..exhibitors.models import Company, Solution
 
-    company = db.session.get(Company, int(data["company_id"])) if str(data.get("company_id") or "").isdigit() else None
+    company_id = parse_id(data.get("company_id") or "")
+    company = db.session.get(Company, company_id) if company_id else None
     if company is None:
         raise ValidationError(_l("Choose the company."), field="company_id")
     solution = None
     if data.get("solution_id") not in (None, ""):
-        solution = db.session.get(Solution, int(data["solution_id"])) if str(data["solution_id"]).isdigit() else None
+        solution = db.session.get(Solution, parse_id(data["solution_id"])) if parse_id(data["solution_id"]) else None
         if solution is None or solution.company_id != company.id:
             raise ValidationError(_l("Choose one of the company's solutions."), field="solution_id")
     sites = _sites(data.get("sites"))
     values = clean_fields({"title": data.get("title") or (solution.title_en if solution else ""), **{
         k: v for k, v in data.items() if k in TEXT_FIELDS + DATE_FIELDS + ("sponsor_user_id",) and k != "title"}})
     _check_order(values.get("planned_start"), values.get("planned_end"), "planned_end")
-    forum_ids = [int(f) for f in data.get("forums") or [] if str(f).isdigit()]
+    forum_ids = [i for i in map(parse_id, data.get("forums") or []) if i is not None]
     forums = db.session.scalars(sa.select(Forum).where(Forum.id.in_(forum_ids))).all() if forum_ids else []
     if len(forums) != len(set(forum_ids)) or len(forum_ids) != len(data.get("forums") or []):
         raise ValidationError(_l("No such forum."), field="forums")

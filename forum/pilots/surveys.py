@@ -19,6 +19,7 @@ from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from ..refs import parse_id
 from .links import by_link, new_link
 from .models import Survey, SurveyInvite
 
@@ -170,7 +171,7 @@ def answer(invite: SurveyInvite, form) -> None:
                 continue
             value = int(raw)
         elif q["kind"] == "solutions":
-            ids = [int(v) for v in form.getlist(key) if str(v).isdigit()]
+            ids = [i for i in map(parse_id, form.getlist(key)) if i is not None]
             if any(i not in allowed for i in ids):
                 errors[key] = str(_l("Choose from the forum's solutions."))
                 continue

@@ -17,6 +17,7 @@ from ..i18n import both_names, name_of
 from ..nav import nav_link
 from ..permissions import can, requires
 from ..sites.services import get_site
+from ..refs import parse_id
 from . import documents, followups, queries, services, stages
 from . import from_bookmark as from_bookmark_
 from .follow_up_views import add_follow_up_routes
@@ -89,8 +90,8 @@ def _pilot_form(form: PilotForm) -> PilotForm:
     form.company_id.choices = [("", "—")] + [(str(c.id), name_of(c)) for c in db.session.scalars(
         sa.select(Company).order_by(Company.name_en))]
     company = form.company_id.data or request.args.get("company")
-    solutions = db.session.scalars(sa.select(Solution).where(Solution.company_id == int(company))
-                                   .order_by(Solution.id)).all() if str(company or "").isdigit() else []
+    solutions = db.session.scalars(sa.select(Solution).where(Solution.company_id == parse_id(company or ""))
+                                   .order_by(Solution.id)).all() if parse_id(company or "") else []
     form.solution_id.choices = [("", "—")] + [(str(s.id), name_of(s, "title")) for s in solutions]
     form.sites.choices = [(str(s.id), f"{name_of(s)} ({s.cluster.code if s.cluster else s.kind})") for s in
                           db.session.scalars(sa.select(Site).where(Site.active.is_(True)).order_by(Site.name_en))]

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from forum import create_app
 from forum.extensions import db
+from tests.support import openapi_check
 
 
 def throwaway_postgres(url: str, prefix: str = "forum_test") -> tuple[str, Callable[[], None]]:
@@ -45,6 +46,7 @@ class IsolatedClient(FlaskClient):
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()
+        openapi_check.check(self.application, response)  # every API answer matches the document
         return response
 
     def session_transaction(self, *args, **kwargs):
