@@ -73,6 +73,8 @@ def build_spec(app) -> dict:
                 operation["responses"]["400"] = _error("A browser session sent no CSRF token.")
             if params and "404" not in {str(s) for s in doc["responses"]}:
                 operation["responses"]["404"] = _error("Nothing with that reference.")
+            # Any endpoint answers 503 while the database is away (forum/errors.py), and recovers by itself.
+            operation["responses"]["503"] = _error("The database is not answering; try again (see Retry-After).")
             for status, text in doc["responses"].items():
                 if isinstance(text, tuple):  # (description, the schema of that answer)
                     operation["responses"][str(status)] = {"description": text[0], "content": {

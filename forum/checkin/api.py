@@ -12,7 +12,7 @@ from ..api.core import api_route
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
-from . import services
+from . import arrivals, services
 from .schemas import BatchIn, BatchOut, CheckInAnswer, ScanIn, Stats
 
 REFUSALS = {400: "Malformed body.", 401: "Missing or unknown token.", 403: "Not a scanner or organiser.",
@@ -70,4 +70,4 @@ def checkin_batch_api(forum: str, body: dict):
 def checkin_stats_api(forum: str):
     forum = get_forum(forum)
     ensure(current_user, "checkin.stats", forum)
-    return services.stats(forum)
+    return arrivals.stats(forum)

@@ -9,18 +9,16 @@ from ..forums.models import ForumStatus
 from ..forums.services import get_forum
 from ..permissions import can
 from ..schemas import ApiSchema
-from .directory import approved_with_solutions, exhibitor_json
+from .directory import SOLUTION_DETAILS, approved_with_solutions, exhibitor_json
 
 
-class SolutionOut(ApiSchema):
-    id = fields.Integer()
-    title_en = fields.String()
-    title_zh = fields.String()
-    summary_en = fields.String()
-    summary_zh = fields.String()
-    trl = fields.Integer(allow_none=True)
-    regulatory_status = fields.String(allow_none=True)
-    themes = fields.List(fields.String(), metadata={"description": "theme keys"})
+# The details come in English (no suffix, as first published) and in Traditional Chinese (_zh).
+SolutionOut = type("SolutionOut", (ApiSchema,), {
+    "id": fields.Integer(), "title_en": fields.String(), "title_zh": fields.String(),
+    "summary_en": fields.String(), "summary_zh": fields.String(), "trl": fields.Integer(allow_none=True),
+    "themes": fields.List(fields.String(), metadata={"description": "theme keys"}),
+    **{f"{name}{suffix}": fields.String(allow_none=True) for name in SOLUTION_DETAILS for suffix in ("", "_zh")},
+})
 
 
 class ExhibitorOut(ApiSchema):

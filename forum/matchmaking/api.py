@@ -147,7 +147,7 @@ class PersonOut(ApiSchema):
     email = fields.String(allow_none=True, metadata={"description": "only with the person's consent"})
 
 
-class Problem(ApiSchema):
+class LeadProblem(ApiSchema):
     code = fields.String()
     message = fields.String()
 
@@ -157,7 +157,7 @@ class LeadAnswer(ApiSchema):
                                                                    "wrong_forum"]))
     attendee = fields.Nested(PersonOut, allow_none=True, required=True)
     lead = fields.Integer(allow_none=True, required=True)
-    error = fields.Nested(Problem)
+    error = fields.Nested(LeadProblem)
 
 
 class LeadScanIn(ApiSchema):
