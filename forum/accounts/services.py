@@ -315,8 +315,20 @@ def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = ""
         raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
     if role == "admin" and getattr(actor, "role", None) != "admin":
         raise ValidationError(_l("Only an administrator can invite administrators."), field="role")
+    if role == "researcher":
+        raise ValidationError(_l("Partners and researchers are invited from the data lab's page, with their "
+                                 "organisation."), field="role")
     # Organisers invite anyone; a company admin invites colleagues into their own company only.
     ensure(actor, "user.invite_into", (role, company_id if role == "exhibitor" else None))
+    if role == "exhibitor" and company_id is None:
+        raise ValidationError(_l("Choose the company this person joins."), field="company_id")
+    return send_invitation(actor, email, role, name_en=name_en, name_zh=name_zh, company_id=company_id)
+
+
+def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh: str = "",
+                    company_id: int | None = None) -> Invitation:
+    """Make and mail the invitation. The caller has already checked that the actor may invite this
+    person (invite() above; the data lab's staff for researchers)."""
     email_key = normalise_email(email)
     if "@" not in email_key:
         raise ValidationError(_l("Enter a valid email address."), field="email")
@@ -324,8 +336,6 @@ def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = ""
     # An unconfirmed sign-up never blocks the real owner: accepting the invitation replaces it.
     if existing is not None and existing.email_verified:
         raise Conflict(_l("An account with this email already exists."), field="email")
-    if role == "exhibitor" and company_id is None:
-        raise ValidationError(_l("Choose the company this person joins."), field="company_id")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
                             company_id=company_id if role == "exhibitor" else None,

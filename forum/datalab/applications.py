@@ -22,6 +22,7 @@ from ..extensions import db
 from ..permissions import ensure
 from ..text import clean, normalise_email
 from .lab import committees
+from .partners import may_join_team, owner_of_new_application
 from .seats import release_future_bookings
 from .models import (DATA_DOMAINS, EthicsStatus, LabApplication, LabApplicationStatus, LabAttachment,
                      MemberProfile, Review, Revision, TeamMember)
@@ -42,11 +43,6 @@ def get_application(actor, application_id: int) -> LabApplication:
         raise NotFound()
     ensure(actor, "datalab.view", application)
     return application
-
-
-def applications_of_company(company_id: int) -> list[LabApplication]:
-    return db.session.scalars(sa.select(LabApplication).where(LabApplication.company_id == company_id)
-                              .order_by(LabApplication.id.desc())).all()
 
 
 def _clean_values(values: dict) -> dict:
@@ -86,13 +82,12 @@ def cited_by_pilot(pilot_id: int) -> list[LabApplication]:
     """Approved data-lab projects that name this pilot (title and organisation are public, like the register)."""
     return db.session.scalars(sa.select(LabApplication).where(
         LabApplication.pilot_id == pilot_id, LabApplication.status == Status.approved)
-        .options(selectinload(LabApplication.company)).order_by(LabApplication.decided_at)).all()
+        .options(selectinload(LabApplication.company), selectinload(LabApplication.organisation))
+        .order_by(LabApplication.decided_at)).all()
 
 
 def create_draft(actor, values: dict) -> LabApplication:
-    if actor.company_id is None:
-        raise ValidationError(_l("Only people of a park company can apply."))
-    application = LabApplication(company_id=actor.company_id, created_by_id=actor.id, status=Status.draft)
+    application = LabApplication(**owner_of_new_application(actor), created_by_id=actor.id, status=Status.draft)
     ensure(actor, "datalab.apply", application)
     db.session.add(application)
     _apply_values(application, _clean_values(values))
@@ -150,8 +145,9 @@ def add_team_member(actor, application: LabApplication, email: str) -> TeamMembe
     if application.status not in EDITABLE:
         raise ValidationError(_l("This application can no longer be changed."))
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == normalise_email(email)))
-    if user is None or user.company_id != application.company_id:
-        raise ValidationError(_l("Name a colleague who has an account with your company."), field="email")
+    if user is None or not may_join_team(user, application):
+        raise ValidationError(_l("Name a colleague who has an account with your organisation (or a partner "
+                                 "invited by the lab)."), field="email")
     if any(m.user_id == user.id for m in application.team):
         raise ValidationError(_l("This person is already on the team."), field="email")
     member = TeamMember(application_id=application.id, user_id=user.id)

@@ -107,3 +107,23 @@ class LabSettingsForm(FlaskForm):
 
 class WorkstationForm(FlaskForm):
     code = StringField(_l("Workstation code"), validators=[DataRequired(), Length(max=20)])
+
+
+KIND_LABELS = {"partner": _l("Partner of a park company"), "academic": _l("Academic institution")}
+
+
+class PartnerInviteForm(FlaskForm):
+    """Lab staff invite a partner or an academic researcher who has no company account."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=120)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=120)])
+    organisation_en = StringField(_l("Organisation (English)"), validators=[Optional(), Length(max=200)])
+    organisation_zh = StringField(_l("Organisation (Chinese)"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    company_id = SelectField(_l("Park company they partner with"), coerce=lambda v: int(v) if v else None,
+                             choices=[], validate_choice=False)
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in
+                ("email", "name_en", "name_zh", "organisation_en", "organisation_zh", "kind", "company_id")}

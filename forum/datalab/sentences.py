@@ -48,6 +48,8 @@ SENTENCES = {
     "datalab.holidays_loaded": _l("%(who)s updated the public holiday list (%(days)s days)."),
     "datalab.settings": _l("%(who)s changed the lab's rules."),
     "datalab.profile_updated": _l("%(who)s updated their lab training record."),
+    "datalab.organisation_added": _l("%(who)s added the organisation %(name)s."),
+    "datalab.researcher_invited": _l("%(who)s invited a person from %(organisation)s to use the lab."),
 }
 
 

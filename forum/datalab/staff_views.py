@@ -11,10 +11,10 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
-from . import applications, bookings, lab, outputs, reports, review, waitlist
+from . import applications, bookings, lab, outputs, partners, reports, review, waitlist
 from . import cli as _cli  # noqa: F401  (`flask datalab ...`, on the applicant blueprint's command group)
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
-                    LabSettingsForm, OutputReviewForm, WorkstationForm)
+                    KIND_LABELS, LabSettingsForm, OutputReviewForm, PartnerInviteForm, WorkstationForm)
 from .sentences import sentence
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,3 +204,28 @@ def report():
                         headers={"Content-Disposition": 'attachment; filename="datalab-report.xlsx"'})
     return render_template("datalab/reports.html", data=data, status_labels=STATUS_LABELS,
                            target=review.TARGET_WORKING_DAYS)
+
+
+@bp.route("/partners", methods=["GET", "POST"])
+@requires("datalab.invite")
+def partners_page():
+    """Invite a partner of a park company or an academic researcher, and see who has signed up."""
+    ensure(current_user, "datalab.invite", lab.get_lab())
+    from ..exhibitors.models import Company
+
+    form = PartnerInviteForm()
+    companies = db.session.scalars(db.select(Company).order_by(Company.name_en)).all()
+    form.company_id.choices = [("", "—")] + [(c.id, c.display_name) for c in companies]
+    link = None
+    if form.validate_on_submit():
+        try:
+            invitation = partners.invite(current_user, **form.values())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            link = invitation.link
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+    return render_template("datalab/partners.html", form=form, invited=partners.invited(current_user),
+                           kind_labels=KIND_LABELS, link=link)

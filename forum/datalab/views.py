@@ -16,7 +16,7 @@ from ..forms_util import commit_or_flash, show_domain_error
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_png
-from . import applications, bookings, door, outputs, reports, review, waitlist
+from . import applications, bookings, door, outputs, partners, reports, review, waitlist
 from .forms import (LABELS, ApplicationForm, AttachmentForm, BookingForm, OutputRequestForm, ProfileForm,
                     TeamMemberForm)
 from .lab import get_lab
@@ -40,7 +40,7 @@ def _application(application_id: int) -> LabApplication:
 @bp.route("/")
 @requires("datalab.view")
 def index():
-    mine = applications.applications_of_company(current_user.company_id) if current_user.company_id else []
+    mine = partners.applications_of(current_user)
     return _render("datalab/index.html", lab=get_lab(), mine=mine, staff=is_lab_staff(current_user),
                    member=bool(committee_ids_of(current_user)))
 
