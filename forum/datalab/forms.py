@@ -36,11 +36,12 @@ class ApplicationForm(FlaskForm):
     preferred_dates = StringField(_l("Preferred dates"), validators=[Optional(), Length(max=300)])
     solution_id = SelectField(_l("Related solution"), coerce=int, validate_choice=False)
     pilot_id = SelectField(_l("Related pilot"), coerce=int, validate_choice=False)
+    meeting_id = SelectField(_l("Related meeting"), coerce=int, validate_choice=False)
 
     def values(self) -> dict:
         return {name: self[name].data for name in ("title", "lay_summary", "purpose", "commercial_interest",
                                                    "data_domains", "ethics_status", "ethics_reference",
-                                                   "preferred_dates", "solution_id", "pilot_id")}
+                                                   "preferred_dates", "solution_id", "pilot_id", "meeting_id")}
 
 
 class TeamMemberForm(FlaskForm):

@@ -200,6 +200,7 @@ class LabApplication(db.Model):
     preferred_dates: Mapped[str] = mapped_column(sa.String(300), default="")
     solution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solution.id", ondelete="SET NULL"))
     pilot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pilot.id", ondelete="SET NULL"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"))
     prefilled_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_application.id",
                                                                         ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -215,6 +216,7 @@ class LabApplication(db.Model):
     organisation = relationship(LabOrganisation)
     solution = relationship("Solution")
     pilot = relationship("Pilot")
+    meeting = relationship("Meeting")
     team = relationship("TeamMember", back_populates="application", cascade="all, delete-orphan",
                         order_by="TeamMember.id", lazy="selectin")
     attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id",

@@ -1,4 +1,4 @@
-"""data lab: partners of park companies and academic institutions apply for an organisation (the researcher role)
+"""data lab: partners of park companies and academic institutions apply for an organisation (the researcher role); an application links to a meeting
 
 Revision ID: 0016_datalab_partners
 Revises: 0011_meetings
@@ -63,6 +63,9 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_datalab_application_organisation_id_datalab_organisation'),
                                     'datalab_organisation', ['organisation_id'], ['id'], ondelete='CASCADE')
         batch_op.create_check_constraint('one_owner', '(company_id IS NULL) <> (organisation_id IS NULL)')
+        batch_op.add_column(sa.Column('meeting_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_datalab_application_meeting_id_meeting'), 'meeting',
+                                    ['meeting_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('stored_file', schema=None) as batch_op:
         batch_op.alter_column('company_id', existing_type=sa.Integer(), nullable=True)
@@ -82,6 +85,8 @@ def downgrade():
         batch_op.alter_column('company_id', existing_type=sa.Integer(), nullable=False)
     op.execute("DELETE FROM datalab_application WHERE company_id IS NULL")
     with op.batch_alter_table('datalab_application', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_datalab_application_meeting_id_meeting'), type_='foreignkey')
+        batch_op.drop_column('meeting_id')
         batch_op.drop_constraint(op.f('ck_datalab_application_one_owner'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_datalab_application_organisation_id_datalab_organisation'),
                                  type_='foreignkey')
