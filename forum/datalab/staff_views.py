@@ -227,5 +227,7 @@ def partners_page():
             db.session.commit()
             link = invitation.link
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            choices, form = form.company_id.choices, PartnerInviteForm(formdata=None)  # empty for the next one
+            form.company_id.choices = choices
     return render_template("datalab/partners.html", form=form, invited=partners.invited(current_user),
                            kind_labels=KIND_LABELS, link=link)
