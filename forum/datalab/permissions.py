@@ -60,7 +60,8 @@ def own_application(user, application) -> bool:
 
 
 def sees_application(user, application) -> bool:
-    """Applicants see their own, and team members the applications naming them; lab staff all; committee members what is (or was) in review."""
+    """Applicants see their own, and team members the applications naming them; lab staff all;
+    committee members what is (or was) in review."""
     from .models import LabApplicationStatus
 
     if own_application(user, application) or team_member(user, application) or is_lab_staff(user):

@@ -1,4 +1,4 @@
-"""data lab: partners of park companies and academic institutions apply for an organisation (the researcher role); an application links to a meeting
+"""data lab: partners and academics apply for an organisation (researcher role); a link to a meeting
 
 Revision ID: 0016_datalab_partners
 Revises: 0011_meetings
