@@ -43,6 +43,7 @@ SENTENCES = {
     "datalab.unpublished": _l("%(who)s took the project off the public register."),
     "datalab.staff_added": _l("%(who)s made %(user)s lab staff."),
     "datalab.committee_member": _l("%(who)s named %(user)s to the %(committee)s."),
+    "datalab.committee_chair": _l("%(who)s named %(user)s to chair the %(committee)s."),
     "datalab.workstation_added": _l("%(who)s added workstation %(code)s."),
     "datalab.blackout": _l("%(who)s closed the lab on %(day)s: %(reason)s."),
     "datalab.holidays_loaded": _l("%(who)s updated the public holiday list (%(days)s days)."),
