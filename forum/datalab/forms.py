@@ -21,7 +21,12 @@ STATUS_LABELS = {"draft": _l("Draft"), "under_review": _l("Under review"),
                  "rejected": _l("Not approved"), "withdrawn": _l("Withdrawn")}
 DECISION_CHOICES = [("approve", _l("Approve")), ("approve_with_conditions", _l("Approve with conditions")),
                     ("request_changes", _l("Request changes")), ("reject", _l("Reject"))]
-LABELS = {"status": STATUS_LABELS, "domains": DOMAIN_LABELS, "ethics": ETHICS_LABELS, "sessions": SESSION_LABELS}
+REJECT_REASON_LABELS = {
+    "small_cells": _l("Cells count fewer people than the threshold"), "record_level": _l("Record-level data"),
+    "identifiable": _l("A person could be identified"), "outside_purpose": _l("Outside the approved purpose"),
+    "other": _l("Other (see the comments)")}
+LABELS = {"status": STATUS_LABELS, "domains": DOMAIN_LABELS, "ethics": ETHICS_LABELS, "sessions": SESSION_LABELS,
+          "reject_reasons": REJECT_REASON_LABELS}
 OUTPUT_VERDICTS = [("release", _l("Release")), ("return", _l("Return with comments")), ("reject", _l("Reject"))]
 
 
@@ -93,6 +98,8 @@ class OutputRequestForm(FlaskForm):
 
 class OutputReviewForm(FlaskForm):
     verdict = SelectField(_l("Verdict"), choices=OUTPUT_VERDICTS)
+    reason = SelectField(_l("Reason for rejecting"), choices=[("", "—")] + list(REJECT_REASON_LABELS.items()),
+                         validate_choice=False)
     comments = TextAreaField(_l("Comments or reason"), validators=[Optional(), Length(max=4000)])
 
 

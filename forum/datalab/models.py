@@ -407,6 +407,10 @@ class DoorScan(db.Model):
     __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),)
 
 
+# Why an output request is rejected: lab staff choose from this list (labels in forms.py).
+REJECT_REASONS = ("small_cells", "record_level", "identifiable", "outside_purpose", "other")
+
+
 class OutputStatus(str, enum.Enum):
     submitted = "submitted"
     released = "released"
@@ -424,6 +428,7 @@ class OutputRequest(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[OutputStatus] = mapped_column(_enum(OutputStatus), default=OutputStatus.submitted)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reject_reason: Mapped[str] = mapped_column(sa.String(20), default="")  # a REJECT_REASONS key, when rejected
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -451,6 +456,7 @@ class OutputReview(db.Model):
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("datalab_output_request.id", ondelete="CASCADE"))
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     verdict: Mapped[str] = mapped_column(sa.String(12))  # release | return | reject
+    reason: Mapped[str] = mapped_column(sa.String(20), default="")  # for reject: a REJECT_REASONS key
     comments: Mapped[str] = mapped_column(sa.Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

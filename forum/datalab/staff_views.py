@@ -162,7 +162,8 @@ def output(request_id: int):
     form = OutputReviewForm()
     if form.validate_on_submit():
         try:
-            outputs.review_output(current_user, item, form.verdict.data, form.comments.data, now=utcnow())
+            outputs.review_output(current_user, item, form.verdict.data, form.comments.data,
+                                  reason=form.reason.data or "", now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -170,7 +171,7 @@ def output(request_id: int):
             db.session.commit()
             flash(_("Your review is recorded."), "success")
             return redirect(url_for("datalab_staff.queue"))
-    return render_template("datalab/output_review.html", item=item, form=form)
+    return render_template("datalab/output_review.html", item=item, form=form, labels=LABELS)
 
 
 @bp.route("/audit")

@@ -69,6 +69,11 @@ def upgrade():
 
     with op.batch_alter_table('stored_file', schema=None) as batch_op:
         batch_op.alter_column('company_id', existing_type=sa.Integer(), nullable=True)
+    # An output request is rejected for a reason from a list.
+    with op.batch_alter_table('datalab_output_review', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reason', sa.String(length=20), nullable=False, server_default=''))
+    with op.batch_alter_table('datalab_output_request', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reject_reason', sa.String(length=20), nullable=False, server_default=''))
 
     with op.batch_alter_table('user', schema=None, recreate='always') as batch_op:
         batch_op.drop_constraint(op.f('ck_user_role_known'), type_='check')
@@ -76,6 +81,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('datalab_output_request', schema=None) as batch_op:
+        batch_op.drop_column('reject_reason')
+    with op.batch_alter_table('datalab_output_review', schema=None) as batch_op:
+        batch_op.drop_column('reason')
     op.execute("DELETE FROM \"user\" WHERE role = 'researcher'")
     with op.batch_alter_table('user', schema=None, recreate='always') as batch_op:
         batch_op.drop_constraint(op.f('ck_user_role_known'), type_='check')
