@@ -75,7 +75,7 @@ def upgrade():
     with op.batch_alter_table('datalab_output_request', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reject_reason', sa.String(length=20), nullable=False, server_default=''))
 
-    with op.batch_alter_table('user', schema=None, recreate='always') as batch_op:
+    with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_user_role_known'), type_='check')
         batch_op.create_check_constraint('role_known', ROLES_AFTER)
 
@@ -86,7 +86,7 @@ def downgrade():
     with op.batch_alter_table('datalab_output_review', schema=None) as batch_op:
         batch_op.drop_column('reason')
     op.execute("DELETE FROM \"user\" WHERE role = 'researcher'")
-    with op.batch_alter_table('user', schema=None, recreate='always') as batch_op:
+    with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_user_role_known'), type_='check')
         batch_op.create_check_constraint('role_known', ROLES_BEFORE)
     op.execute("DELETE FROM stored_file WHERE company_id IS NULL")
