@@ -6,6 +6,8 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+# One test worker per core (pytest-xdist); each worker has its own database. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup system-deps test-system-deps translations migrate demo test-sqlite test-postgres benchmarks clean
 
@@ -15,8 +17,10 @@ run: setup migrate
 	@echo "Demo sign-ins (password for all of them shown at the end of each line):"
 	@$(FLASK) forum logins
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 2 --access-logfile - wsgi:app
+	@echo "Serving on http://$(HOST):$(PORT) with the jobs worker beside it  (Ctrl-C stops both)"
+	@setsid $(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 2 wsgi:app
 
 test: setup test-system-deps
 	$(MAKE) test-sqlite
@@ -25,10 +29,10 @@ ifeq ($(CI),true)
 endif
 
 test-sqlite:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 setup: system-deps $(VENV)/.installed translations
 

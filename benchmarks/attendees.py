@@ -26,6 +26,58 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class TreeMemory:
+    """Peak of the summed resident memory of this process and all its descendants (the badge processes
+    are children of multiprocessing's fork server, so RUSAGE_CHILDREN would not see them)."""
+
+    def __init__(self):
+        import threading
+
+        self.peak_kb = 0
+        self.cpu: dict[int, float] = {}  # descendant pid -> CPU seconds last seen
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree_kb(self) -> int:
+        parents, rss = {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
+            rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+        me, total = os.getpid(), 0
+        for pid in rss:
+            p = pid
+            while p and p != me:
+                p = parents.get(p, 0)
+            if p == me:
+                total += rss[pid]
+                if pid != me:
+                    try:
+                        stat = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+                        self.cpu[pid] = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+                    except (OSError, IndexError, ValueError):
+                        pass
+        return total
+
+    def _run(self):
+        while not self._stop.wait(0.5):
+            self.peak_kb = max(self.peak_kb, self._tree_kb())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def _app(folder: Path):
     os.environ["FORUM_INSTANCE_PATH"] = str(folder)
     from forum import create_app
@@ -117,7 +169,7 @@ def child_import(folder: Path, n: int) -> dict:
             "peak_mb": round(_peak_mb())}
 
 
-def child_badges(folder: Path, n: int, layout: str) -> dict:
+def child_badges(folder: Path, n: int, layout: str, processes: int = 1) -> dict:
     from flask_migrate import upgrade
 
     from forum.attendees.badges import forum_badges_pdf
@@ -129,12 +181,28 @@ def child_badges(folder: Path, n: int, layout: str) -> dict:
         forum = _forum()
         _registered(forum, n)
         out = folder / f"badges-{n}.pdf"
+        cpu0 = _cpu_self()
         started = time.perf_counter()
-        with out.open("wb") as handle:
-            forum_badges_pdf(SystemActor(), forum, handle, layout=layout)
+        with TreeMemory() as memory, out.open("wb") as handle:
+            forum_badges_pdf(SystemActor(), forum, handle, layout=layout, processes=processes)
         elapsed = time.perf_counter() - started
-    return {"badges": n, "layout": layout, "seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()),
-            "pdf_mb": round(out.stat().st_size / 1e6, 1)}
+    return {"badges": n, "layout": layout, "processes": processes, "seconds": round(elapsed, 1),
+            "peak_mb": round(max(_peak_mb(), memory.peak_kb / 1024)), "parent_mb": round(_peak_mb()),
+            "pdf_mb": round(out.stat().st_size / 1e6, 1), **_cpu(memory, cpu0)}
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu(memory, cpu0: float) -> dict:
+    """CPU seconds: this process, and each badge process. On a loaded machine wall time says little;
+    on an idle 2-core one it lies between (main + all children) / 2 and main + the busiest child."""
+    main = _cpu_self() - cpu0  # the TreeMemory thread's sampling is counted too: a little pessimistic
+    children = sorted(memory.cpu.values(), reverse=True)
+    return {"cpu_main_s": round(main, 1), "cpu_children_s": [round(c, 1) for c in children],
+            "idle_estimate_s": [round((main + sum(children)) / 2, 1), round(main + (children[0] if children else 0), 1)]}
 
 
 def make_static_html(folder: Path, n: int) -> Path:
@@ -165,10 +233,13 @@ def child_static(path: Path) -> dict:
     from weasyprint import HTML
 
     html = path.read_text(encoding="utf-8")
+    cpu0 = _cpu_self()
     started = time.perf_counter()
     pdf = HTML(string=html).write_pdf()
     elapsed = time.perf_counter() - started
-    return {"seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()), "pdf_mb": round(len(pdf) / 1e6, 1)}
+    cpu = round(_cpu_self() - cpu0, 1)
+    return {"seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()), "pdf_mb": round(len(pdf) / 1e6, 1),
+            "cpu_s": cpu}
 
 
 def _run_child(*args: str) -> dict:
@@ -183,13 +254,17 @@ def main() -> None:
     parser.add_argument("--child", nargs="+")
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--badges", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="child processes laying out badge chunks at once (default: one per core)")
+    parser.add_argument("--badges-only", action="store_true", help="skip the import figures")
+    parser.add_argument("--parallel-only", action="store_true", help="A6 only (one process, then in parallel) and the baseline")
     args = parser.parse_args()
     if args.child:
         kind, folder, *rest = args.child
         if kind == "import":
             out = child_import(Path(folder), int(rest[0]))
         elif kind == "badges":
-            out = child_badges(Path(folder), int(rest[0]), rest[1])
+            out = child_badges(Path(folder), int(rest[0]), rest[1], int(rest[2]))
         elif kind == "static-html":
             out = {"path": str(make_static_html(Path(folder), int(rest[0])))}
         else:
@@ -199,22 +274,26 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for name in ("imp", "a6", "a4", "static"):
+        for name in ("imp", "a6", "a6p", "a4", "static"):
             (tmp / name).mkdir()
-        imp = _run_child("import", str(tmp / "imp"), str(args.rows))
-        print(f"import {imp['rows']} rows: check {imp['check_s']} s, check + write {imp['import_s']} s, "
-              f"re-import (all unchanged) {imp['reimport_s']} s, peak {imp['peak_mb']} MB")
-        a6 = _run_child("badges", str(tmp / "a6"), str(args.badges), "a6")
-        print(f"{a6['badges']} badges A6 (app, chunks of 200): {a6['seconds']} s, peak {a6['peak_mb']} MB, "
-              f"{a6['pdf_mb']} MB PDF")
-        a4 = _run_child("badges", str(tmp / "a4"), str(args.badges), "a4")
-        print(f"{a4['badges']} badges A4 4-up (app, chunks of 200): {a4['seconds']} s, peak {a4['peak_mb']} MB, "
-              f"{a4['pdf_mb']} MB PDF")
+        if not args.badges_only:
+            imp = _run_child("import", str(tmp / "imp"), str(args.rows))
+            print(f"import {imp['rows']} rows: check {imp['check_s']} s, check + write {imp['import_s']} s, "
+                  f"re-import (all unchanged) {imp['reimport_s']} s, peak {imp['peak_mb']} MB")
+        runs = [("a6", "a6", 1), ("a6p", "a6", args.processes), ("a4", "a4", args.processes)]
+        if args.parallel_only:
+            runs = [("a6", "a6", 1), ("a6p", "a6", args.processes)]
+        for folder, layout, processes in runs:
+            r = _run_child("badges", str(tmp / folder), str(args.badges), layout, str(processes))
+            print(f"{r['badges']} badges {layout.upper()} (app, {processes} process(es)): {r['seconds']} s, "
+                  f"peak {r['peak_mb']} MB (all processes; main alone {r['parent_mb']} MB), "
+                  f"{r['pdf_mb']} MB PDF; CPU: main {r['cpu_main_s']} s, children {r['cpu_children_s']} s, "
+                  f"idle-machine estimate {r['idle_estimate_s'][0]}-{r['idle_estimate_s'][1]} s")
         if args.badges <= 2000:
             path = _run_child("static-html", str(tmp / "static"), str(args.badges))["path"]
             static = _run_child("static", str(tmp / "static"), path)
             print(f"{args.badges} badges A6 plain WeasyPrint, same HTML as one static file: {static['seconds']} s, "
-                  f"peak {static['peak_mb']} MB, {static['pdf_mb']} MB PDF")
+                  f"peak {static['peak_mb']} MB, {static['pdf_mb']} MB PDF; CPU {static['cpu_s']} s")
 
 
 if __name__ == "__main__":

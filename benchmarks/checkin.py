@@ -54,20 +54,10 @@ def free_port() -> int:
 def fresh_database(kind: str, folder: Path):
     if kind == "sqlite":
         return f"sqlite:///{folder / 'bench.db'}", lambda: None
-    import sqlalchemy as sa
+    from tests.support.databases import throwaway_postgres
 
-    base = sa.engine.make_url(os.environ.get("PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
-    name = f"forum_bench_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return throwaway_postgres(os.environ.get("PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+                              prefix="forum_bench")
 
 
 def build(url: str, secret: str, attendees: int, folder: Path) -> tuple[str, str, Path]:

@@ -1,7 +1,6 @@
 """HKSTP x HA Innovation Forum: the app factory."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,18 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from .config import instance_folder, settings_for
+
     app = Flask(
         __name__,
-        instance_path=os.environ.get("FORUM_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=instance_folder(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from .config import Config
-
-    env = dict(os.environ)
-    if config and "FORUM_ENV" in config:
-        env["FORUM_ENV"] = config["FORUM_ENV"]
-    app.config.from_mapping(Config(app.instance_path, env).as_dict())
+    app.config.from_mapping(settings_for(app.instance_path, config))
     if config:
         app.config.from_mapping(config)
         if "REDIS_URL" in config and "RATELIMIT_STORAGE_URI" not in config:
@@ -53,6 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
     from . import headers
 
     headers.init_app(app)
+    from . import observability
+
+    observability.init_app(app)
     return app
 
 
@@ -111,3 +110,13 @@ def register_blueprints(app: Flask) -> None:
     from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
 
     init_pilots_from_bookmarks(app)
+    from .audit.sentences import word_actions
+    from .datalab.sentences import sentence as datalab_sentence
+
+    word_actions("datalab.", datalab_sentence)  # the audit trail shows data-lab events in the lab's own words
+    from .jobs import init_app as init_jobs
+
+    init_jobs(app)
+    from .privacy import init_app as init_privacy
+
+    init_privacy(app)

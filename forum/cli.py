@@ -53,6 +53,50 @@ def list_command():
         click.echo(f"{forum.id}\t{forum.slug}\t{starts}\t{ends}\t{forum.display_title}")
 
 
+@forum_cli.command("backup")
+@click.argument("path", required=False)
+@click.option("-o", "--output", "output", help="Where to write the copy (or give it as PATH).")
+def backup_command(path, output):
+    """A consistent copy of the database (SQLite online backup; PostgreSQL: prints the pg_dump command)."""
+    from .backup import BackupError, backup_sqlite, run_pg, sqlite_path
+
+    target = output or path
+    if not target:
+        raise click.UsageError("give the file to write: forum backup -o FILE")
+    url = db.engine.url.render_as_string(hide_password=False)
+    db.session.remove()
+    try:
+        if sqlite_path(url) is None:
+            run_pg("pg_dump", url, target)
+            click.echo(f"backed up with pg_dump to {target}")
+        else:
+            click.echo(f"backed up {backup_sqlite(url, target)} tables to {target}")
+    except BackupError as error:
+        raise click.ClickException(str(error))
+
+
+@forum_cli.command("restore")
+@click.argument("path")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database's content with a copy made by `forum backup`."""
+    from .backup import BackupError, restore_sqlite, run_pg, sqlite_path
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Replace everything in {db.engine.url.database} with {path}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection keeps a view of (or a lock on) the old content
+    try:
+        if sqlite_path(url) is None:
+            run_pg("pg_restore", url, path)
+            click.echo(f"restored with pg_restore from {path}")
+        else:
+            click.echo(f"restored {restore_sqlite(url, path)} tables from {path}")
+    except BackupError as error:
+        raise click.ClickException(str(error))
+
+
 @forum_cli.command("logins")
 def logins_command():
     """Print the demo sign-ins."""

@@ -54,6 +54,19 @@ class Config:
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"))
         self.MAIL_SENDER = env.get("MAIL_SENDER", "HKSTP x HA Innovation Forum <forum@hkstp.example>")
         self.MAIL_OUTBOX = str(Path(instance_path) / "outbox")
+        # Background jobs (forum/jobs): huey on a SQLite file under the instance folder, or on Redis when
+        # REDIS_URL is set. Tests run each job as it is queued (immediate mode, in memory).
+        self.JOBS_IMMEDIATE = _bool(env.get("JOBS_IMMEDIATE"), default=self.ENV_NAME == "testing")
+        self.JOBS_SQLITE_PATH = env.get("JOBS_SQLITE_PATH") or str(Path(instance_path) / "jobs.db")
+        self.JOBS_QUEUE_NAME = env.get("JOBS_QUEUE_NAME") or "forum"  # several apps on one Redis: one name each
+        self.JOBS_WORKERS = int(env.get("JOBS_WORKERS") or 2)  # threads in the worker process
+        self.JOBS_WORKER_NAME = env.get("JOBS_WORKER_NAME") or None  # default: the host's name
+        self.JOBS_LEASE_SECONDS = int(env.get("JOBS_LEASE_SECONDS") or 120)  # a silent running job is requeued
+        self.JOBS_MAX_ATTEMPTS = int(env.get("JOBS_MAX_ATTEMPTS") or 4)
+        self.JOBS_RETRY_DELAY = float(env.get("JOBS_RETRY_DELAY") or 30)  # seconds, doubled at each retry
+        self.MAIL_RETRIES = int(env.get("MAIL_RETRIES") or 10)  # 30 s, 1 min, 2 min ... about 8.5 h in all
+        self.BADGE_PROCESSES = int(env.get("BADGE_PROCESSES") or (os.cpu_count() or 1))
+        self.LOG_FORMAT = (env.get("LOG_FORMAT") or "text").lower()  # "json": one JSON object per request
         self.MEETING_EXPIRY_HOURS = int(env.get("MEETING_EXPIRY_HOURS") or 72)  # unanswered meeting requests
 
         self.BABEL_DEFAULT_LOCALE = "en"
@@ -107,3 +120,16 @@ def _dev_secret(instance_path: str) -> str:
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def instance_folder(default: Path) -> str:
+    """Where the instance files live (SQLite database, uploads, outbox, dev key)."""
+    return os.environ.get("FORUM_INSTANCE_PATH") or str(default)
+
+
+def settings_for(instance_path: str, overrides: dict | None = None) -> dict:
+    """The settings from the environment; an override of FORUM_ENV also decides which defaults apply."""
+    env = dict(os.environ)
+    if overrides and "FORUM_ENV" in overrides:
+        env["FORUM_ENV"] = overrides["FORUM_ENV"]
+    return Config(instance_path, env).as_dict()

@@ -77,6 +77,23 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
     return jsonify(body), status
 
 
+# The page for the statuses people meet most says the same thing whatever raised it.
+_STANDARD_PAGES = {
+    403: (_l("Not allowed"),
+          _l("Your account cannot open this page. If you think it should, ask the forum organisers.")),
+    404: (_l("Not found"),
+          _l("There is nothing at this address. It may have moved, or the link may be mistyped.")),
+    500: (_l("Something went wrong"),
+          _l("Something went wrong on our side. Nothing you sent was lost by you; please try again in a moment.")),
+}
+
+
+def error_page(status: int, message=None):
+    """The one error page: a standard title and text for 403, 404 and 500, the given message otherwise."""
+    title, text = _STANDARD_PAGES.get(status, (None, message))
+    return render_template("errors/error.html", status=status, title=title, message=text), status
+
+
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
@@ -85,15 +102,13 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return json_error(error.status, error.code, error.message, error.fields)
-        template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.status, "errors/error.html")
-        return render_template(template, status=error.status, message=error.message), error.status
+        return error_page(error.status, error.message)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         if wants_json():
             return json_error(400, "csrf", error.description)
-        return render_template("errors/error.html", status=400,
-                               message=_l("The form expired or was sent from elsewhere. Please try again.")), 400
+        return error_page(400, _l("The form expired or was sent from elsewhere. Please try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
@@ -108,8 +123,36 @@ def register_errorhandlers(app: Flask) -> None:
             if error.code == 429:
                 response[0].headers.extend(getattr(error, "headers", {}) or {})
             return response
-        template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.code, "errors/error.html")
-        return render_template(template, status=error.code, message=error.description), error.code
+        return error_page(error.code, error.description)
+
+    import sqlalchemy as sa
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.DisconnectionError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def _database_unavailable(error: Exception):
+        """The database went away (or is too busy): 503, and the next request tries again afresh
+        (pool_pre_ping replaces dead connections), so the app recovers by itself when it is back."""
+        from flask import g
+
+        from .extensions import db, login_manager
+
+        cause = getattr(error, "orig", None) or error
+        app.logger.warning("database unavailable: %s", type(cause).__name__)  # no SQL, no parameters
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection is gone: nothing to roll back)
+            pass
+        db.session.remove()
+        # Render as an anonymous visitor: loading the signed-in user would need the database.
+        g._login_user = login_manager.anonymous_user()
+        message = _l("The database is not answering. Please try again in a moment.")
+        if wants_json():
+            response, status = json_error(503, "database_unavailable", str(message))
+            response.headers["Retry-After"] = "5"
+            return response, status
+        return render_template("errors/503.html", status=503, message=message), 503, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -121,4 +164,4 @@ def register_errorhandlers(app: Flask) -> None:
             raise error
         if wants_json():
             return json_error(500, "server_error", "Something went wrong on our side.")
-        return render_template("errors/500.html", status=500), 500
+        return error_page(500)

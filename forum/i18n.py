@@ -1,6 +1,8 @@
 """Language and time zone choice, and bilingual helpers for templates."""
 from __future__ import annotations
 
+import os
+
 from datetime import datetime
 
 from flask import current_app, has_request_context, request, session
@@ -114,7 +116,11 @@ def compile_catalogs() -> int:
                 continue
             with po.open("rb") as handle:
                 catalog = read_po(handle)
-            with mo.open("wb") as handle:
+            # Write beside it and rename: parallel test workers may compile at the same moment,
+            # and none of them may read a half-written catalogue.
+            partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
                 write_mo(handle, catalog, use_fuzzy=False)
+            os.replace(partial, mo)
             written += 1
     return written

@@ -1,7 +1,9 @@
 """The one mail service.
 
 Services call queue_mail(); the message leaves only after the surrounding
-database commit succeeds (a rolled-back change never mails anyone). With no
+database commit succeeds (a rolled-back change never mails anyone). After the
+commit each message becomes a job (forum/jobs, task deliver_mail) that the
+worker delivers, retrying with backoff while the mail server is away. With no
 MAIL_SERVER the message is written as an .eml file under <instance>/outbox/.
 """
 from __future__ import annotations
@@ -115,11 +117,19 @@ def _send_after_commit(session):
     if not mails:
         return
     app = current_app._get_current_object()
-    try:
-        deliver(app, mails)
-    except (OSError, smtplib.SMTPException):
-        # The change is committed; a mail server hiccup must not turn it into an error page.
-        app.logger.exception("mail delivery failed for %d message(s)", len(mails))
+    jobs = app.extensions["jobs"]
+    for index, mail in enumerate(mails):
+        try:
+            jobs.enqueue("deliver_mail", mail)
+        except Exception:
+            # The queue itself is away (Redis down): try the mail server now rather than drop the mail.
+            app.logger.exception("mail could not be queued; delivering %d message(s) now", len(mails) - index)
+            try:
+                deliver(app, mails[index:])
+            except (OSError, smtplib.SMTPException):
+                # The change is committed; a mail server hiccup must not turn it into an error page.
+                app.logger.exception("mail delivery failed for %d message(s)", len(mails) - index)
+            return
 
 
 def _drop_on_rollback(session, previous_transaction):

@@ -12,3 +12,5 @@ from .agenda.models import (AgendaFeedToken, AgendaRelease, AgendaSession, Booth
 from .pilots.models import (Champion, FollowUp, Pilot, PilotComment, PilotOrigin, PilotSite, Survey,  # noqa: F401
                             SurveyInvite, Transition)
 from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401
+from .jobs.models import Job, JobResult  # noqa: F401
+from .privacy.models import Consent  # noqa: F401

@@ -1,6 +1,10 @@
 """PDF rendering with WeasyPrint. Chinese text needs a CJK font: Debian's fonts-noto-cjk."""
 from __future__ import annotations
 
+from collections import deque
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
 from flask import render_template
 
 CJK_FONT_STACK = '"Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans TC", "Noto Sans CJK SC", sans-serif'
@@ -16,3 +20,45 @@ def render_pdf(template: str, **context) -> bytes:
     """Render templates/<template> to HTML, then to PDF bytes."""
     html = render_template(template, cjk_font_stack=CJK_FONT_STACK, **context)
     return html_to_pdf(html)
+
+
+def _pool_context():
+    """Child processes forked from a small server that has already imported WeasyPrint.
+
+    Not plain fork: the job worker runs threads, and forking a threaded process can copy a held lock.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["forum.pdf", "forum.qr", "weasyprint"])
+    return context
+
+
+@contextmanager
+def process_pool(processes: int):
+    """A pool of `processes` child processes, or None for one (then everything runs here)."""
+    if processes <= 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes, mp_context=_pool_context()) as pool:
+        yield pool
+
+
+def render_many(htmls: Iterable[str], pool=None, processes: int = 1) -> Iterator[bytes]:
+    """The PDF of each HTML document, in order, laid out in the pool's processes at once.
+
+    At most two documents per process wait in flight, so memory stays bounded however many there are.
+    """
+    if pool is None:
+        for html in htmls:
+            yield html_to_pdf(html)
+        return
+    waiting: deque = deque()
+    for html in htmls:
+        waiting.append(pool.submit(html_to_pdf, html))
+        if len(waiting) >= 2 * processes:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()

@@ -50,9 +50,10 @@ class Table:
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Brackets NFKC leaves alone; full-width ones like （）／： are folded by NFKC itself.
-_BRACKETS = str.maketrans({"【": " ", "】": " ", "「": " ", "」": " ", "〔": " ", "〕": " ", "《": " ", "》": " ",
-                           "〈": " ", "〉": " ", "、": " "})
-_PUNCTUATION = re.compile(r"[\s_\-./()\[\]{}:;|*#]+")
+_BRACKETS = str.maketrans({c: " " for c in "【】「」『』〔〕〖〗《》〈〉、“”‘’"})
+# After NFKC: spaces (the full-width space too), brackets, colons, slashes, dashes, dots and marks people
+# type around a header ("電郵：", "姓名（英文）", "職級／職銜", "聯絡人・電郵", "備註。") say nothing about the field.
+_PUNCTUATION = re.compile(r"[\s_\-./()\[\]{}:;|*#,~'\"?!·‧・。—–‐‑]+")
 
 
 def header_key(text: str) -> str:

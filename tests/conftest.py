@@ -7,104 +7,31 @@ PostgreSQL server, in which case a fresh database is created there for the run
 from __future__ import annotations
 
 import os
-import secrets
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
-
-import contextvars
 
 import pytest
 import sqlalchemy as sa
-from flask import has_app_context
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 
-from forum import create_app
 from forum.extensions import db, limiter
 from forum.i18n import compile_catalogs
+from tests.support.databases import make_test_app, throwaway_postgres
+from tests.support.queries import counted_queries
 
 compile_catalogs()
-
-
-def _fresh_postgres(url: str) -> tuple[str, callable]:
-    """Create an empty database on the server named by url; return its URL and a dropper."""
-    base = sa.engine.make_url(url)
-    name = f"forum_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:  # fails loudly when the server cannot be reached
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     wanted = os.environ.get("TEST_DATABASE_URL", "")
     if wanted.startswith("postgresql"):
-        url, drop = _fresh_postgres(wanted)
+        url, drop = throwaway_postgres(wanted)
         yield url
         from forum.extensions import db as _db  # noqa: F401  (engines are disposed with the app)
         drop()
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum-test.db'}"
-
-
-class IsolatedClient(FlaskClient):
-    """Runs each request in a fresh context, as a real server would.
-
-    The tests hold an app context open for their own queries; without this,
-    requests would reuse it and share `g` (cached user, cached locale) across requests.
-    Afterwards the test's session forgets what it loaded, so it sees the request's changes.
-    """
-
-    def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if has_app_context():
-            db.session.expire_all()
-        return response
-
-    def session_transaction(self, *args, **kwargs):
-        return _in_fresh_context(super().session_transaction(*args, **kwargs))
-
-
-@contextmanager
-def _in_fresh_context(manager):
-    context = contextvars.Context()
-    value = context.run(manager.__enter__)
-    try:
-        yield value
-    finally:
-        context.run(manager.__exit__, None, None, None)
-
-
-def make_test_app(database_url: str, instance: Path, **overrides):
-    config = {
-        "FORUM_ENV": "testing",
-        "TESTING": True,
-        "SECRET_KEY": secrets.token_hex(16),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        # Tests that count up to a limit set it "per year": limits are counted in fixed windows that
-        # restart on the clock, and a minute's restart could fall in the middle of such a test.
-        "RATELIMIT_LOGIN": "1000 per minute",
-        "RATELIMIT_SCAN": "100000 per minute",
-        "MAIL_SERVER": None,
-        "MAIL_OUTBOX": str(instance / "outbox"),
-        "BASE_URL": "http://forum.test",
-        "SERVER_NAME": None,
-    }
-    config.update(overrides)
-    os.environ["FORUM_INSTANCE_PATH"] = str(instance)
-    app = create_app(config)
-    app.test_client_class = IsolatedClient
-    return app
 
 
 _LIMITER_ATTRIBUTES = ("_storage", "_limiter", "_storage_dead", "_fallback_storage", "_fallback_limiter")
@@ -218,29 +145,6 @@ def api_token():
         return user, issue_token(user, "test")
 
     return _token
-
-
-@contextmanager
-def counted_queries():
-    """Count the SQL statements run inside the block: `with counted_queries() as q: ...; q.count`."""
-    class Counter:
-        count = 0
-        statements: list[str] = []
-
-    counter = Counter()
-    counter.statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")):
-            counter.count += 1
-            counter.statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 @pytest.fixture

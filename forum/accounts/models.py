@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     # False until the owner of the address opens the link mailed at sign-up; accounts made by
     # invitation, by an administrator or on the command line are verified when made.
     email_verified: Mapped[bool] = mapped_column(default=True)
+    # Set when an administrator erased the person (forum/privacy/erasure.py): the row stays, nameless.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company = relationship("Company", back_populates="members")
 

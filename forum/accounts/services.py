@@ -302,7 +302,7 @@ def address_taken(email: str) -> bool:
 
 def tell_owner_of_taken_address(email: str) -> None:
     """The sign-up page answers the same either way; the owner of the address learns of the attempt."""
-    mail.queue_template(db.session, normalise_email(email), "Sign-up with your address / 有人以你的地址登記",
+    mail.queue_template(db.session, normalise_email(email), "Sign-up with your address / 有人以您的地址登記",
                         "signup_address_taken", link=mail.external_url("accounts.login"),
                         reset_link=mail.external_url("accounts.forgot_password"))
 

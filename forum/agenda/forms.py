@@ -26,8 +26,8 @@ class SessionForm(FlaskForm):
 
 
 class RoomForm(FlaskForm):
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
-    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), Length(max=120)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
 
 

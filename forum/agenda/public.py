@@ -17,7 +17,7 @@ bp = Blueprint("agenda_public", __name__)
 def _helpers():
     from .releases import pick
 
-    return {"pick": pick, "iso_time": iso_time}
+    return {"pick": pick, "iso_time": iso_time, "iso_date_time": iso_date_time}
 
 
 def iso_time(value: str) -> str:
@@ -26,6 +26,16 @@ def iso_time(value: str) -> str:
     from ..db import HK
 
     return datetime.fromisoformat(value).astimezone(HK).strftime("%H:%M")
+
+
+def iso_date_time(value: str) -> str:
+    """Date and time in Hong Kong, in the reader's language ("3 Dec 2026, 14:00" / "2026年12月3日 14:00"):
+    for lists such as "My agenda" where meetings fall on days after the forum."""
+    from datetime import datetime
+
+    from ..i18n import hk_datetime
+
+    return hk_datetime(datetime.fromisoformat(value), "medium")
 
 
 def _release(forum):

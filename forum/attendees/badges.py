@@ -1,7 +1,7 @@
 """Printable badges (WeasyPrint): A6, one a page, or four A6 badges on an A4 sheet.
 
-Large forums are rendered in chunks and the chunk PDFs joined with pypdf, so the layout engine
-never holds more than one chunk: 10,000 badges take about as much memory as a few hundred.
+Large forums are rendered in chunks, laid out in parallel child processes (one per core) and the chunk
+PDFs joined in order with pypdf, so no layout engine ever holds more than one chunk.
 """
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationError
 from ..extensions import db
-from ..pdf import CJK_FONT_STACK, html_to_pdf
+from ..pdf import CJK_FONT_STACK, html_to_pdf, process_pool, render_many
 from ..audit.services import record
 from ..permissions import ensure
-from ..qr import qr_data_uri
+from ..qr import badge_qr_images  # small PNGs printed crisp: twice as fast to lay out as SVG
 from . import permissions  # noqa: F401  (grants)
 from .models import Attendee, AttendeeKind, AttendeeStatus, Ticket
 from .lead_codes import ensure_lead_keys, lead_code_for
@@ -27,6 +27,7 @@ from .tickets import code_for, current_ticket
 
 LAYOUTS = ("a6", "a4")
 CHUNK = 200
+PARALLEL_FROM = 100  # badges; fewer are laid out in this process
 KIND_COLOURS = {
     AttendeeKind.ha: "#0a6b5d", AttendeeKind.exhibitor: "#d94f2b", AttendeeKind.organiser: "#5b3e96",
     AttendeeKind.speaker: "#b5121b", AttendeeKind.guest: "#5b6773",
@@ -57,8 +58,9 @@ class Badge:
 _UNSET = object()
 
 
-def badge_for(attendee: Attendee, code: str, site=_UNSET, company=_UNSET) -> Badge:
-    """What one badge shows; site and company may be passed in when already loaded."""
+def badge_for(attendee: Attendee, code: str, site=_UNSET, company=_UNSET, *, draw_qr: bool = True) -> Badge:
+    """What one badge shows; site and company may be passed in when already loaded. With
+    draw_qr=False the QR images are left for the caller to draw (in the badge processes)."""
     site = attendee.site if site is _UNSET else site
     company = attendee.company if company is _UNSET else company
     if company is not None:
@@ -68,21 +70,16 @@ def badge_for(attendee: Attendee, code: str, site=_UNSET, company=_UNSET) -> Bad
     else:
         org_en, org_zh = attendee.organisation, ""
     kind_en, kind_zh = KIND_LABELS[attendee.kind]
-    # A small PNG printed with crisp edges: renders about twice as fast as the SVG path, scans the same.
-    qr = qr_data_uri(code, box_size=4, border=2)
     lead = lead_code_for(attendee) if attendee.kind == AttendeeKind.ha else ""
+    qr, lead_qr = badge_qr_images((code, lead)) if draw_qr else ("", "")
     return Badge(attendee.name_en, attendee.name_zh, attendee.title, org_en, org_zh if org_zh != org_en else "",
-                 kind_en, kind_zh, KIND_COLOURS[attendee.kind], code, qr, lead,
-                 qr_data_uri(lead, box_size=3, border=1) if lead else "")
+                 kind_en, kind_zh, KIND_COLOURS[attendee.kind], code, qr, lead, lead_qr)
 
 
 def render_badges_pdf(forum, badges: list[Badge], layout: str = "a6") -> bytes:
     if layout not in LAYOUTS:
         raise ValidationError(_l("Layout must be a6 or a4."))
-    with force_locale("en"):
-        html = render_template("attendees/badges.html", forum=forum, badges=badges, layout=layout,
-                               cjk_font_stack=CJK_FONT_STACK)
-    return html_to_pdf(html)
+    return html_to_pdf(_badge_html(forum, badges, layout))
 
 
 def one_badge(actor, attendee: Attendee, layout: str = "a6") -> bytes:
@@ -98,7 +95,7 @@ def forum_badge_count(forum) -> int:
         Ticket.forum_id == forum.id, Ticket.revoked_at.is_(None), Attendee.status == AttendeeStatus.registered))
 
 
-def _forum_badges(forum) -> Iterable[Badge]:
+def _forum_badges(forum, draw_qr: bool = True) -> Iterable[Badge]:
     from ..exhibitors.models import Company
     from ..sites.models import Site
 
@@ -114,15 +111,31 @@ def _forum_badges(forum) -> Iterable[Badge]:
         if attendee.company_id:
             company = companies.get(attendee.company_id) or db.session.get(Company, attendee.company_id)
             companies[attendee.company_id] = company
-        yield badge_for(attendee, code_for(ticket), site=sites.get(attendee.site_id), company=company)
+        yield badge_for(attendee, code_for(ticket), site=sites.get(attendee.site_id), company=company,
+                        draw_qr=draw_qr)
+
+
+def _badge_html(forum, badges: list[Badge], layout: str) -> str:
+    with force_locale("en"):
+        return render_template("attendees/badges.html", forum=forum, badges=badges, layout=layout,
+                               cjk_font_stack=CJK_FONT_STACK)
+
+
+def parallel_chunk(total: int, processes: int, chunk: int) -> int:
+    """Chunks small enough that every process gets several (the last one then waits less)."""
+    if processes <= 1:
+        return chunk
+    return max(20, min(chunk, -(-total // (processes * 3))))
 
 
 def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layout: str = "a6",
-                     chunk: int = CHUNK, progress: Callable[[int], None] | None = None) -> bytes | None:
+                     chunk: int = CHUNK, progress: Callable[[int], None] | None = None,
+                     processes: int | None = None) -> bytes | None:
     """Every registered attendee's badge in one PDF, rendered `chunk` badges at a time.
 
-    Writes to `out` when given (and returns None), else returns the bytes. `progress(n)` is called
-    after each chunk with the number of badges just rendered.
+    The chunks are laid out in `processes` child processes at once (default: BADGE_PROCESSES, one per
+    core) and joined in order with pypdf. Writes to `out` when given (and returns None), else returns
+    the bytes. `progress(n)` is called after each chunk with the number of badges just rendered.
     """
     from pypdf import PdfWriter
 
@@ -130,28 +143,28 @@ def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layo
     if layout not in LAYOUTS:
         raise ValidationError(_l("Layout must be a6 or a4."))
     record(actor, "attendee.badges_download", forum, forum_id=forum.id, changes={"layout": layout})
+    # What each badge shows is read first (a few KB each), so no cursor stays open while the chunks
+    # render and the caller may commit progress in between.
+    all_badges = list(_forum_badges(forum, draw_qr=False))
+    if not all_badges:
+        raise ValidationError(_l("No registered attendee has a ticket yet."))
+    if processes is None:  # starting processes costs about a second: worth it for a print run only
+        processes = current_app.config.get("BADGE_PROCESSES", 1) if len(all_badges) >= PARALLEL_FROM else 1
+    chunk = parallel_chunk(len(all_badges), processes, chunk)
     if layout == "a4":
-        chunk -= chunk % 4 or 0  # whole sheets per chunk
+        chunk = max(4, chunk - chunk % 4)  # whole sheets per chunk
+    batches = [all_badges[i:i + chunk] for i in range(0, len(all_badges), chunk)]
     writer = PdfWriter()
-    batch: list[Badge] = []
-    rendered = 0
-
-    def flush():
-        nonlocal batch, rendered
-        if batch:
-            writer.append(io.BytesIO(render_badges_pdf(forum, batch, layout)))
-            rendered += len(batch)
+    with process_pool(processes) as pool:
+        codes = [(b.code, b.lead_code) for b in all_badges]
+        images = pool.map(badge_qr_images, codes, chunksize=50) if pool else map(badge_qr_images, codes)
+        for badge, (qr, lead_qr) in zip(all_badges, images):
+            badge.qr, badge.lead_qr = qr, lead_qr
+        htmls = (_badge_html(forum, batch, layout) for batch in batches)
+        for batch, pdf in zip(batches, render_many(htmls, pool, processes)):
+            writer.append(io.BytesIO(pdf))
             if progress:
                 progress(len(batch))
-            batch = []
-
-    for badge in _forum_badges(forum):
-        batch.append(badge)
-        if len(batch) >= chunk:
-            flush()
-    flush()
-    if rendered == 0:
-        raise ValidationError(_l("No registered attendee has a ticket yet."))
     target = out or io.BytesIO()
     writer.write(target)
     writer.close()

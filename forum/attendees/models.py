@@ -61,6 +61,8 @@ class Attendee(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when the person's details were anonymised (erasure, or the forum's retention period ending).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     forum = relationship("Forum")
     site = relationship("Site")

@@ -18,6 +18,7 @@ from ..exhibitors.models import Theme
 from ..extensions import db
 from ..forums.models import ForumStatus
 from ..permissions import can, ensure
+from ..privacy.consents import record_consent
 from ..qr import qr_png
 from ..sites.models import Cluster, Site
 from ..text import clean, normalise_email
@@ -286,6 +287,10 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
         attendee.user_id = actor.id
     attendee.responded_at = utcnow()
     record(actor or Invitee(attendee), "attendee.register", attendee, forum_id=forum.id, changes=changes)
+    if values.get("consent_wording"):  # the words the person saw beside the box, in their language
+        record_consent("share_contact", attendee.share_contact, values["consent_wording"],
+                       values.get("consent_locale") or "en", attendee_id=attendee.id, user_id=attendee.user_id,
+                       forum_id=forum.id)
     if first_time or current_ticket(attendee) is None:
         # Coming back after cancelling keeps the same code: a badge already printed still scans.
         restored = _restore_last_ticket(attendee) if came_back else None

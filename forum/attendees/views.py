@@ -17,14 +17,15 @@ from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
-from ..i18n import name_of
+from ..i18n import current_locale, name_of
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_svg
 from ..sites.services import list_clusters, list_sites
 from . import badges, importer, services
 from .export import export_file
-from .forms import KIND_LABELS, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm, RegistrationForm
+from .forms import (KIND_LABELS, PDPO_PURPOSE, STATUS_LABELS, AttendeeForm, ConfirmImportForm, ImportForm,
+                    RegistrationForm)
 from .models import AttendeeStatus
 from .tickets import code_for, current_ticket, grouped
 
@@ -302,7 +303,8 @@ def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url:
     elif form.validate_on_submit():
         mailed = services.ticket_will_be_mailed(attendee)
         try:
-            services.register(attendee, form.data, actor=actor, token=token)
+            services.register(attendee, {**form.data, "consent_wording": str(PDPO_PURPOSE),
+                                         "consent_locale": current_locale()}, actor=actor, token=token)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

@@ -5,8 +5,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class PointForm(FlaskForm):
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=120)])
-    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), Length(max=120)])
     key = StringField(_l("Key sent by scanners (optional)"), validators=[
         Optional(), Length(max=40),
         Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and dashes."))])

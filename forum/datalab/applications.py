@@ -19,6 +19,7 @@ from ..errors import NotFound, ValidationError
 from ..exhibitors import uploads
 from ..extensions import db
 from ..permissions import ensure
+from ..privacy.consents import record_consent
 from ..text import clean, normalise_email
 from .lab import committees
 from .links import LINK_FIELDS, check_links
@@ -302,8 +303,9 @@ def undertaking_complete(application: LabApplication) -> bool:
     return application.undertaking_complete
 
 
-def accept_undertaking(actor, application: LabApplication, *, now: datetime | None = None) -> TeamMember:
-    """The named member promises: no download, copying, printing or photographs."""
+def accept_undertaking(actor, application: LabApplication, *, now: datetime | None = None, wording: str = "",
+                       locale: str = "en") -> TeamMember:
+    """The named member promises: no download, copying, printing or photographs (`wording` as shown)."""
     ensure(actor, "datalab.undertake", application)
     if application.status != Status.approved:
         raise ValidationError(_l("The undertaking is signed once both committees have approved."))
@@ -312,6 +314,7 @@ def accept_undertaking(actor, application: LabApplication, *, now: datetime | No
         member.undertaking_at = now or utcnow()
         db.session.flush()
         record(actor, "datalab.undertaking_accepted", application, changes={"member": actor.display_name})
+        record_consent("datalab_undertaking", True, wording, locale, user_id=actor.id)
         if undertaking_complete(application):
             notify(application, "booking_open")
     return member

@@ -29,6 +29,10 @@ LABELS = {"status": STATUS_LABELS, "domains": DOMAIN_LABELS, "ethics": ETHICS_LA
           "reject_reasons": REJECT_REASON_LABELS}
 OUTPUT_VERDICTS = [("release", _l("Release")), ("return", _l("Return with comments")), ("reject", _l("Reject"))]
 
+# The words beside "I accept the undertaking" (templates/datalab/application.html), recorded with each acceptance.
+UNDERTAKING = _l("Data-use undertaking: I will not download, copy, print or photograph any data or screen in "
+                 "the lab, and I will take results out only through an output request.")
+
 
 class ApplicationForm(FlaskForm):
     title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
@@ -79,7 +83,7 @@ class BookingForm(FlaskForm):
     member = SelectField(_l("Team member"), coerce=int, validate_choice=False)
     workstation = SelectField(_l("Workstation"), coerce=int, validate_choice=False)
     day = DateField(_l("Day"), validators=[DataRequired()])
-    session = SelectField(_l("Session"), choices=list(SESSION_LABELS.items()))
+    session = SelectField(_l("Lab session"), choices=list(SESSION_LABELS.items()))
 
 
 class BlackoutForm(FlaskForm):
@@ -88,7 +92,7 @@ class BlackoutForm(FlaskForm):
 
 
 class HolidaysForm(FlaskForm):
-    file = FileField(_l("Holiday list (CSV: date,name_en,name_zh)"))
+    file = FileField(_l("Holiday list (CSV with the columns date, name in English and name in Chinese)"))
 
 
 class OutputRequestForm(FlaskForm):

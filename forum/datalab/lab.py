@@ -13,6 +13,7 @@ from ..db import HK
 from ..errors import ValidationError
 from ..extensions import db
 from ..permissions import ensure
+from ..tabular import Vocabulary
 from ..text import clean
 from .models import Committee, CommitteeMember, Lab, LabDay, LabStaff, Workstation
 
@@ -83,12 +84,24 @@ def working_days_between(start: date, end: date) -> int:
     return len(open_days(start + timedelta(days=1), end))
 
 
+HOLIDAY_COLUMNS = Vocabulary({"date": ["date", "day", "日期"],
+                              "name_en": ["name_en", "name", "name in english", "english name", "英文名稱", "英文名",
+                                          "名稱(英文)"],
+                              "name_zh": ["name_zh", "name in chinese", "chinese name", "中文名稱", "中文名", "名稱(中文)"]})
+
+
 def load_holidays(text: str, actor=None) -> int:
     """Add or update public holidays from CSV (date,name_en,name_zh). Returns how many rows changed."""
     if actor is not None:
         ensure(actor, "datalab.staff", get_lab())
     changed = 0
-    for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+    lines = list(csv.reader(text.splitlines()))
+    # Headers as people write them (日期, 英文名稱, full-width punctuation), read by the shared vocabulary.
+    fields = [HOLIDAY_COLUMNS.field_of(h) for h in (lines[0] if lines else [])]
+    for n, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = {name: cell for name, cell in zip(fields, cells) if name}
         try:
             day = date.fromisoformat((row.get("date") or "").strip())
         except ValueError:

@@ -53,6 +53,47 @@ SENTENCES = {
     "datalab.researcher_invited": _l("%(who)s invited a person from %(organisation)s to use the lab."),
 }
 
+# The step names of the lab's audit filter.
+STEPS = {
+    "datalab.amendment_started": _l("Amendment started"),
+    "datalab.application_copied": _l("Application copied"),
+    "datalab.application_created": _l("Application started"),
+    "datalab.attachment_added": _l("Attachment added"),
+    "datalab.blackout": _l("Lab closed for a day"),
+    "datalab.booked": _l("Seat booked"),
+    "datalab.booking_cancelled": _l("Booking cancelled"),
+    "datalab.committee_member": _l("Committee member named"),
+    "datalab.conflict_declared": _l("Conflict of interest declared"),
+    "datalab.decision": _l("Committee decision"),
+    "datalab.door_refused": _l("Entry refused at the door"),
+    "datalab.entered": _l("Entered the lab"),
+    "datalab.hold_expired": _l("Held seat not confirmed"),
+    "datalab.holidays_loaded": _l("Public holidays updated"),
+    "datalab.left": _l("Left the lab"),
+    "datalab.no_show": _l("No-show"),
+    "datalab.output_rejected": _l("Output rejected"),
+    "datalab.output_released": _l("Output released"),
+    "datalab.output_requested": _l("Output requested"),
+    "datalab.output_returned": _l("Output returned with comments"),
+    "datalab.output_reviewed": _l("Output reviewed"),
+    "datalab.profile_updated": _l("Training record updated"),
+    "datalab.published": _l("Put on the public register"),
+    "datalab.resubmitted": _l("Revision sent back"),
+    "datalab.seat_confirmed": _l("Held seat confirmed"),
+    "datalab.seat_offered": _l("Released seat held"),
+    "datalab.settings": _l("Lab rules changed"),
+    "datalab.staff_added": _l("Lab staff added"),
+    "datalab.status": _l("Status changed"),
+    "datalab.submitted": _l("Submitted"),
+    "datalab.team_member_added": _l("Team member added"),
+    "datalab.team_member_removed": _l("Team member removed"),
+    "datalab.undertaking_accepted": _l("Undertaking accepted"),
+    "datalab.unpublished": _l("Taken off the public register"),
+    "datalab.waiting": _l("Put on the waiting list"),
+    "datalab.withdrawn": _l("Withdrawn"),
+    "datalab.workstation_added": _l("Workstation added"),
+}
+
 
 class _Values(dict):
     def __missing__(self, key):

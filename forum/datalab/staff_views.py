@@ -186,9 +186,10 @@ def audit():
     if request.args.get("format") == "xlsx":
         return Response(reports.audit_xlsx(events, sentence), mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="datalab-audit.xlsx"'})
-    from .sentences import SENTENCES
+    from .sentences import SENTENCES, STEPS
 
     return render_template("datalab/audit.html", events=events, sentence=sentence, actions=sorted(SENTENCES),
+                           steps=STEPS,
                            action=action, application_id=application_id)
 
 

@@ -13,12 +13,13 @@ from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
+from ..i18n import current_locale
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_png
 from . import applications, bookings, door, links, outputs, partners, reports, review, waitlist
-from .forms import (LABELS, ApplicationForm, AttachmentForm, BookingForm, OutputRequestForm, ProfileForm,
-                    TeamMemberForm)
+from .forms import (LABELS, UNDERTAKING, ApplicationForm, AttachmentForm, BookingForm, OutputRequestForm,
+                    ProfileForm, TeamMemberForm)
 from .lab import get_lab
 from .models import LabApplication
 from .permissions import committee_ids_of, is_lab_staff
@@ -100,6 +101,7 @@ def application(application_id: int):
     application = _application(application_id)
     today = applications.today_hk(utcnow())
     return _render("datalab/application.html", application=application, history=applications.history(application),
+                   undertaking_wording=UNDERTAKING,
                    reviews=review.reviews_of(application), differences=applications.differences(application),
                    profiles=applications.profiles_for(application), team_form=TeamMemberForm(),
                    attachment_form=AttachmentForm(), booking_closed=bookings.booking_open(application, today),
@@ -205,7 +207,8 @@ def copy(application_id: int):
 def undertaking(application_id: int):
     application = _application(application_id)
     return _post(application_id,
-                 lambda: applications.accept_undertaking(current_user, application, now=utcnow()),
+                 lambda: applications.accept_undertaking(current_user, application, now=utcnow(),
+                                                         wording=str(UNDERTAKING), locale=current_locale()),
                  _("Thank you: your undertaking is recorded."))
 
 

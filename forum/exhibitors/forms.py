@@ -23,7 +23,7 @@ STATUS_LABELS = {
     "submitted": _l("Submitted"),
     "approved": _l("Approved"),
     "waitlisted": _l("Waitlisted"),
-    "rejected": _l("Declined"),
+    "rejected": _l("Not accepted"),
 }
 
 TRL_CHOICES = [(str(n), str(n)) for n in range(1, 10)]

@@ -38,6 +38,8 @@ class ForumForm(FlaskForm):
                                    validators=[Optional(), NumberRange(min=0, max=200)])
     exhibitor_deadline = DateTimeLocalField(_l("Exhibitor applications close (Hong Kong time)"),
                                             format=HK_FORMAT, validators=[Optional()])
+    retention_months = IntegerField(_l("Months after the forum before attendees' personal data is anonymised"),
+                                    default=12, validators=[DataRequired(), NumberRange(min=1, max=120)])
     door_shows_access_needs = BooleanField(_l("Show attendees' access needs to door staff (never on the kiosk)"))
     registration_deadline = DateTimeLocalField(_l("Registration closes (Hong Kong time)"),
                                                format=HK_FORMAT, validators=[Optional()])

@@ -48,6 +48,10 @@ class Forum(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # The check-in kiosk's own PIN (a salted hash), set by an organiser: it starts and ends kiosk mode.
     kiosk_pin_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # PDPO principle 2: attendees' personal data and leads are anonymised this many months after the
+    # forum ends (forum/privacy/erasure.py, purge_expired); purged_at says when that was done.
+    retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 

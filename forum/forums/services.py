@@ -19,7 +19,7 @@ from .models import Forum, ForumStatus
 
 FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "venue_en", "venue_zh", "starts_at",
           "ends_at", "status", "attendee_capacity", "booth_capacity", "staff_per_booth", "demo_slot_count",
-          "exhibitor_deadline", "registration_deadline", "door_shows_access_needs")
+          "exhibitor_deadline", "registration_deadline", "door_shows_access_needs", "retention_months")
 
 
 def get_forum(ref: str | int) -> Forum:
@@ -127,6 +127,9 @@ def _check(values: dict, forum: Forum | None = None) -> None:
         value = get(key)
         if value is not None and value < 1:
             raise ValidationError(_l("Must be at least 1."), field=key)
+    retention = get("retention_months")
+    if retention is not None and (not isinstance(retention, int) or not 1 <= retention <= 120):
+        raise ValidationError(_l("Keep personal data for 1 to 120 months after the forum."), field="retention_months")
 
 
 SLUG_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # the same rule as ForumForm.slug

@@ -1,9 +1,7 @@
 """`flask --app wsgi matchmaking ...`: the batch of recommendations, from the same recommend() as the pages."""
 from __future__ import annotations
 
-import csv
 import sys
-import time
 
 import click
 from flask import current_app
@@ -22,28 +20,15 @@ def recommend_command(forum, k, output):
     from ..cli import SystemActor
     from ..errors import DomainError
     from ..forums.services import get_forum
-    from ..permissions import ensure
-    from . import engine
-    from .recommendations import forum_model, names_for, sentence
+    from .batch import write_recommendations
 
     with current_app.test_request_context():  # reasons are worded per request language (English here)
         try:
             target = get_forum(forum)
         except DomainError as error:
             raise click.ClickException(error.message) from None
-        ensure(SystemActor(), "recommendation.batch")
-        started = time.perf_counter()
-        fm = forum_model(target)
-        found = engine.recommend(fm.model, fm.people, k)
-        elapsed = time.perf_counter() - started
-        writer = csv.writer(output)
-        writer.writerow(["attendee_id", "user_id", "rank", "solution_id", "exhibitor_id", "score", "reasons"])
-        names = names_for([r for rows in found for r in rows])
-        for person, attendee_id, rows in zip(fm.people, fm.attendees, found):
-            for rank, r in enumerate(rows, 1):
-                writer.writerow([attendee_id or "", person.key if person.key > 0 else "", rank, r.item_id,
-                                 r.company_id, r.score, "; ".join(sentence(x, names) for x in r.reasons)])
-        click.echo(f"{len(fm.people)} people x {len(fm.model.items)} solutions in {elapsed:.2f} s", err=True)
+        people, solutions, elapsed = write_recommendations(SystemActor(), target, k, output)
+        click.echo(f"{people} people x {solutions} solutions in {elapsed:.2f} s", err=True)
         sys.stderr.flush()
 
 

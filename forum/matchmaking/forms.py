@@ -18,8 +18,13 @@ class BookmarkForm(FlaskForm):
 
 
 class ProposeMeetingForm(FlaskForm):
-    solution_id = SelectField(_l("About the solution"), choices=[], validators=[Optional()])
-    ha_people = SelectMultipleField(_l("HA people"), choices=[], validators=[Optional()])
+    # The lists are narrowed by the searches (forum/matchmaking/meeting_picker.py); the service checks ids.
+    company_search = StringField(_l("Find a company (English or Chinese name)"),
+                                 validators=[Optional(), Length(max=80)])
+    company_id = SelectField(_l("Company"), choices=[], validators=[Optional()], validate_choice=False)
+    solution_id = SelectField(_l("About the solution"), choices=[], validators=[Optional()], validate_choice=False)
+    people_search = StringField(_l("Find HA people (name or department)"), validators=[Optional(), Length(max=80)])
+    ha_people = SelectMultipleField(_l("HA people"), choices=[], validators=[Optional()], validate_choice=False)
     subject = StringField(_l("Subject"), validators=[Optional(), Length(max=200)])
     option_1 = DateTimeLocalField(_l("First time (Hong Kong time)"), format=HK_FORMAT, validators=[DataRequired()])
     option_2 = DateTimeLocalField(_l("Second time"), format=HK_FORMAT, validators=[DataRequired()])

@@ -150,3 +150,39 @@ def networking_schedule_api(forum: str, hour_id: str):
     summary = networking.run(current_user, networking.get_hour(target, _id(hour_id)))
     db.session.commit()
     return jsonify(summary)
+
+
+TABLE_SCAN_ANSWER = {"type": "object", "required": ["result", "attendee"], "properties": {
+    "result": {"type": "string", "enum": ["ok", "already_recorded", "invalid", "revoked", "wrong_forum",
+                                          "outside_hour", "not_scheduled", "no_meeting_now", "wrong_table",
+                                          "not_your_meeting"]},
+    "attendee": {"type": "object", "nullable": True, "properties": {
+        "name_en": {"type": "string"}, "name_zh": {"type": "string"}, "organisation": {"type": "string"}}},
+    "meeting": {"type": "integer", "nullable": True}, "table": {"type": "integer", "nullable": True},
+    "happened": {"type": "boolean", "description": "both people of the meeting are recorded at the table"},
+    "note": {"type": "string"},
+    "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
+
+
+@api_route("/forums/<forum>/networking/<hour_id>/scans", methods=("POST",), permission="networking.scan",
+           tag="meetings", summary="A badge (the door ticket's QR code) scanned at a networking table: records the "
+                                   "holder's attendance at their meeting in the slot running now; a repeat changes "
+                                   "nothing. The server's clock decides the slot.",
+           body={"type": "object", "required": ["code", "table"], "properties": {
+               "code": {"type": "string", "description": "the ticket code on the badge (HKF...)"},
+               "table": {"type": "integer", "description": "the table the scanner stands at"}}},
+           response=TABLE_SCAN_ANSWER,
+           responses={400: "Malformed body or no such table.", 401: REFUSALS[401],
+                      403: "Not door staff, an organiser or a participant.", 404: "No such forum or hour."})
+def networking_scan_api(forum: str, hour_id: str):
+    from .table_scans import scan_at_table
+
+    target = get_forum(forum)
+    hour = networking.get_hour(target, _id(hour_id))
+    data = json_body()
+    table = data.get("table")
+    if isinstance(table, str) and table.isdigit():  # a <select> value sent as it is
+        table = int(table)
+    answer = scan_at_table(current_user, hour, code=data.get("code"), table=table)
+    db.session.commit()
+    return jsonify(answer)

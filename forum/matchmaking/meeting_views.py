@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
-from ..accounts.models import User
-from ..attendees.models import Attendee
 from ..db import HK
 from ..errors import DomainError, NotFound
-from ..exhibitors.models import Company, Solution
+from ..exhibitors.models import Company
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
-from ..i18n import name_of
 from ..nav import nav_link
 from ..permissions import can, requires
-from . import meeting_outcomes, meetings
+from . import meeting_outcomes, meeting_picker, meetings
 from .forms import OUTCOME_LABELS, OtherTimeForm, OutcomeForm, ProposeMeetingForm
 from .meeting_mail import meeting_ics
 from .models import MeetingStatus
@@ -35,52 +31,57 @@ STATUS_LABELS = {"pending": _l("Waiting for answers"), "confirmed": _l("Confirme
                  "expired": _l("Expired: not answered in time"), "cancelled": _l("Cancelled")}
 
 
-def _company(forum_company_id) -> Company:
-    company = db.session.get(Company, forum_company_id) if forum_company_id else None
-    if company is None:
-        raise NotFound()
-    return company
+PICKER_FIELDS = {"ha_user_ids": "ha_people", "options": "option_1"}
 
 
-def _ha_choices(forum, actor) -> list[tuple[str, str]]:
-    """HA people registered for the forum with an account (not the actor)."""
-    rows = db.session.execute(sa.select(User.id, User.name_en, User.name_zh, Attendee.department).join(
-        Attendee, Attendee.user_id == User.id).where(
-        Attendee.forum_id == forum.id, User.role == "ha_staff", User.active.is_(True), User.id != actor.id)
-        .order_by(User.name_en).limit(500)).all()
-    return [(str(r.id), f"{name_of(r)}{' · ' + r.department if r.department else ''}") for r in rows]
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 @bp.route("/forums/<forum>/meetings/new", methods=["GET", "POST"])
 @requires("meeting.propose")
 def propose(forum):
+    """Propose a meeting: the company and HA people are picked from server-made lists that the "Find"
+    buttons narrow (the form comes back with everything typed kept); "Send" proposes it."""
     target = get_forum(forum)
-    company = _company(request.args.get("company", type=int))
     form = ProposeMeetingForm()
-    form.solution_id.choices = [("", "—")] + [(str(s.id), name_of(s, "title")) for s in db.session.scalars(
-        sa.select(Solution).where(Solution.company_id == company.id).order_by(Solution.id))]
-    form.ha_people.choices = _ha_choices(target, current_user)
     if request.method == "GET":
+        form.company_id.data = request.args.get("company") or ""
         form.solution_id.data = request.args.get("solution") or ""
-        if request.args.get("person"):
-            form.ha_people.data = [request.args["person"]]
-    if form.validate_on_submit():
+        form.ha_people.data = [request.args["person"]] if request.args.get("person") else []
+    elif not form.company_id.data:  # a page opened for one company keeps it in its address
+        form.company_id.data = request.args.get("company") or ""
+    own = current_user.company_id if current_user.role == "exhibitor" else None
+    if own:
+        form.company_id.data = str(own)
+    company_id = _int(form.company_id.data)
+    companies = meeting_picker.companies(target, form.company_search.data, company_id)
+    form.company_id.choices = ([] if company_id else [("", _("Choose the company"))]) + companies.options
+    form.solution_id.choices = [("", "—")] + meeting_picker.solutions(company_id)
+    chosen = [i for i in (_int(v) for v in form.ha_people.data or []) if i]
+    people = meeting_picker.ha_people(target, current_user, form.people_search.data, chosen)
+    form.ha_people.choices = people.options
+    company = db.session.get(Company, company_id) if company_id else None
+    if request.form.get("action") != "find" and form.validate_on_submit():
         span = timedelta(minutes=form.minutes.data)
         starts = [f.data.replace(tzinfo=HK) for f in (form.option_1, form.option_2, form.option_3) if f.data]
         try:
             meeting = meetings.propose(
-                current_user, target, company_id=company.id, ha_user_ids=[int(i) for i in form.ha_people.data],
-                solution_id=int(form.solution_id.data) if form.solution_id.data else None,
-                options=[(s, s + span) for s in starts], place=form.place.data, video_url=form.video_url.data,
-                subject=form.subject.data, origin=request.args.get("origin") if request.args.get("origin")
-                in meetings.ORIGINS else "exhibitor")
+                current_user, target, company_id=company_id, ha_user_ids=chosen,
+                solution_id=_int(form.solution_id.data), options=[(s, s + span) for s in starts],
+                place=form.place.data, video_url=form.video_url.data, subject=form.subject.data,
+                origin=request.args.get("origin") if request.args.get("origin") in meetings.ORIGINS else "exhibitor")
         except DomainError as error:
             db.session.rollback()
+            # The service names its arguments; the page shows the refusal at the picker it concerns.
+            error.fields = {PICKER_FIELDS.get(k, k): v for k, v in error.fields.items()}
             show_domain_error(form, error)
         else:
             db.session.commit()
             return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting.id))
-    return render_template("matchmaking/meeting_propose.html", forum=target, company=company, form=form)
+    return render_template("matchmaking/meeting_propose.html", forum=target, company=company, form=form,
+                           own_company=own, companies=companies, people=people, chosen=set(map(str, chosen)),
+                           found=request.form.get("action") == "find")
 
 
 @bp.route("/forums/<forum>/meetings")

@@ -275,3 +275,18 @@ class NetworkingMeeting(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("hour_id", "slot", "table", name="uq_networking_table_slot"),
                       sa.CheckConstraint("first_id < second_id", name="networking_meeting_pair_order"))
+
+
+class NetworkingAttendance(db.Model):
+    """A participant's badge scanned at their table in their slot. One row per meeting and person: the
+    unique index makes a second scan of the same badge change nothing, whoever sends it."""
+
+    __tablename__ = "networking_attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("networking_meeting.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "user_id", name="uq_networking_attendance"),)

@@ -172,17 +172,3 @@ def timetable(user, hour: NetworkingHour) -> dict:
                          for m in rows],
             "unmet": [(names[o], why) for o, why in unmet if o in names]}
 
-
-def mark_happened(actor, hour: NetworkingHour, meeting_id: int) -> bool:
-    """"Meeting happened", from either person at the table; the first mark counts, repeats change nothing."""
-    ensure(actor, "networking.join")
-    meeting = db.session.get(NetworkingMeeting, meeting_id)
-    if meeting is None or meeting.hour_id != hour.id or actor.id not in (meeting.first_id, meeting.second_id):
-        raise NotFound()
-    done = db.session.execute(sa.update(NetworkingMeeting).where(
-        NetworkingMeeting.id == meeting.id, NetworkingMeeting.happened_at.is_(None)).values(happened_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.expire(meeting)
-    if done:
-        record(actor, "networking.happened", meeting, forum_id=hour.forum_id)
-    return bool(done)

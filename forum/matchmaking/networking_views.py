@@ -13,11 +13,21 @@ from ..extensions import db
 from ..forms_util import commit_or_flash
 from ..forums.forms import HK_FORMAT
 from ..forums.services import get_forum
+from ..home.next_steps import Step, step
 from ..permissions import requires
 from . import networking
 from .models import NetworkingMeeting
 
 bp = Blueprint("networking", __name__)
+
+@step("scanner", order=45)
+def _table_scanner_steps(user, forum):
+    if forum is None:
+        return []
+    return [Step(_l("Networking tables: scan badges when a meeting happens"),
+                 url_for("networking.scanner", forum=forum.slug, hour_id=hour.id),
+                 hour.title or "") for hour in networking.hours_of(forum)]
+
 
 PRIORITY_LABELS = {"must": _l("Must meet"), "like": _l("Would like to"), "no": _l("No thanks")}
 
@@ -108,13 +118,19 @@ def mine_ics(forum, hour_id):
                     mimetype="text/calendar")
 
 
-@bp.route("/forums/<forum>/networking/<int:hour_id>/meetings/<int:meeting_id>/happened", methods=["POST"])
-@requires("networking.join")
-def happened(forum, hour_id, meeting_id):
+@bp.route("/forums/<forum>/networking/<int:hour_id>/scan")
+@requires("networking.scan")
+def scanner(forum, hour_id):
+    """"Meeting happened": the door scanner's page, at a table, for the badges of the people meeting there."""
+    from ..db import utcnow
+    from .table_scans import slot_at
+
     target = get_forum(forum)
     hour = networking.get_hour(target, hour_id)
-    commit_or_flash(lambda: networking.mark_happened(current_user, hour, meeting_id), _("Marked as happened."))
-    return redirect(url_for("networking.mine", forum=target.slug, hour_id=hour.id))
+    slot = slot_at(hour, utcnow())
+    mine = [m for m, *_ in networking.timetable(current_user, hour)["meetings"] if m.slot == slot]
+    return render_template("matchmaking/table_scanner.html", forum=target, hour=hour,
+                           table=mine[0].table if mine else None)
 
 
 @bp.route("/forums/<forum>/networking/<int:hour_id>/me.pdf")

@@ -24,3 +24,5 @@ grant("meeting.propose", {"ha_staff", "exhibitor", "partnership"} | STAFF)
 grant("meeting.answer", {"ha_staff", "exhibitor", "partnership"} | STAFF)
 grant("networking.join", {"ha_staff", "exhibitor"})
 grant("networking.manage", STAFF)
+# At the table: door staff scan anyone's badge, a participant the badge of the person they meet.
+grant("networking.scan", {"scanner", "ha_staff", "exhibitor"} | STAFF)

@@ -21,7 +21,7 @@ from ..forums.models import Forum
 from ..sites.models import Cluster, Site
 from ..permissions import ensure
 from .models import DECISIONS, Pilot, PilotSite, Reason, Stage, Transition, pilot_forum
-from .followups import answer_counts
+from .followups import answer_counts, meeting_answer_counts
 from .permissions import visible_clause
 
 # name -> (label, position after "exhibitors", counter(forum_id | None) -> (companies, count) | None)
@@ -68,6 +68,7 @@ class Figures:
     by_theme: list[dict] = field(default_factory=list)
     by_forum: list[dict] = field(default_factory=list)
     follow_ups: dict[str, int] = field(default_factory=dict)
+    meeting_follow_ups: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         def spread(s: Spread) -> dict:
@@ -78,7 +79,8 @@ class Figures:
                 "days_in_stage": {k: spread(v) for k, v in self.stage_days.items()},
                 "adoption": self.adoption, "days_from_start_to_decision": spread(self.decision_days),
                 "discontinuation_reasons": self.reasons, "by_cluster": self.by_cluster, "by_site": self.by_site,
-                "by_theme": self.by_theme, "by_forum": self.by_forum, "follow_up_answers": self.follow_ups}
+                "by_theme": self.by_theme, "by_forum": self.by_forum, "follow_up_answers": self.follow_ups,
+                "meeting_follow_up_answers": self.meeting_follow_ups}
 
 
 def _pilot_ids(actor, forum_id: int | None):
@@ -104,6 +106,7 @@ def figures(actor, forum: Forum | None = None) -> Figures:
         .group_by(Theme.key, Theme.name_en, Theme.name_zh, Theme.position).order_by(Theme.position))]
     out.by_forum = _by_forum(forum_id)
     out.follow_ups = answer_counts(ids)
+    out.meeting_follow_ups = meeting_answer_counts(actor, forum_id)
     return out
 
 

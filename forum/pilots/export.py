@@ -21,7 +21,8 @@ def tables(fig: Figures) -> dict[str, list[list]]:
     out["days_from_start_to_decision"] = [["n", "median", "q1", "q3", "min", "max"],
                                           [d["n"], d["median"], d["q1"], d["q3"], d["min"], d["max"]]]
     out["discontinuation_reasons"] = [["reason", "pilot_sites"]] + [[k, v] for k, v in data["discontinuation_reasons"].items()]
-    out["follow_up_answers"] = [["answer", "owners"]] + [[k, v] for k, v in data["follow_up_answers"].items()]
+    out["follow_up_answers"] = [["answer", "owners", "meeting_participants"]] + [
+        [k, v, data["meeting_follow_up_answers"].get(k, 0)] for k, v in data["follow_up_answers"].items()]
     for name in ("by_cluster", "by_site", "by_theme", "by_forum"):
         rows = data[name]
         header = list(rows[0].keys()) if rows else []

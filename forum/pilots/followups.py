@@ -1,9 +1,10 @@
-"""Six months after a pilot is proposed, ask its owners how it went.
+"""Six months after a pilot is proposed, or a follow-up meeting took place, ask how it went.
 
-Owners are the HA sponsor's account and the company's contact and admins. Each gets a
-personal link (only its SHA-256 is stored); the answer (no further contact, in discussion,
-pilot proposed, agreement reached) is kept with the pilot, shown in its history and counted
-on the dashboard. `flask pilots follow-ups` sends those due; run it daily (cron).
+A pilot's owners are the HA sponsor's account and the company's contact and admins; a meeting's
+are its participants who did not decline. Each gets a personal link (only its SHA-256 is stored);
+the answer (no further contact, in discussion, pilot proposed, agreement reached) is kept with the
+pilot or the meeting, in the audit history, and counted on the dashboard. `send_all_due()` is the
+one daily use case (`flask pilots follow-ups`, or a job): it touches no request and commits nothing.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from ..extensions import db
 from ..permissions import ensure
 from .links import by_link, new_link
 from .models import FollowUp, FollowUpAnswer, Pilot
+
+MEETING_SUBJECT = "How did the meeting go? | 會面之後進展如何？"
 
 AFTER = timedelta(days=182)
 ANSWER_LABELS = {
@@ -86,6 +89,59 @@ def by_token(token: str) -> FollowUp:
     return by_link(FollowUp, token)
 
 
+def due_meetings(today: date) -> list:
+    """Confirmed meetings held at least six months ago (and not recorded as "did not take place")
+    whose participants have not been asked yet."""
+    from ..matchmaking.models import Meeting, MeetingOutcome, MeetingStatus, OutcomeKind
+
+    cutoff = datetime.combine(today - AFTER, time(23, 59), tzinfo=HK)
+    asked = sa.select(FollowUp.meeting_id).where(FollowUp.meeting_id.is_not(None))
+    no_show = sa.select(MeetingOutcome.meeting_id).where(MeetingOutcome.kind == OutcomeKind.no_show)
+    return db.session.scalars(sa.select(Meeting).where(
+        Meeting.status == MeetingStatus.confirmed, Meeting.ends_at <= cutoff, Meeting.id.not_in(asked),
+        Meeting.id.not_in(no_show)).options(selectinload(Meeting.company), selectinload(Meeting.participants))
+        .order_by(Meeting.id)).all()
+
+
+def meeting_people(meeting) -> list[tuple[str, str]]:
+    """(email, name) of the meeting's participants who did not decline, without repeats."""
+    from ..matchmaking.models import Answer
+
+    seen, out = set(), []
+    for p in meeting.participants:
+        email = (p.user.email or "").strip()
+        if p.answer != Answer.declined and p.user.active and email and email.lower() not in seen:
+            seen.add(email.lower())
+            out.append((email, p.user.display_name))
+    return out
+
+
+def send_due_meetings(actor, today: date, *, dry_run: bool = False) -> list[tuple[object, list[str]]]:
+    """Create and mail the meetings' follow-ups due today; the mail leaves when the caller commits."""
+    ensure(actor, "pilot.edit")
+    sent = []
+    for meeting in due_meetings(today):
+        people = meeting_people(meeting)
+        sent.append((meeting, [email for email, _name in people]))
+        if dry_run:
+            continue
+        for email, name in people:
+            token, token_hash = new_link()
+            db.session.add(FollowUp(meeting_id=meeting.id, email=email, name=name, token_hash=token_hash,
+                                    due_on=today))
+            mail.queue_template(db.session, email, MEETING_SUBJECT, "meeting_follow_up", meeting=meeting,
+                                name=name, link=mail.external_url("pilots.follow_up", token=token))
+        record(actor, "meeting.follow_up_sent", meeting, forum_id=meeting.forum_id, changes={"to": len(people)})
+    db.session.flush()
+    return sent
+
+
+def send_all_due(actor, today: date, *, dry_run: bool = False) -> dict:
+    """Everything due today, pilots and meetings: the daily job and the command call this."""
+    return {"pilots": send_due(actor, today, dry_run=dry_run),
+            "meetings": send_due_meetings(actor, today, dry_run=dry_run)}
+
+
 def answer(follow_up: FollowUp, value, note: str = "") -> FollowUp:
     """Keep the owner's answer (a later answer through the same link replaces it)."""
     try:
@@ -93,8 +149,12 @@ def answer(follow_up: FollowUp, value, note: str = "") -> FollowUp:
     except ValueError:
         raise ValidationError(_l("Choose one of the answers."), field="answer") from None
     follow_up.answer, follow_up.note, follow_up.answered_at = chosen, (note or "").strip()[:2000], utcnow()
-    record(None, "pilot.follow_up_answer", follow_up.pilot, object_type="Pilot",
-           changes={"name": follow_up.name, "answer": chosen, "note": follow_up.note})
+    changes = {"name": follow_up.name, "answer": chosen, "note": follow_up.note}
+    if follow_up.meeting_id is not None:
+        record(None, "meeting.follow_up_answer", follow_up.meeting, forum_id=follow_up.meeting.forum_id,
+               object_type="Meeting", changes=changes)
+    else:
+        record(None, "pilot.follow_up_answer", follow_up.pilot, object_type="Pilot", changes=changes)
     db.session.flush()
     return follow_up
 
@@ -105,5 +165,24 @@ def answer_counts(pilot_ids) -> dict[str, int]:
         FollowUp.pilot_id.in_(pilot_ids), FollowUp.answer.is_not(None)).group_by(FollowUp.answer)).all()
     counts = {a.value: 0 for a in FollowUpAnswer}
     for value, n in rows:
+        counts[value.value] = n
+    return counts
+
+
+def meeting_answer_counts(actor, forum_id: int | None) -> dict[str, int]:
+    """How meetings' participants answered, for one forum or all: the partnership team and organisers
+    count every meeting, anyone else the meetings they took part in."""
+    from ..matchmaking.models import Meeting, MeetingParticipant
+    from ..permissions import can
+
+    stmt = sa.select(FollowUp.answer, sa.func.count()).join(Meeting, Meeting.id == FollowUp.meeting_id).where(
+        FollowUp.answer.is_not(None))
+    if forum_id is not None:
+        stmt = stmt.where(Meeting.forum_id == forum_id)
+    if not can(actor, "pilot.edit"):
+        stmt = stmt.where(Meeting.id.in_(sa.select(MeetingParticipant.meeting_id).where(
+            MeetingParticipant.user_id == getattr(actor, "id", None))))
+    counts = {a.value: 0 for a in FollowUpAnswer}
+    for value, n in db.session.execute(stmt.group_by(FollowUp.answer)).all():
         counts[value.value] = n
     return counts

@@ -225,12 +225,14 @@ class FollowUpAnswer(str, enum.Enum):
 
 
 class FollowUp(db.Model):
-    """The six-month question to one of a pilot's owners: how did it go? Answered through a personal link."""
+    """The six-month question, how did it go?, to one of a pilot's owners or one of a follow-up meeting's
+    participants (exactly one of pilot_id and meeting_id is set). Answered through a personal link."""
 
     __tablename__ = "pilot_follow_up"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    pilot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     name: Mapped[str] = mapped_column(sa.String(160), default="")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -242,8 +244,11 @@ class FollowUp(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pilot = relationship(Pilot)
+    meeting = relationship("Meeting")
 
-    __table_args__ = (sa.UniqueConstraint("pilot_id", "email", name="uq_pilot_follow_up_email"),)
+    __table_args__ = (sa.UniqueConstraint("pilot_id", "email", name="uq_pilot_follow_up_email"),
+                      sa.UniqueConstraint("meeting_id", "email", name="uq_pilot_follow_up_meeting_email"),
+                      sa.CheckConstraint("(pilot_id IS NULL) <> (meeting_id IS NULL)", name="follow_up_one_subject"))
 
 
 class Survey(db.Model):

@@ -11,6 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forums.services import get_forum
 from ..home.next_steps import Step, step
+from ..i18n import is_chinese
 from ..permissions import public, requires
 from . import surveys
 
@@ -31,7 +32,8 @@ def _page(forum, audience: str, *, questions_text: str | None = None, error: str
     survey = surveys.survey_for(forum, audience, create=False)
     return render_template("pilots/survey.html", forum=forum, survey=survey, audience=audience,
                            audience_labels=AUDIENCE_LABELS, results=surveys.results(survey), error=error,
-                           questions_text=questions_text or surveys.questions_as_text(survey)), status
+                           questions_text=questions_text or surveys.questions_as_text(
+                               survey, chinese=is_chinese())), status
 
 
 @bp.route(BASE)

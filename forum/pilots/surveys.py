@@ -25,15 +25,15 @@ AUDIENCES = ("attendees", "exhibitors")
 KINDS = ("rating", "solutions", "text")
 DEFAULT_QUESTIONS = {
     "attendees": [
-        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對你有用嗎？"},
-        {"kind": "solutions", "en": "Which solutions do you want to follow up?", "zh": "你想跟進哪些方案？"},
+        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對您有用嗎？"},
+        {"kind": "solutions", "en": "Which solutions do you want to follow up?", "zh": "您想跟進哪些方案？"},
         {"kind": "text", "en": "With whom (colleagues, departments) should we follow up?",
          "zh": "我們應與哪些同事或部門跟進？"},
     ],
     "exhibitors": [
-        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對你有用嗎？"},
+        {"kind": "rating", "en": "Was the forum useful to you?", "zh": "論壇對您有用嗎？"},
         {"kind": "text", "en": "Which HA teams or people do you want to follow up with?",
-         "zh": "你想與醫管局哪些團隊或人員跟進？"},
+         "zh": "您想與醫管局哪些團隊或人員跟進？"},
         {"kind": "text", "en": "What should we do better next time?", "zh": "下次有甚麼可以做得更好？"},
     ],
 }
@@ -56,12 +56,18 @@ def survey_for(forum, audience: str, *, create: bool = True) -> Survey:
     return survey
 
 
-def questions_as_text(survey: Survey) -> str:
-    return "\n".join(f"{q['kind']} | {q['en']} | {q['zh']}" for q in survey.questions)
+# The kinds as organisers write them in Chinese; either language is read back.
+KIND_WORDS_ZH = {"rating": "評分", "solutions": "方案", "text": "文字"}
+_KIND_OF_WORD = {**{k: k for k in KINDS}, **{zh: k for k, zh in KIND_WORDS_ZH.items()}}
+
+
+def questions_as_text(survey: Survey, *, chinese: bool = False) -> str:
+    words = KIND_WORDS_ZH if chinese else {}
+    return "\n".join(f"{words.get(q['kind'], q['kind'])} | {q['en']} | {q['zh']}" for q in survey.questions)
 
 
 def parse_questions(text: str) -> list[dict]:
-    """One question a line: `kind | English | 中文`; kind is rating, solutions or text."""
+    """One question a line: `kind | English | 中文`; kind is rating, solutions or text (or 評分, 方案, 文字)."""
     out = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
@@ -69,10 +75,11 @@ def parse_questions(text: str) -> list[dict]:
         parts = [p.strip() for p in line.split("|")]
         if len(parts) != 3 or not all(parts):
             raise ValidationError(_l("Line %(n)d: write kind | English | Chinese.", n=number), field="questions")
-        if parts[0] not in KINDS:
+        kind = _KIND_OF_WORD.get(parts[0].lower())
+        if kind is None:
             raise ValidationError(_l("Line %(n)d: the kind is rating, solutions or text.", n=number),
                                   field="questions")
-        out.append({"kind": parts[0], "en": parts[1][:300], "zh": parts[2][:300]})
+        out.append({"kind": kind, "en": parts[1][:300], "zh": parts[2][:300]})
     if not out:
         raise ValidationError(_l("Ask at least one question."), field="questions")
     return out
@@ -183,8 +190,10 @@ def results(survey: Survey) -> dict:
     ratings: dict[str, Counter] = {}
     wanted: Counter = Counter()
     texts: dict[str, list[str]] = {}
+    chinese: dict[str, str] = {}  # each question's Chinese wording, for Chinese readers of the results
     for invite in answered:
         for a in invite.answers:
+            chinese.setdefault(a["en"], a.get("zh") or a["en"])
             if a["kind"] == "rating":
                 ratings.setdefault(a["en"], Counter())[a["value"]] += 1
             elif a["kind"] == "solutions":
@@ -193,4 +202,4 @@ def results(survey: Survey) -> dict:
                 texts.setdefault(a["en"], []).append(a["value"])
     averages = {q: round(sum(k * n for k, n in c.items()) / sum(c.values()), 2) for q, c in ratings.items()}
     return {"invited": len(invites), "answered": len(answered), "ratings": ratings, "averages": averages,
-            "wanted": wanted.most_common(20), "texts": texts}
+            "wanted": wanted.most_common(20), "texts": texts, "chinese": chinese}

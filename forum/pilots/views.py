@@ -15,11 +15,12 @@ from ..forms_util import show_domain_error
 from ..home.next_steps import Step, step
 from ..i18n import both_names, name_of
 from ..nav import nav_link
-from ..permissions import can, public, requires
+from ..permissions import can, requires
 from ..sites.services import get_site
 from . import documents, followups, queries, services, stages
 from . import from_bookmark as from_bookmark_
 from .cli import register_cli
+from .follow_up_views import add_follow_up_routes
 from .forms import (AddSiteForm, ChampionForm, CommentForm, DocumentForm, EditForm, MoveForm, PilotForm,
                     SiteOutcomeForm)
 from .models import Stage
@@ -27,6 +28,7 @@ from .timeline import ORIGIN_LABELS, timeline
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 register_cli(bp)
+add_follow_up_routes(bp)
 
 nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)
 
@@ -325,24 +327,3 @@ def company(company_id: int):
 def attention():
     return render_template("pilots/attention.html", data=queries.attention(current_user, stale_days()),
                            days=stale_days())
-
-
-@bp.route("/follow-up/<token>", methods=["GET", "POST"])
-@public
-def follow_up(token: str):
-    """An owner's answer to the six-month follow-up, through the personal link in the mail."""
-    found = followups.by_token(token)
-    error = None
-    if request.method == "POST":
-        try:
-            followups.answer(found, request.form.get("answer"), request.form.get("note", ""))
-        except DomainError as refused:
-            db.session.rollback()
-            error = refused.message
-            found = followups.by_token(token)
-        else:
-            db.session.commit()
-            flash(_("Thank you: your answer is kept with the pilot."), "success")
-            return redirect(url_for("pilots.follow_up", token=token))
-    return render_template("pilots/follow_up.html", f=found, answer_labels=followups.ANSWER_LABELS,
-                           error=error), 400 if error else 200

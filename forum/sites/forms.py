@@ -14,8 +14,8 @@ KIND_LABELS = {
 
 
 class SiteForm(FlaskForm):
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
-    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
     cluster_code = SelectField(_l("Cluster"), choices=[], validate_choice=False)
     source = TextAreaField(_l("Source of the names"), validators=[Optional(), Length(max=2000)])

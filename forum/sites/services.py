@@ -239,8 +239,10 @@ class ImportReport:
 
 SITE_COLUMNS = Vocabulary({
     "cluster_code": ["cluster_code", "cluster code", "cluster", "聯網", "聯網代號"],
-    "name_en": ["name_en", "name", "english name", "name (english)", "英文名稱", "英文名"],
-    "name_zh": ["name_zh", "chinese name", "name (chinese)", "中文名稱", "中文名"],
+    "name_en": ["name_en", "name", "english name", "name (english)", "英文名稱", "英文名", "名稱(英文)",
+                "name in english"],
+    "name_zh": ["name_zh", "chinese name", "name (chinese)", "中文名稱", "中文名", "名稱(中文)",
+                "name in chinese"],
     "kind": ["kind", "type", "類別", "類型"],
     "source": ["source", "來源"],
 })

@@ -12,7 +12,9 @@ from pathlib import Path
 from alembic import op
 import sqlalchemy as sa
 
-REFERENCE_CSV = Path(__file__).resolve().parents[2] / "forum" / "sites" / "data" / "ha_sites.csv"
+# A frozen copy: the live list under forum/sites/data may change, but what this revision
+# loaded must not, or a database built today would differ from one built when it was written.
+REFERENCE_CSV = Path(__file__).resolve().parents[1] / "data" / "0001_ha_sites.csv"
 
 
 # revision identifiers, used by Alembic.

@@ -7,12 +7,15 @@
   var cfg = JSON.parse(document.getElementById("scanner-config").textContent);
   var W = cfg.words;
   var staff = cfg.mode === "staff";
+  // Scans wait offline only where there is a batch endpoint to send them to later.
+  var queueing = staff && !!cfg.batchUrl;
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   var $ = function (id) { return document.getElementById(id); };
   // The booth's lead scanner reuses this file with its own code shape and answers.
   var CODE_RE = cfg.codePattern ? new RegExp(cfg.codePattern) : /^HKF[0-9][A-Z2-7]{32}$/;
   var WARN = cfg.warnResults || ["already_checked_in"];
-  var pointEl = $("point"), resultEl = $("result"), queueEl = $("queue"), logEl = $("log");
+  // The networking tables reuse it too: their "point" is the table, sent as cfg.pointName.
+  var pointEl = $(cfg.pointField || "point"), resultEl = $("result"), queueEl = $("queue"), logEl = $("log");
   var video = $("video"), canvas = $("frame"), cameraState = $("camera-state");
   var idleTimer = null;
 
@@ -69,6 +72,8 @@
       note = W.offline_note;
     } else if (answer.error) {
       note = answer.error.message;
+    } else if (answer.note) {
+      note = answer.note;
     }
     setText("result-note", note);
     var badge = $("badge");
@@ -121,7 +126,7 @@
 
   var flushing = false;
   function flush() {
-    if (flushing || !staff || navigator.onLine === false) return;
+    if (flushing || !queueing || navigator.onLine === false) return;
     var items = loadQueue();
     if (!items.length) return;
     flushing = true;
@@ -155,8 +160,8 @@
     code = String(code || "").replace(/[\s\-\u2010-\u2014\u2212\u3000\uff0d]+/g, "").toUpperCase();
     if (!code) return;
     var scan = {code: code, nonce: randomHex(16), scanned_at: new Date().toISOString(), device_id: deviceId};
-    if (pointEl && pointEl.value) scan.point = pointEl.value;
-    if (staff && (navigator.onLine === false || loadQueue().length)) {
+    if (pointEl && pointEl.value) scan[cfg.pointName || "point"] = pointEl.value;
+    if (queueing && (navigator.onLine === false || loadQueue().length)) {
       // Keep the order: while anything waits, new scans wait behind it.
       if (!CODE_RE.test(code.toUpperCase())) return show({result: "invalid", attendee: null, error: {message: W.not_a_code}}, code);
       enqueue(scan);
@@ -170,7 +175,7 @@
         show(data, code);
       });
     }).catch(function () {
-      if (!staff) return show({result: "error", attendee: null}, code);
+      if (!queueing) return show({result: "error", attendee: null}, code);
       if (!CODE_RE.test(code.toUpperCase())) return show({result: "invalid", attendee: null, error: {message: W.not_a_code}}, code);
       enqueue(scan);
     });

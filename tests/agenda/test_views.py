@@ -9,7 +9,7 @@ from icalendar import Calendar
 from forum.agenda import releases, scheduler, sessions
 from forum.agenda.models import AgendaSession
 from forum.extensions import db
-from tests.helpers import pdf_text
+from tests.support.documents import pdf_text
 
 
 def _csrf(client, url):

@@ -87,7 +87,7 @@ def test_patch_unknown_forum_is_404(client, api_token):
 
 def test_session_api_calls_need_the_csrf_token(database_url, tmp_path, api_token):
     """A browser session (cookie) must send X-CSRFToken on writes; a Bearer token need not."""
-    from tests.conftest import make_test_app
+    from tests.support.databases import make_test_app
     from tests.factories import UserFactory
 
     app = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)

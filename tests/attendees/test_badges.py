@@ -6,7 +6,7 @@ from forum.attendees.models import AttendeeKind, AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CompanyFactory
-from tests.helpers import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
+from tests.support.documents import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
 
 
 def _registered(forum, **fields):
@@ -109,3 +109,15 @@ def test_forum_badges_from_the_organiser_ui(client, login_as, forum, monkeypatch
     monkeypatch.setattr(views, "WEB_BADGE_LIMIT", 1)
     response = client.get(f"/forums/{forum.slug}/attendees/badges.pdf")
     assert response.status_code == 302
+
+
+def test_chunks_laid_out_in_parallel_processes_keep_their_order(organiser, forum):
+    from forum.attendees.badges import forum_badges_pdf
+
+    names = [f"Dr Parallel {chr(65 + i)}" for i in range(6)]
+    for name in names:
+        _registered(forum, name_en=name)
+    pdf = forum_badges_pdf(organiser, forum, layout="a6", chunk=2, processes=2)
+    assert pdf_page_count(pdf) == 6
+    text = pdf_text(pdf)
+    assert [text.index(n) for n in names] == sorted(text.index(n) for n in names)  # the order of the list

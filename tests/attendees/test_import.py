@@ -115,6 +115,18 @@ def test_the_chinese_headers_the_import_page_lists_are_accepted(organiser, forum
     assert plan.created == 3
 
 
+
+def test_headers_written_with_full_width_punctuation_and_spaces(organiser, forum):
+    # Typed on a Chinese keyboard: full-width colons, brackets, slashes, spaces, middle dots and full stops.
+    header = ["姓名（英文）：", "中文姓名\u3000", "電郵：", "職級／職銜", "「部門」", "醫院　或　醫管局辦事處。", "聯網："]
+    plan = _import(organiser, forum, _xlsx(ROWS, header=header), "名單.xlsx")
+    assert plan.ok, plan.errors
+    assert plan.created == 3 and _attendees(forum)[0].title == "Chief Manager"
+    csv_plan = _import(organiser, forum, _csv(ROWS, header=["Ｎａｍｅ（Ｅｎｇｌｉｓｈ）", "姓名（中文）", "電郵地址：",
+                                                         "Rank／Title", "部門・單位", "Hospital", "Cluster"]))
+    assert csv_plan.ok, csv_plan.errors
+    assert csv_plan.created == 0 and csv_plan.skipped == 3
+
 def test_head_office_is_a_known_site():
     from forum.sites.services import find_site
 

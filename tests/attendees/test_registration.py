@@ -9,7 +9,7 @@ from forum.attendees.models import Attendee, AttendeeStatus
 from forum.attendees.tickets import code_for, current_ticket, lookup
 from forum.extensions import db
 from tests.factories import AttendeeFactory, UserFactory
-from tests.helpers import decode_qr
+from tests.support.documents import decode_qr
 
 
 def _link(message) -> str:

@@ -8,47 +8,16 @@ saves a screenshot under tests/browser/screenshots/.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from forum.demo import DEMO_PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class LiveServer:
-    url: str
-    env: dict
-    process: subprocess.Popen | None = None
-    log: Path | None = None
-    extra: dict = field(default_factory=dict)
-
-    def flask(self, *args: str, input: str | None = None) -> str:
-        """Run `flask --app wsgi ARGS` against the server's database; returns stdout."""
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                                input=input, capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, LiveServer, free_port
+from tests.support.databases import throwaway_postgres
 
 
 @pytest.fixture(scope="session")
@@ -65,12 +34,10 @@ def live_server(tmp_path_factory):
     dropper = None
     wanted = os.environ.get("TEST_DATABASE_URL", "")
     if wanted.startswith("postgresql"):
-        from tests.conftest import _fresh_postgres
-
-        env["DATABASE_URL"], dropper = _fresh_postgres(wanted)
+        env["DATABASE_URL"], dropper = throwaway_postgres(wanted)
     else:
         env["DATABASE_URL"] = f"sqlite:///{instance / 'live.db'}"
-    port = _free_port()
+    port = free_port()
     env["BASE_URL"] = f"http://127.0.0.1:{port}"
     server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
     server.flask("db", "upgrade")
@@ -126,21 +93,6 @@ def page(browser_context):
     page = browser_context.new_page()
     yield page
     page.close()
-
-
-def shot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def login(page, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(server.url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]:not(.link)")
-    page.wait_for_load_state()
 
 
 def pytest_collection_modifyitems(items):

@@ -1,6 +1,6 @@
 """The organiser drags a session on the agenda grid; the conflict warning appears without a reload.
 The public agenda reads on a phone, in English and Chinese."""
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 
 FORUM = "innovation-forum-2026-12"
 

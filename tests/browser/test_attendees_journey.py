@@ -4,8 +4,8 @@ import re
 from email import policy
 from pathlib import Path
 
-from tests.browser.conftest import login, shot
-from tests.helpers import decode_qr
+from tests.support.browser import login, shot
+from tests.support.documents import decode_qr
 
 FORUM = "innovation-forum-2026-12"
 

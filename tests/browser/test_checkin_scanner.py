@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from forum.qr import qr_png
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, login, shot
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, login, shot
 
 pytestmark = pytest.mark.committed  # the data goes into the live server's own database, committed
 FORUM = "innovation-forum-2026-12"
@@ -72,7 +72,7 @@ def write_y4m(png: bytes, path: Path, size=(640, 480), frames: int = 5) -> Path:
 
 @pytest.fixture
 def camera_context(chromium, live_server):
-    """camera_context(video, viewport) -> a browser context of a Chromium (tests/browser/conftest.CHROMIUM)
+    """camera_context(video, viewport) -> a browser context of a Chromium (tests/support/browser.CHROMIUM)
     whose camera shows that video, with camera permission granted for the live server."""
     launched = []
 

@@ -16,10 +16,10 @@ from forum.accounts.models import User
 from forum.datalab import door, lab
 from forum.datalab.applications import today_hk
 from forum.extensions import db
-from tests.browser.conftest import shot
-from tests.conftest import make_test_app
+from tests.support.browser import shot
+from tests.support.databases import make_test_app
 from tests.factories import PASSWORD, CompanyFactory, UserFactory
-from tests.helpers import decode_qr
+from tests.support.documents import decode_qr
 
 pytestmark = pytest.mark.committed
 

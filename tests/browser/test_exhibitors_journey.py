@@ -7,8 +7,8 @@ import re
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import login, shot
-from tests.helpers import decode_qr, pdf_pages_png, pdf_text
+from tests.support.browser import login, shot
+from tests.support.documents import decode_qr, pdf_pages_png, pdf_text
 
 FORUM = "innovation-forum-2026-12"
 PASSWORD = "journey-password-1"

@@ -1,7 +1,7 @@
 """The organiser's review of the demo forum: filters, bulk approval, and the refusal past the booth limit."""
 import re
 
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 
 FORUM = "innovation-forum-2026-12"
 

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.browser.a11y import check_page
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 
 FORUM = "innovation-forum-2026-12"
 PIN = "482913"  # the same PIN as the scanner journeys: the first start sets it

@@ -2,7 +2,7 @@
 import pytest
 
 from forum.demo import DEMO_USERS
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 
 HOME_HEADINGS = {
     "admin": ("Administration", "系統管理"),

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.qr import qr_png
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 from tests.browser.test_checkin_scanner import FORUM, camera_context, write_y4m  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.committed

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 from tests.browser.test_matchmaking_journey import PHONE, _live_app, _set_locale
 
 pytestmark = pytest.mark.committed
@@ -77,7 +77,7 @@ def test_meeting_from_recommendation_to_prefilled_pilot(live_server, page, chrom
     page.fill("input[name=option_1]", start.strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=option_2]", (start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     page.fill("input[name=place]", "Queen Mary Hospital, Block K")
-    page.click("#propose-meeting button[type=submit]")
+    page.click("#send-request")
     page.wait_for_selector("#meeting[data-status=pending]")
     meeting_url = page.url
     meeting_id = int(meeting_url.rstrip("/").rsplit("/", 1)[1])

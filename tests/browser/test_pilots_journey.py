@@ -3,7 +3,7 @@ the card, the pilot page) to "adopted at one site, discontinued at another", see
 reads every step with its author in the history; then the same pilot on a phone, in Chinese."""
 import re
 
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 
 FORUM = "innovation-forum-2023-11"
 SITE_A, SITE_B = "Queen Mary Hospital", "Tuen Mun Hospital"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.a11y import check_page, open_menu, overlapping, switch_to_chinese, switch_to_english
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 
 FORUM = "innovation-forum-2026-12"
 

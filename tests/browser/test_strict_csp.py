@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, shot
+from tests.support.browser import login, shot
 from tests.browser.test_checkin_scanner import FORUM, seed_attendees
 
 pytestmark = pytest.mark.committed

@@ -92,9 +92,9 @@ def shared_database(tmp_path):
     wanted = os.environ.get("TEST_DATABASE_URL", "")
     dropper = None
     if wanted.startswith("postgresql"):
-        from tests.conftest import _fresh_postgres
+        from tests.support.databases import throwaway_postgres
 
-        url, dropper = _fresh_postgres(wanted)
+        url, dropper = throwaway_postgres(wanted)
     else:
         url = f"sqlite:///{tmp_path / 'shared.db'}"
     yield url
@@ -106,7 +106,7 @@ def shared_database(tmp_path):
 def test_concurrent_scans_across_two_server_processes(shared_database, tmp_path):
     from flask_migrate import upgrade
 
-    from tests.conftest import make_test_app
+    from tests.support.databases import make_test_app
 
     secret = secrets.token_hex(16)
     instance = tmp_path / "instance"

@@ -1,7 +1,7 @@
 """The shared QR and PDF helpers produce real, readable artefacts."""
 from forum.pdf import html_to_pdf
 from forum.qr import qr_png, qr_svg
-from tests.helpers import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
+from tests.support.documents import decode_qr, pdf_page_count, pdf_pages_png, pdf_text
 
 
 def test_qr_png_decodes_back():

@@ -1,7 +1,10 @@
 def test_healthz_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok"}
+    assert response.json["status"] == "ok"  # the contract's shape; database and worker are extra fields
+    assert response.json["database"] == "ok"
+    assert response.json["worker"]["status"] == "immediate"  # tests run jobs where they are queued
+    assert "redis" not in response.json  # REDIS_URL is not set
 
 
 def test_unknown_page_is_a_bilingual_404(client):

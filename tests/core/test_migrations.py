@@ -6,7 +6,7 @@ from forum.extensions import db
 
 def test_models_and_migrations_agree(app):
     """The tables the migrations build are the tables the models describe."""
-    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": False})
+    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
     diff = compare_metadata(context, db.metadata)
     assert diff == []
 
@@ -35,10 +35,10 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(tmp_path):
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from tests.conftest import _fresh_postgres, make_test_app
+    from tests.support.databases import make_test_app, throwaway_postgres
 
     wanted = os.environ.get("TEST_DATABASE_URL", "")
-    url, drop = (_fresh_postgres(wanted) if wanted.startswith("postgresql")
+    url, drop = (throwaway_postgres(wanted) if wanted.startswith("postgresql")
                  else (f"sqlite:///{tmp_path / 'old.db'}", None))
     previous = os.environ.get("FORUM_INSTANCE_PATH")
     other = make_test_app(url, tmp_path / "instance")

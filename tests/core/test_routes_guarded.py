@@ -4,7 +4,7 @@ import re
 import pytest
 
 from forum.permissions import PUBLIC, ROLE_GRANTS, ROLES, role_allows
-from tests.conftest import make_test_app
+from tests.support.databases import make_test_app
 
 SAMPLE_VALUES = {"int": "1", "default": "x", "path": "x"}
 _ARG = re.compile(r"<(?:(?P<conv>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")

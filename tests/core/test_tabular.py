@@ -156,6 +156,10 @@ def test_a_big5_file_is_read_and_the_reader_says_so():
     ("職級 (Rank)", "title"), ("Rank (職級)", "title"), ("中文姓名 Chinese Name", "name_zh"),
     ("English Name 英文姓名", "name_en"), ("醫院/Hospital", "site"), ("【聯網】Cluster", "cluster"),
     ("部門 Department", "department"), ("Ｅｍａｉｌ", "email"), ("電郵：", "email"),
+    # Full-width punctuation and spaces read as their half-width equivalents.
+    ("姓名（英文）", "name_en"), ("姓名﹙中文﹚", "name_zh"), ("電郵\u3000地址", "email"), ("『電郵』", "email"),
+    ("電郵。", "email"), ("部門・單位", "department"), ("職級／職銜：", "title"), ("“Email”", "email"),
+    ("醫院，", "site"), ("聯網 —", "cluster"),
 ])
 def test_headers_in_both_languages_are_recognised(header, field):
     other = "Remarks" if field in ("name_en", "name_zh") else "Name"

@@ -1,19 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import pytest
 
 from forum.cli import SystemActor
 from forum.datalab import applications, lab, review
 from forum.datalab import permissions as _grants  # noqa: F401
-from forum.db import HK
 from forum.extensions import db
 from tests.factories import CompanyFactory, UserFactory
-
-# A Monday in the shipped holiday list's range, not a holiday.
-APPROVAL_DAY = datetime(2026, 11, 30, 10, 0, tzinfo=HK)
+from tests.support.datalab import APPROVAL_DAY, VALUES
 
 
 @dataclass
@@ -52,12 +48,6 @@ def company():
             UserFactory(role="exhibitor", company_id=company.id))
 
 
-VALUES = {"title": "Falls after discharge", "lay_summary": "Which patients fall at home after discharge.",
-          "purpose": "Train a risk model.", "commercial_interest": "A product for wards.",
-          "data_domains": ["demographics", "attendances", "diagnoses"], "ethics_status": "approved",
-          "ethics_reference": "HKSTP-CREC-2026-014", "preferred_dates": "Early December"}
-
-
 @pytest.fixture
 def submitted(datalab, company):
     _company, applicant, colleague = company
@@ -77,7 +67,3 @@ def approved(datalab, company, submitted):
     applications.accept_undertaking(applicant, submitted, now=APPROVAL_DAY)
     applications.accept_undertaking(colleague, submitted, now=APPROVAL_DAY)
     return submitted
-
-
-def day(d: int, month: int = 12) -> date:
-    return date(2026, month, d)

@@ -10,7 +10,7 @@ from forum.datalab.models import Booking, LabApplicationStatus as Status
 from forum.db import HK
 from forum.errors import ValidationError
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, day
+from tests.support.datalab import APPROVAL_DAY, day
 
 LATER = datetime(2026, 12, 2, 10, 0, tzinfo=HK)
 

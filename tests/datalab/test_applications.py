@@ -8,7 +8,7 @@ from forum.datalab import applications
 from forum.datalab.models import LabApplicationStatus, Review
 from forum.errors import PermissionDenied, ValidationError
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, VALUES
+from tests.support.datalab import APPROVAL_DAY, VALUES
 from tests.factories import CompanyFactory, UserFactory
 
 

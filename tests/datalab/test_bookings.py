@@ -8,7 +8,7 @@ from forum.datalab.models import Booking
 from forum.db import HK
 from forum.errors import Conflict, PermissionDenied, ValidationError
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, day
+from tests.support.datalab import APPROVAL_DAY, day
 from tests.factories import CompanyFactory, UserFactory
 
 NOW = APPROVAL_DAY

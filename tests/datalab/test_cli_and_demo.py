@@ -8,7 +8,7 @@ from forum.datalab.models import (Booking, CommitteeMember, LabApplication, LabA
                                   Workstation)
 from forum.db import HK
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, day
+from tests.support.datalab import APPROVAL_DAY, day
 from tests.factories import UserFactory
 
 
@@ -47,6 +47,17 @@ def test_holidays_command(runner, tmp_path):
     result = runner.invoke(args=["datalab", "holidays", str(csv)])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
 
+
+def test_holiday_list_with_chinese_headers_in_full_width_punctuation(app):
+    from datetime import date
+
+    from forum.datalab.lab import is_open_day, load_holidays
+    from forum.datalab.models import LabDay
+
+    assert load_holidays("日期：,名稱（英文）,中文名稱\u3000\n2028-03-01,Test holiday,測試假期\n\n") == 1
+    assert not is_open_day(date(2028, 3, 1))
+    day = db.session.scalar(sa.select(LabDay).where(LabDay.day == date(2028, 3, 1)))
+    assert (day.name_en, day.name_zh) == ("Test holiday", "測試假期")
 
 def test_demo_lab_has_every_state_a_no_show_and_a_month_of_entries(runner):
     assert runner.invoke(args=["forum", "demo"]).exit_code == 0

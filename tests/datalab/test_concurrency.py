@@ -17,7 +17,7 @@ from forum.cli import SystemActor
 from forum.datalab import applications, bookings, lab, review
 from forum.datalab.models import Booking
 from forum.extensions import db
-from tests.datalab.conftest import VALUES
+from tests.support.datalab import VALUES
 from tests.factories import CompanyFactory, UserFactory
 
 

@@ -8,8 +8,8 @@ from forum.datalab.models import DoorScan
 from forum.db import HK
 from forum.errors import PermissionDenied
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, day
-from tests.helpers import decode_qr
+from tests.support.datalab import APPROVAL_DAY, day
+from tests.support.documents import decode_qr
 
 
 def at(d: int, hour: int, minute: int = 0, month: int = 12) -> datetime:

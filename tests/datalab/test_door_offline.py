@@ -8,7 +8,7 @@ from forum.datalab import bookings, door
 from forum.datalab.models import DoorScan
 from forum.db import HK
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, day
+from tests.support.datalab import APPROVAL_DAY, day
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from forum.datalab import applications, review
 from forum.errors import ValidationError
 from forum.extensions import db
-from tests.datalab.conftest import APPROVAL_DAY, VALUES
+from tests.support.datalab import APPROVAL_DAY, VALUES
 from tests.factories import SolutionFactory, UserFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 from forum.datalab import applications, review
 from forum.datalab.models import LabApplicationStatus as S
 from forum.errors import Conflict, PermissionDenied, ValidationError
-from tests.datalab.conftest import APPROVAL_DAY
+from tests.support.datalab import APPROVAL_DAY
 from tests.factories import UserFactory
 
 

@@ -4,7 +4,7 @@ import io
 from forum.datalab import applications, outputs, review
 from forum.datalab.models import LabApplication, LabApplicationStatus
 from forum.extensions import db
-from tests.datalab.conftest import VALUES
+from tests.support.datalab import VALUES
 from tests.factories import CompanyFactory, UserFactory
 
 
@@ -168,7 +168,7 @@ def test_reports_and_their_exports(client, datalab, company, approved):
     from forum.datalab import bookings, door
     from datetime import datetime
     from forum.db import HK
-    from tests.datalab.conftest import APPROVAL_DAY, day
+    from tests.support.datalab import APPROVAL_DAY, day
 
     _company, applicant, colleague = company
     kept = bookings.book(applicant, approved, applicant.id, datalab.stations[0].id, day(1), "am", now=APPROVAL_DAY)
@@ -249,7 +249,7 @@ def test_a_test_clock_in_the_config_is_not_honoured(app, client, datalab, compan
     from forum.datalab import bookings, door
     from forum.datalab.models import DoorScan
     from forum.db import HK
-    from tests.datalab.conftest import APPROVAL_DAY, day
+    from tests.support.datalab import APPROVAL_DAY, day
 
     _company, applicant, colleague = company
     bookings.book(applicant, approved, colleague.id, datalab.stations[0].id, day(3), "am", now=APPROVAL_DAY)

@@ -6,7 +6,7 @@ import pytest
 from forum.datalab import applications, bookings, review, waitlist
 from forum.datalab.models import Booking
 from forum.errors import Conflict, ValidationError
-from tests.datalab.conftest import APPROVAL_DAY, VALUES, day
+from tests.support.datalab import APPROVAL_DAY, VALUES, day
 from tests.factories import UserFactory
 
 NOW = APPROVAL_DAY

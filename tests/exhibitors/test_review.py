@@ -9,7 +9,7 @@ from forum.exhibitors import services
 from forum.exhibitors.models import ApplicationStaff, ApplicationStatus
 from forum.extensions import db
 from tests.factories import ApplicationFactory, CompanyFactory, SolutionFactory, ThemeFactory, UserFactory
-from tests.helpers import decode_qr, pdf_pages_png, pdf_text
+from tests.support.documents import decode_qr, pdf_pages_png, pdf_text
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from forum.matchmaking import bookmarks
 from forum.matchmaking.models import Bookmark, Interest
 from forum.sites.services import find_site
 from tests.factories import ApplicationFactory, ForumFactory, SolutionFactory, UserFactory
-from tests.helpers import pdf_text
+from tests.support.documents import pdf_text
 
 
 def _count(user):

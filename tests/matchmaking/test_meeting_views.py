@@ -112,3 +112,74 @@ def test_my_meetings_page_runs_a_bounded_number_of_queries(client, forum, exhibi
         html = client.get(f"/forums/{forum.slug}/meetings").get_data(as_text=True)
     assert html.count("/meetings/") >= 13
     assert many.count == few.count, "\n".join(s[:150] for s in many.statements)
+
+
+def test_the_partnership_team_picks_the_company_and_ha_people_by_searching(client, forum, exhibitors):
+    from forum.matchmaking.models import MeetingParticipant
+
+    company, other = exhibitors[0].company, exhibitors[1].company
+    company.name_en, company.name_zh, other.name_en = "Bedside Robotics Ltd", "床邊機械人", "Coating Works Ltd"
+    people = [UserFactory(role="ha_staff", name_en=name) for name in ("Amy Wong", "Bob Lee", "Cathy Chan")]
+    for person, department in zip(people, ("Radiology", "Nursing", "Radiology")):
+        AttendeeFactory(forum=forum, user_id=person.id, email=person.email, email_key=person.email,
+                        department=department)
+    team = UserFactory(role="partnership")
+    UserFactory(role="exhibitor", company_id=company.id)
+    db.session.commit()
+    sign_in(client, team)
+    url = f"/forums/{forum.slug}/meetings/new"
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="company-picker"' in html and "Coating Works Ltd" in html and "Choose the company" in html
+    assert "Not yet approved" not in html and html.count('name="ha_people"') == 3
+    found = client.post(url, data={"action": "find", "company_search": "床邊", "people_search": "radio"})
+    html = found.get_data(as_text=True)
+    assert found.status_code == 200 and "1 company found" in html
+    assert "Bedside Robotics Ltd" in html and "Coating Works Ltd" not in html
+    assert "Amy Wong · Radiology" in html and "Cathy Chan" in html and "Bob Lee" not in html
+    # A new search keeps the people already ticked, ticked.
+    kept = client.post(url, data={"action": "find", "company_id": str(company.id), "people_search": "Bob",
+                                  "ha_people": [str(people[0].id)]}).get_data(as_text=True)
+    assert f'value="{people[0].id}" checked' in kept and "Bob Lee" in kept and "Cathy Chan" not in kept
+    assert company.solutions[0].title_en in kept  # the chosen company's solutions are listed
+    start = (utcnow() + timedelta(days=3)).astimezone(HK).replace(minute=0, second=0, microsecond=0)
+    times = {"option_1": start.strftime("%Y-%m-%dT%H:%M"),
+             "option_2": (start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), "minutes": "30",
+             "video_url": "https://meet.example/abc"}
+    none = client.post(url, data={"action": "send", "company_id": str(company.id), **times})
+    assert none.status_code == 200 and 'id="ha_people-error"' in none.get_data(as_text=True)
+    sent = client.post(url, data={"action": "send", "company_id": str(company.id),
+                                  "ha_people": [str(people[0].id), str(people[1].id)], **times})
+    assert sent.status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    invited = set(db.session.scalars(sa.select(MeetingParticipant.user_id).where(MeetingParticipant.side == "ha")))
+    assert meeting.company_id == company.id and invited == {people[0].id, people[1].id}
+
+
+def test_an_exhibitor_proposes_for_its_own_company_only(client, forum, exhibitors):
+    company = exhibitors[0].company
+    booth = UserFactory(role="exhibitor", company_id=company.id)
+    db.session.commit()
+    sign_in(client, booth)
+    html = client.get(f"/forums/{forum.slug}/meetings/new?company={exhibitors[1].company_id}").get_data(as_text=True)
+    assert 'id="company-picker"' not in html and f'name="company_id" value="{company.id}"' in html
+
+
+def test_the_proposal_page_runs_the_same_queries_for_few_and_many_people(client, forum, exhibitors, query_counter):
+    def add_people(n):
+        for _ in range(n):
+            person = UserFactory(role="ha_staff")
+            AttendeeFactory(forum=forum, user_id=person.id, email=person.email, email_key=person.email)
+        db.session.commit()
+
+    team = UserFactory(role="partnership")
+    add_people(3)
+    sign_in(client, team)
+    url = f"/forums/{forum.slug}/meetings/new?company={exhibitors[0].company_id}"
+    client.get(url)
+    with query_counter() as few:
+        client.get(url)
+    add_people(40)  # more than the 30 listed: the rest is counted
+    with query_counter() as many:
+        html = client.get(url).get_data(as_text=True)
+    assert "13 more: search by name or department" in html
+    assert many.count <= few.count + 1, "\n".join(s[:150] for s in many.statements)

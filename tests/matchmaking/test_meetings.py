@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from forum.db import utcnow
+from forum.db import HK, utcnow
 from forum.errors import Conflict, PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.matchmaking import meetings
@@ -82,6 +82,13 @@ def test_confirmed_meetings_appear_in_my_agenda_and_the_personal_feed(client, fo
     db.session.commit()
     page = client.get(f"/forums/{forum.slug}/my-agenda")
     assert page.status_code == 200 and "Meeting: " in page.get_data(as_text=True)
+    local = meeting.starts_at.astimezone(HK)
+    # The date as well as the time (Hong Kong time): a follow-up meeting is on a day after the forum.
+    assert f"{local.day} {local:%b %Y}, {local:%H:%M}–" in page.get_data(as_text=True)
+    people["booth"].locale = "zh_Hant_HK"
+    db.session.commit()
+    chinese = client.get(f"/forums/{forum.slug}/my-agenda")
+    assert f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}–" in chinese.get_data(as_text=True)
 
 
 def test_bad_requests_have_clear_answers(forum, people):

@@ -52,12 +52,12 @@ def test_themes_are_rows_shared_with_solutions(forum):
 
 def test_the_migration_carries_existing_attendee_themes_over(tmp_path):
     """Upgrade a database at 0004 holding attendees with the old JSON list; their keys become Theme rows."""
-    from tests.conftest import _fresh_postgres, make_test_app
+    from tests.support.databases import make_test_app, throwaway_postgres
 
     wanted = os.environ.get("TEST_DATABASE_URL", "")
     drop = None
     if wanted.startswith("postgresql"):
-        url, drop = _fresh_postgres(wanted)
+        url, drop = throwaway_postgres(wanted)
     else:
         url = f"sqlite:///{tmp_path / 'old.db'}"
     previous = os.environ.get("FORUM_INSTANCE_PATH")

@@ -10,7 +10,7 @@ from forum.pilots import dashboard
 from forum.pilots.dashboard import figures
 from forum.pilots.models import Transition
 from tests.factories import ForumFactory, UserFactory
-from tests.helpers import pdf_text
+from tests.support.documents import pdf_text
 from tests.pilots.conftest import walk
 
 

@@ -34,7 +34,8 @@ def test_cli_asks_the_owners_once_and_the_link_records_the_answer(app, client, r
     result = runner.invoke(args=["pilots", "follow-ups", "--today", "2024-07-10"])
     assert result.exit_code == 0, result.output
     assert f"{pilot.id}\t{pilot.title}\tsponsor@ha.example, hello@company.example, admin@company.example" in result.output
-    assert str(young.id) + "\t" not in result.output
+    # Each asked pilot is a line starting with its id (a bare substring check would find "2\t" in "12\t").
+    assert not re.search(rf"^{young.id}\t", result.output, re.MULTILINE)
     mails = outbox()
     assert sorted(m["To"] for m in mails) == ["admin@company.example", "hello@company.example", "sponsor@ha.example"]
     body = mails[0].get_body(("plain",)).get_content()
@@ -68,3 +69,16 @@ def test_history_shows_the_follow_up(client, login_as, make_pilot):
     assert "asked the pilot&#39;s owners how it went" in text or "asked the pilot's owners how it went" in text
     assert re.search(r"Ms Contact</strong> answered the six-month follow-up: In discussion", text)
     assert date(2024, 8, 1) - timedelta(days=182) >= pilot.created_at.date()
+
+
+def test_the_worker_sends_the_follow_ups_due_as_a_daily_job(app, make_pilot, outbox):
+    from forum.jobs.models import DONE, Job
+    from forum.jobs.tasks import follow_ups
+
+    pilot = _old_pilot(make_pilot, UserFactory(role="partnership"))
+    db.session.commit()
+    follow_ups()  # the periodic task: a follow_ups job, run (here at once) after its commit
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "follow_ups"))
+    assert (job.status, job.done, job.started_by_id) == (DONE, 1, None), job.error
+    assert [m["To"] for m in outbox()] == ["hello@company.example"]
+    assert db.session.scalar(sa.select(FollowUp.pilot_id)) == pilot.id

@@ -25,7 +25,7 @@ def test_attendees_survey_from_questions_to_results(client, login_as, outbox):
     base = f"/forums/{forum.slug}/surveys/attendees"
 
     page = client.get(base).get_data(as_text=True)
-    assert "rating | Was the forum useful to you? | 論壇對你有用嗎？" in page
+    assert "rating | Was the forum useful to you? | 論壇對您有用嗎？" in page
     bad = client.post(base + "/questions", data={"questions": "stars | Useful? | 有用嗎？"})
     assert bad.status_code == 400 and "Line 1: the kind is rating, solutions or text." in bad.get_data(as_text=True)
     assert "stars | Useful?" in bad.get_data(as_text=True)  # what was typed is kept
@@ -68,3 +68,15 @@ def test_exhibitors_survey_goes_to_company_contacts(client, login_as, outbox):
     assert [m["To"] for m in outbox()] == ["hello@startup.example"]
     assert client.get(f"/forums/{forum.slug}/surveys/visitors").status_code == 404
     assert client.get("/survey/nope").status_code == 404
+
+
+def test_organisers_reading_chinese_write_the_kinds_in_chinese(client, login_as):
+    from forum.pilots.surveys import parse_questions
+
+    assert [q["kind"] for q in parse_questions("評分 | Useful? | 有用嗎？\n方案 | Which? | 哪些？\n文字 | Who? | 誰？")] \
+        == ["rating", "solutions", "text"]
+    user = login_as("organiser")
+    user.locale = "zh_Hant_HK"
+    forum = ForumFactory()
+    page = client.get(f"/forums/{forum.slug}/surveys/attendees").get_data(as_text=True)
+    assert "評分 | Was the forum useful to you? | 論壇對您有用嗎？" in page and "rating |" not in page

@@ -107,6 +107,15 @@ def test_import_reads_an_excel_workbook_through_the_shared_reader():
     assert services.find_site("九龍測試診所").cluster.code == "KC"
 
 
+
+def test_import_reads_headers_written_with_full_width_punctuation():
+    content = ("聯網代號：,名稱（英文）,中文名稱\u3000,類別：,「來源」\n"
+               "KC,Kowloon Full Width Clinic,九龍全形診所,clinic,test\n")
+    report = services.import_sites(UserFactory(role="organiser"), content.encode("utf-8"))
+    assert report.ok, report.errors
+    assert report.created == ["Kowloon Full Width Clinic"]
+    assert services.find_site("九龍全形診所").cluster.code == "KC"
+
 def test_import_refuses_a_hostile_workbook_with_a_sentence():
     from openpyxl import Workbook
 

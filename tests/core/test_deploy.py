@@ -1,0 +1,97 @@
+"""compose.yaml, gunicorn.conf.py and the nginx file agree with each other and with what the app reads."""
+from __future__ import annotations
+
+import re
+import runpy
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from forum.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFICIAL = re.compile(r"^(nginx|postgres|redis|python):[\w.-]+$")  # Docker Official Images: no namespace
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+def _read_by_app() -> set[str]:
+    """Every environment variable forum/config.py reads (and the instance path create_app reads)."""
+    source = (ROOT / "forum" / "config.py").read_text()
+    names = set(re.findall(r"env\.get\(\s*\"([A-Z_]+)\"", source))
+    assert {"DATABASE_URL", "SECRET_KEY", "REDIS_URL", "FORUM_ENV", "BASE_URL"} <= names
+    return names | {"FORUM_INSTANCE_PATH"}
+
+
+def _read_by_gunicorn() -> set[str]:
+    return set(re.findall(r"environ\.get\(\"([A-Z_]+)\"", (ROOT / "gunicorn.conf.py").read_text()))
+
+
+def _substituted(value: str) -> str:
+    """Compose's ${NAME:?message} and ${NAME:-default}, with sample values for the .env secrets."""
+    samples = {"SECRET_KEY": "s" * 64, "POSTGRES_PASSWORD": "pw", "BASE_URL": "https://forum.example.org.hk"}
+
+    def repl(match):
+        name, op, rest = match.group(1), match.group(2), match.group(3)
+        return samples.get(name, rest if op == ":-" else "")
+
+    return re.sub(r"\$\{([A-Z_]+)(:[?-])?([^}]*)\}", repl, str(value))
+
+
+def test_the_layout_has_every_service_on_official_images():
+    services = _compose()["services"]
+    assert set(services) == {"proxy", "web", "worker", "db", "redis"}
+    for name in ("proxy", "db", "redis"):
+        assert OFFICIAL.match(services[name]["image"]), services[name]["image"]
+    assert OFFICIAL.match(re.search(r"^FROM (\S+)", (ROOT / "Dockerfile").read_text(), re.M).group(1))
+    assert services["web"]["image"] == services["worker"]["image"]  # the worker runs the same code
+    assert services["worker"]["command"][-4:-2] == ["jobs", "worker"]
+    assert services["proxy"]["ports"] == ["80:80"]  # only the proxy is published
+    assert all("ports" not in services[n] for n in ("web", "worker", "db", "redis"))
+
+
+def test_the_app_environment_is_what_the_app_reads_and_points_at_the_services():
+    compose = _compose()
+    services = compose["services"]
+    known = _read_by_app()
+    for name in ("web", "worker"):
+        env = {k: _substituted(v) for k, v in services[name]["environment"].items()}
+        assert set(env) - known - _read_by_gunicorn() == set(), name
+        assert env["FORUM_ENV"] == "production" and env["PROXY_HOPS"] == "1"
+        database = sa.engine.make_url(env["DATABASE_URL"])
+        db_env = services["db"]["environment"]
+        assert database.drivername == "postgresql+psycopg" and database.host == "db" and database.port == 5432
+        assert database.username == db_env["POSTGRES_USER"] and database.database == db_env["POSTGRES_DB"]
+        assert database.password == _substituted(db_env["POSTGRES_PASSWORD"])
+        assert re.fullmatch(r"redis://redis:6379/\d+", env["REDIS_URL"])
+        # The app starts with exactly this environment, in production mode.
+        config = Config(str(ROOT / "instance"), env)
+        assert config.SQLALCHEMY_DATABASE_URI == env["DATABASE_URL"] and config.REDIS_URL == env["REDIS_URL"]
+        assert config.PROXY_HOPS == 1 and config.SESSION_COOKIE_SECURE
+        assert services[name]["volumes"] == ["instance:/srv/forum/instance"] == [
+            f"instance:{env['FORUM_INSTANCE_PATH']}"]
+
+
+def test_the_proxy_gunicorn_and_compose_agree_on_the_port():
+    web = _compose()["services"]["web"]
+    bind = web["environment"]["GUNICORN_BIND"]
+    port = bind.rsplit(":", 1)[1]
+    assert web["expose"] == [port]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert f"server web:{port};" in nginx
+    assert "client_max_body_size 25m" in nginx  # MAX_CONTENT_LENGTH
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["worker_class"] == "gthread" and settings["preload_app"] is False
+    assert settings["bind"] == "127.0.0.1:8000"  # outside compose: only the local proxy reaches it
+    assert settings["timeout"] < int(re.search(r"proxy_read_timeout (\d+)s", nginx).group(1))
+
+
+def test_the_deploy_guide_names_the_commands_it_relies_on():
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    for needed in ("gunicorn -c gunicorn.conf.py wsgi:app", "flask --app wsgi db upgrade", "flask --app wsgi jobs worker",
+                   "forum backup", "forum restore", "pg_dump", "docker compose up", "PROXY_HOPS=1",
+                   "forum purge-expired"):
+        assert needed in guide, needed

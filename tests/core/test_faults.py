@@ -1,0 +1,124 @@
+"""Faults on the day: the database going away and coming back, Redis going away mid-forum."""
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from forum.accounts.services import TOKEN_PREFIX, issue_token
+from forum.attendees.tickets import code_for
+from forum.extensions import db
+from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory, UserFactory
+from tests.support.servers import Gate, RedisServer
+
+ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+def _door(n_tickets: int = 3):
+    forum = ForumFactory()
+    CheckInPointFactory(forum_id=forum.id, key="main-entrance")
+    codes = [code_for(TicketFactory(attendee=AttendeeFactory(forum=forum))) for _ in range(n_tickets)]
+    organiser = UserFactory(role="organiser", email="door-organiser@hkstp.example")
+    token = issue_token(UserFactory(role="scanner"), "door")
+    db.session.commit()
+    return forum.slug, codes, token, organiser.email
+
+
+def _app(url: str, tmp_path, **config):
+    from tests.support.databases import make_test_app
+
+    return make_test_app(url, tmp_path / "instance", **config)
+
+
+@pytest.mark.committed  # its own app and database: the suite's per-test session is not used
+def test_an_unreachable_database_answers_503_json_and_a_503_page(tmp_path):
+    app = _app(f"sqlite:///{tmp_path / 'missing-folder' / 'forum.db'}", tmp_path)
+    client = app.test_client()
+    bearer = {"Authorization": "Bearer " + TOKEN_PREFIX + "x" * 40}
+    api = client.post("/api/v1/forums/x/checkins", json={"code": "HKF2"}, headers=bearer)
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert api.json["error"]["code"] == "database_unavailable"
+    with client.session_transaction() as session:  # a signed-in organiser's browser
+        session["_user_id"] = "1:1"
+    page = client.get("/forums/", headers={"Accept": "text/html"})
+    assert page.status_code == 503 and "Service unavailable" in page.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 503
+    zh = client.get("/forums/", headers={"Accept": "text/html", "Accept-Language": "zh-HK"})
+    assert zh.status_code == 503 and "服務暫時無法使用" in zh.get_data(as_text=True)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a database server that goes away: PostgreSQL (TEST_DATABASE_URL)")
+@pytest.mark.committed
+def test_the_database_going_away_gives_503_and_the_app_recovers_when_it_returns(app, committed, database_url,
+                                                                               tmp_path):
+    slug, codes, token, organiser_email = _door()
+    real = sa.engine.make_url(database_url)
+    gate = Gate(real.host or "127.0.0.1", real.port or 5432).open()
+    other = _app(real.set(host="127.0.0.1", port=gate.port).render_as_string(hide_password=False), tmp_path,
+                 SECRET_KEY=app.config["SECRET_KEY"],
+                 SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "connect_args": {"application_name": "fault-app"}})
+    bearer = {"Authorization": f"Bearer {token}"}
+    try:
+        client = other.test_client()
+        assert client.post("/login", data={"email": organiser_email, "password": "correct horse battery"}
+                           ).status_code == 302
+        assert client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[0]}, headers=bearer
+                           ).json["result"] == "ok"
+        gate.shut()  # every connection dropped, new ones refused
+        scan = client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[1]}, headers=bearer)
+        assert scan.status_code == 503 and scan.json["error"]["code"] == "database_unavailable"
+        page = client.get(f"/forums/{slug}", headers={"Accept": "text/html"})
+        assert page.status_code == 503 and "Service unavailable" in page.get_data(as_text=True)
+        assert client.get("/healthz").status_code == 503
+        gate.open()  # the database is back: no restart, the next requests succeed
+        assert client.get("/healthz").json == {"status": "ok"}
+        assert client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[1]}, headers=bearer
+                           ).json["result"] == "ok"
+        assert client.get(f"/forums/{slug}").status_code == 200  # still signed in
+        # Backends terminated by the server (a restart, a failover): the pool replaces them.
+        with db.engine.connect() as conn:
+            ended = conn.execute(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                         "WHERE application_name = 'fault-app'")).scalar()
+        assert ended >= 1
+        assert client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[2]}, headers=bearer
+                           ).json["result"] == "ok"
+    finally:
+        gate.shut()
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.committed
+def test_redis_going_away_mid_forum_does_not_stop_the_door(app, committed, database_url, tmp_path):
+    slug, codes, token, _email = _door(6)
+    redis_server = RedisServer().start()
+    other = _app(database_url, tmp_path, SECRET_KEY=app.config["SECRET_KEY"], REDIS_URL=redis_server.url,
+                 RATELIMIT_LOGIN="3 per year",
+                 RATELIMIT_KEY_PREFIX=f"faults-{redis_server.port}")
+    bearer = {"Authorization": f"Bearer {token}"}
+    try:
+        client = other.test_client()
+
+        def scan(code):
+            response = client.post(f"/api/v1/forums/{slug}/checkins", json={"code": code}, headers=bearer)
+            assert response.status_code == 200, response.get_data(as_text=True)
+            return response.json["result"]
+
+        assert scan(codes[0]) == "ok"
+        import redis
+
+        assert redis.Redis(port=redis_server.port).dbsize() > 0  # the scan was counted in Redis
+        redis_server.kill()
+        assert [scan(c) for c in codes[1:4]] == ["ok", "ok", "ok"]
+        assert scan(codes[0]) == "already_checked_in"
+        # Sign-in stays limited meanwhile: each process counts on its own until Redis is back.
+        logins = [client.post("/login", data={"email": "someone@ha.example", "password": "wrong password"}
+                              ).status_code for _ in range(4)]
+        assert logins == [200, 200, 200, 429]
+        redis_server.start()
+        assert [scan(c) for c in codes[4:]] == ["ok", "ok"]
+    finally:
+        redis_server.kill()
+        with other.app_context():
+            db.engine.dispose()

@@ -1,0 +1,1 @@
+"""Helpers the tests (and benchmarks) import; fixtures stay in the conftest modules."""
