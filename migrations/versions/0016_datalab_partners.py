@@ -1,7 +1,7 @@
 """data lab: partners and academics apply for an organisation (researcher role); a link to a meeting
 
 Revision ID: 0016_datalab_partners
-Revises: 0011_meetings
+Revises: 0018_privacy
 Create Date: 2026-11-27 16:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_datalab_partners'
-down_revision = '0011_meetings'
+down_revision = '0018_privacy'
 branch_labels = None
 depends_on = None
 
