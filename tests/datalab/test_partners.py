@@ -11,7 +11,7 @@ from forum.db import HK
 from forum.errors import Conflict, PermissionDenied, ValidationError
 from forum.extensions import db
 from forum.permissions import can
-from tests.datalab.conftest import APPROVAL_DAY, VALUES, day
+from tests.support.datalab import APPROVAL_DAY, VALUES, day
 from tests.datalab.test_applications import pdf_bytes
 from tests.factories import UserFactory
 
