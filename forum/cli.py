@@ -115,7 +115,7 @@ def logins_command():
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(
-    ["admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership"]))
+    ["admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership", "researcher"]))
 @click.option("--name", default="", help="Name in English.")
 @click.option("--name-zh", default="", help="Name in Chinese.")
 @writes

@@ -15,7 +15,8 @@ from flask_login import current_user
 
 from .errors import PermissionDenied, Unauthorized
 
-ROLES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership")
+# researcher: a partner of a park company or an academic, invited by data-lab staff for an organisation.
+ROLES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership", "researcher")
 STAFF = {"admin", "organiser"}
 SIGNED_IN = set(ROLES)
 

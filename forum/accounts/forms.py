@@ -17,7 +17,10 @@ ROLE_LABELS = {
     "exhibitor": _l("Exhibitor (park company)"),
     "ha_staff": _l("HA staff"),
     "partnership": _l("Partnership team"),
+    "researcher": _l("Data lab partner or researcher"),
 }
+# Researchers are invited from the data lab's staff pages, which also record their organisation.
+INVITABLE_ROLES = tuple(r for r in ROLES if r != "researcher")
 
 
 class LoginForm(FlaskForm):
@@ -61,7 +64,7 @@ class TokenForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in INVITABLE_ROLES])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=120)])
     name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=120)])
     company_id = SelectField(_l("Company (for exhibitors)"), coerce=lambda v: int(v) if v else None,

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db import UTCDateTime, utcnow
 from ..extensions import db
 
-ROLE_CHOICES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership")
+ROLE_CHOICES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership", "researcher")
 
 
 class User(UserMixin, db.Model):
@@ -39,7 +39,8 @@ class User(UserMixin, db.Model):
     company = relationship("Company", back_populates="members")
 
     __table_args__ = (sa.CheckConstraint(
-        "role IN ('admin','organiser','scanner','exhibitor','ha_staff','partnership')", name="role_known"),)
+        "role IN ('admin','organiser','scanner','exhibitor','ha_staff','partnership','researcher')",
+        name="role_known"),)
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.

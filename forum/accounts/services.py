@@ -315,17 +315,24 @@ def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = ""
         raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
     if role == "admin" and getattr(actor, "role", None) != "admin":
         raise ValidationError(_l("Only an administrator can invite administrators."), field="role")
+    if role == "researcher":  # they come with an organisation: forum/datalab/partners.py
+        raise ValidationError(_l("Partners and researchers are invited from the data lab's page."), field="role")
     # Organisers invite anyone; a company admin invites colleagues into their own company only.
     ensure(actor, "user.invite_into", (role, company_id if role == "exhibitor" else None))
+    if role == "exhibitor" and company_id is None:
+        raise ValidationError(_l("Choose the company this person joins."), field="company_id")
+    return send_invitation(actor, email, role, name_en=name_en, name_zh=name_zh, company_id=company_id)
+
+
+def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh: str = "",
+                    company_id: int | None = None) -> Invitation:
+    """Make and mail the invitation; the caller has checked the actor may (invite(), or data-lab staff)."""
     email_key = normalise_email(email)
     if "@" not in email_key:
         raise ValidationError(_l("Enter a valid email address."), field="email")
-    existing = find_by_email(email_key)
     # An unconfirmed sign-up never blocks the real owner: accepting the invitation replaces it.
-    if existing is not None and existing.email_verified:
+    if (existing := find_by_email(email_key)) is not None and existing.email_verified:
         raise Conflict(_l("An account with this email already exists."), field="email")
-    if role == "exhibitor" and company_id is None:
-        raise ValidationError(_l("Choose the company this person joins."), field="company_id")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
                             company_id=company_id if role == "exhibitor" else None,
@@ -333,10 +340,9 @@ def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = ""
     db.session.add(invitation)
     db.session.flush()
     record(actor, "invitation.create", invitation, changes={"email": email_key, "role": role})
-    link = mail.external_url("accounts.accept_invitation", token=token)
+    invitation.link = mail.external_url("accounts.accept_invitation", token=token)  # shown once, never stored
     mail.queue_template(db.session, email_key, "You are invited / 誠邀加入", "invitation",
-                        invitation=invitation, link=link, inviter=actor)
-    invitation.link = link  # for the organiser's screen and tests; never stored
+                        invitation=invitation, link=invitation.link, inviter=actor)
     return invitation
 
 

@@ -17,12 +17,13 @@ from ..audit.services import record
 from ..db import HK, utcnow
 from ..errors import NotFound, ValidationError
 from ..exhibitors import uploads
-from ..exhibitors.models import Solution
 from ..extensions import db
 from ..permissions import ensure
 from ..privacy.consents import record_consent
 from ..text import clean, normalise_email
 from .lab import committees
+from .links import LINK_FIELDS, check_links
+from .partners import may_join_team, owner_of_new_application
 from .seats import release_future_bookings
 from .models import (DATA_DOMAINS, EthicsStatus, LabApplication, LabApplicationStatus, LabAttachment,
                      MemberProfile, Review, Revision, TeamMember)
@@ -45,11 +46,6 @@ def get_application(actor, application_id: int) -> LabApplication:
     return application
 
 
-def applications_of_company(company_id: int) -> list[LabApplication]:
-    return db.session.scalars(sa.select(LabApplication).where(LabApplication.company_id == company_id)
-                              .order_by(LabApplication.id.desc())).all()
-
-
 def _clean_values(values: dict) -> dict:
     out = {name: clean(values.get(name)) for name in TEXT_FIELDS if name in values}
     for name in ("lay_summary", "purpose", "commercial_interest"):  # keep paragraphs
@@ -66,7 +62,7 @@ def _clean_values(values: dict) -> dict:
             out["ethics_status"] = EthicsStatus(values["ethics_status"])
         except ValueError:
             raise ValidationError(_l("Choose an ethics approval status."), field="ethics_status")
-    for name in ("solution_id", "pilot_id"):
+    for name in LINK_FIELDS:
         if name in values:
             out[name] = values.get(name) or None
     if len(out.get("title", "")) > 200:
@@ -74,26 +70,16 @@ def _clean_values(values: dict) -> dict:
     return out
 
 
-def pilots_of(company_id: int | None) -> list:
-    """The company's pilots, to link an application to (a pilot's evidence can cite the project)."""
-    from ..pilots.models import Pilot
-
-    if company_id is None:
-        return []
-    return db.session.scalars(sa.select(Pilot).where(Pilot.company_id == company_id).order_by(Pilot.title)).all()
-
-
 def cited_by_pilot(pilot_id: int) -> list[LabApplication]:
     """Approved data-lab projects that name this pilot (title and organisation are public, like the register)."""
     return db.session.scalars(sa.select(LabApplication).where(
         LabApplication.pilot_id == pilot_id, LabApplication.status == Status.approved)
-        .options(selectinload(LabApplication.company)).order_by(LabApplication.decided_at)).all()
+        .options(selectinload(LabApplication.company), selectinload(LabApplication.organisation))
+        .order_by(LabApplication.decided_at)).all()
 
 
 def create_draft(actor, values: dict) -> LabApplication:
-    if actor.company_id is None:
-        raise ValidationError(_l("Only people of a park company can apply."))
-    application = LabApplication(company_id=actor.company_id, created_by_id=actor.id, status=Status.draft)
+    application = LabApplication(**owner_of_new_application(actor), created_by_id=actor.id, status=Status.draft)
     ensure(actor, "datalab.apply", application)
     db.session.add(application)
     _apply_values(application, _clean_values(values))
@@ -105,16 +91,7 @@ def create_draft(actor, values: dict) -> LabApplication:
 
 
 def _apply_values(application: LabApplication, values: dict) -> None:
-    if values.get("solution_id"):
-        solution = db.session.get(Solution, values["solution_id"])
-        if solution is None or solution.company_id != application.company_id:
-            raise ValidationError(_l("Choose one of your company's solutions."), field="solution_id")
-    if values.get("pilot_id"):
-        from ..pilots.models import Pilot
-
-        pilot = db.session.get(Pilot, values["pilot_id"])
-        if pilot is None or pilot.company_id != application.company_id:
-            raise ValidationError(_l("Choose one of your company's pilots."), field="pilot_id")
+    check_links(application, values)
     for name, value in values.items():
         setattr(application, name, value)
 
@@ -132,7 +109,7 @@ def copy_application(actor, source: LabApplication) -> LabApplication:
     ensure(actor, "datalab.apply", source)
     values = {name: getattr(source, name) for name in TEXT_FIELDS}
     values |= {"data_domains": list(source.data_domains or []), "ethics_status": source.ethics_status.value,
-               "solution_id": source.solution_id, "pilot_id": source.pilot_id}
+               "solution_id": source.solution_id, "pilot_id": source.pilot_id, "meeting_id": source.meeting_id}
     application = create_draft(actor, values)
     application.prefilled_from_id = source.id
     for member in source.team:
@@ -151,8 +128,9 @@ def add_team_member(actor, application: LabApplication, email: str) -> TeamMembe
     if application.status not in EDITABLE:
         raise ValidationError(_l("This application can no longer be changed."))
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == normalise_email(email)))
-    if user is None or user.company_id != application.company_id:
-        raise ValidationError(_l("Name a colleague who has an account with your company."), field="email")
+    if user is None or not may_join_team(user, application):
+        raise ValidationError(_l("Name a colleague who has an account with your organisation (or a partner "
+                                 "invited by the lab)."), field="email")
     if any(m.user_id == user.id for m in application.team):
         raise ValidationError(_l("This person is already on the team."), field="email")
     member = TeamMember(application_id=application.id, user_id=user.id)
@@ -217,6 +195,15 @@ def add_attachment(actor, application: LabApplication, kind: str, data: bytes, f
     db.session.refresh(application)
     record(actor, "datalab.attachment_added", application, changes={"kind": kind, "file": stored.original_name})
     return row
+
+
+def attachment(actor, application: LabApplication, attachment_id: int) -> tuple[LabAttachment, bytes]:
+    """An attachment (protocol, ethics approval) for whoever sees the application: applicants, committees, staff."""
+    ensure(actor, "datalab.view", application)
+    row = next((a for a in application.attachments if a.id == attachment_id), None)
+    if row is None:
+        raise NotFound()
+    return row, uploads.read(row.file)
 
 
 # --- the steps -----------------------------------------------------------------------------------

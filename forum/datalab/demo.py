@@ -15,7 +15,7 @@ from ..exhibitors.models import Company
 from ..extensions import db
 from ..text import normalise
 from . import applications, bookings, door, lab, outputs, review
-from .models import LabApplication, Workstation
+from .models import LabApplication, LabOrganisation, Researcher, Workstation
 
 PEOPLE = [  # role, email, English name, Chinese name, what they do in the lab
     ("ha_staff", "lab.officer@forum.example", "Ivan Tse", "謝志恒", "staff"),
@@ -61,6 +61,23 @@ def _person(role, email, name_en, name_zh, company=None) -> User:
 
 def _at(day, hour, minute=0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=HK)
+
+
+def _academic(staff, when) -> None:
+    """A university researcher invited by lab staff (no company account), applying for the university."""
+    organisation = LabOrganisation(name_en="Harbour University, School of Public Health", name_zh="海港大學公共衞生學院",
+                                   name_key=normalise("Harbour University, School of Public Health"), kind="academic")
+    db.session.add(organisation)
+    db.session.flush()
+    email = "joyce.ho@harbour-university.example"
+    db.session.add(Researcher(email=email, organisation_id=organisation.id, invited_by_id=staff.id))
+    researcher = _person("researcher", email, "Dr Joyce Ho", "何倩儀博士")
+    values = {"title": "Antibiotic prescribing in winter surges", "lay_summary": "How antibiotic prescribing changes "
+              "when emergency departments are crowded in winter.", "purpose": "A public health study.",
+              "data_domains": ["attendances", "medication"], "ethics_status": "approved",
+              "ethics_reference": "HU-IRB-2026-117", "preferred_dates": "January mornings"}
+    application = applications.create_draft(researcher, values)
+    applications.submit(researcher, application, now=when)
 
 
 def data_lab(forum, summary, **_scale):
@@ -151,6 +168,7 @@ def data_lab(forum, summary, **_scale):
             outputs.review_output(staff, request, "return", "Merge 85+ into 75+: 6 is below 10.",
                                   now=_at(today, 9))
             outputs.review_output(organiser, request, "release", now=_at(today, 9, 30))
+    _academic(staff, _at(start + timedelta(days=5), 11))
     bookings.mark_no_shows(system, now=_at(today, 8))
     first = db.session.scalar(sa.select(LabApplication).where(LabApplication.title == PROJECTS[0][0]))
     from .reports import set_published
@@ -159,4 +177,4 @@ def data_lab(forum, summary, **_scale):
     # The demo's history is made up: it mails nobody.
     db.session.info["outbox"] = db.session.info.get("outbox", [])[:queued]
     db.session.flush()
-    summary.counts["data lab applications"] = len(PROJECTS)
+    summary.counts["data lab applications"] = len(PROJECTS) + 1

@@ -57,7 +57,7 @@ def _person(member: TeamMember | None) -> dict | None:
         return None
     user = member.user
     return {"name_en": user.name_en, "name_zh": user.name_zh,
-            "organisation": member.application.company.display_name, "access_needs": "", "kind": "datalab"}
+            "organisation": member.application.owner.display_name, "access_needs": "", "kind": "datalab"}
 
 
 def _judge_entry(member: TeamMember, now: datetime) -> tuple[Booking | None, str]:

@@ -21,7 +21,12 @@ STATUS_LABELS = {"draft": _l("Draft"), "under_review": _l("Under review"),
                  "rejected": _l("Not approved"), "withdrawn": _l("Withdrawn")}
 DECISION_CHOICES = [("approve", _l("Approve")), ("approve_with_conditions", _l("Approve with conditions")),
                     ("request_changes", _l("Request changes")), ("reject", _l("Reject"))]
-LABELS = {"status": STATUS_LABELS, "domains": DOMAIN_LABELS, "ethics": ETHICS_LABELS, "sessions": SESSION_LABELS}
+REJECT_REASON_LABELS = {
+    "small_cells": _l("Cells count fewer people than the threshold"), "record_level": _l("Record-level data"),
+    "identifiable": _l("A person could be identified"), "outside_purpose": _l("Outside the approved purpose"),
+    "other": _l("Other (see the comments)")}
+LABELS = {"status": STATUS_LABELS, "domains": DOMAIN_LABELS, "ethics": ETHICS_LABELS, "sessions": SESSION_LABELS,
+          "reject_reasons": REJECT_REASON_LABELS}
 OUTPUT_VERDICTS = [("release", _l("Release")), ("return", _l("Return with comments")), ("reject", _l("Reject"))]
 
 # The words beside "I accept the undertaking" (templates/datalab/application.html), recorded with each acceptance.
@@ -40,11 +45,12 @@ class ApplicationForm(FlaskForm):
     preferred_dates = StringField(_l("Preferred dates"), validators=[Optional(), Length(max=300)])
     solution_id = SelectField(_l("Related solution"), coerce=int, validate_choice=False)
     pilot_id = SelectField(_l("Related pilot"), coerce=int, validate_choice=False)
+    meeting_id = SelectField(_l("Related meeting"), coerce=int, validate_choice=False)
 
     def values(self) -> dict:
         return {name: self[name].data for name in ("title", "lay_summary", "purpose", "commercial_interest",
                                                    "data_domains", "ethics_status", "ethics_reference",
-                                                   "preferred_dates", "solution_id", "pilot_id")}
+                                                   "preferred_dates", "solution_id", "pilot_id", "meeting_id")}
 
 
 class TeamMemberForm(FlaskForm):
@@ -96,6 +102,8 @@ class OutputRequestForm(FlaskForm):
 
 class OutputReviewForm(FlaskForm):
     verdict = SelectField(_l("Verdict"), choices=OUTPUT_VERDICTS)
+    reason = SelectField(_l("Reason for rejecting"), choices=[("", "—")] + list(REJECT_REASON_LABELS.items()),
+                         validate_choice=False)
     comments = TextAreaField(_l("Comments or reason"), validators=[Optional(), Length(max=4000)])
 
 
@@ -111,3 +119,23 @@ class LabSettingsForm(FlaskForm):
 
 class WorkstationForm(FlaskForm):
     code = StringField(_l("Workstation code"), validators=[DataRequired(), Length(max=20)])
+
+
+KIND_LABELS = {"partner": _l("Partner of a park company"), "academic": _l("Academic institution")}
+
+
+class PartnerInviteForm(FlaskForm):
+    """Lab staff invite a partner or an academic researcher who has no company account."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=120)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=120)])
+    organisation_en = StringField(_l("Organisation (English)"), validators=[Optional(), Length(max=200)])
+    organisation_zh = StringField(_l("Organisation (Chinese)"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    company_id = SelectField(_l("Park company they partner with"), coerce=lambda v: int(v) if v else None,
+                             choices=[], validate_choice=False)
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in
+                ("email", "name_en", "name_zh", "organisation_en", "organisation_zh", "kind", "company_id")}

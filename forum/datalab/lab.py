@@ -175,7 +175,8 @@ def add_committee_member(actor, committee: Committee, user, *, chair: bool = Fal
         db.session.add(row)
     row.is_chair = chair
     db.session.flush()
-    record(actor, "datalab.committee_member", row,
+    # The chair presides and is named as such; deciding stays with any member without a conflict (review.py).
+    record(actor, "datalab.committee_chair" if chair else "datalab.committee_member", row,
            changes={"committee": committee.name_en, "user": user.display_name, "chair": chair})
     return row
 

@@ -8,7 +8,9 @@ Invariants the database keeps (not the application):
 - one decision per committee per revision (uq_datalab_review), taken by a conditional UPDATE;
 - one review per lab staff member per output request;
 - one door scan per scanner nonce (uq_datalab_door_scan_nonce): a resend is answered, not recorded twice.
-The lab's tables stay in this one module (just over 400 lines) because each refers to the others.
+- an application belongs to a park company or to a partner or academic organisation, never both
+  (ck_datalab_application_one_owner).
+The lab's tables stay in this one module (about 450 lines) because each refers to the others.
 """
 from __future__ import annotations
 
@@ -119,6 +121,47 @@ class MemberProfile(db.Model):
     prior_undertakings: Mapped[str] = mapped_column(sa.Text, default="")
 
 
+ORGANISATION_KINDS = ("partner", "academic")
+
+
+class LabOrganisation(db.Model):
+    """A partner of a park company or an academic institution, whose people lab staff invite to apply."""
+
+    __tablename__ = "datalab_organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
+    name_key: Mapped[str] = mapped_column(sa.String(200), unique=True)  # folded name: one row per organisation
+    kind: Mapped[str] = mapped_column(sa.String(12))  # partner | academic
+    # The park company a partner works with (none for an academic institution).
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company = relationship("Company")
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en or self.name_zh
+
+
+class Researcher(db.Model):
+    """A person lab staff invited for an organisation; their account has the `researcher` role.
+
+    Tied by the invited address (an account's address never changes, and the invitation proved it)."""
+
+    __tablename__ = "datalab_researcher"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("datalab_organisation.id", ondelete="CASCADE"),
+                                                 index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation = relationship(LabOrganisation, lazy="joined")
+
+
 class LabApplicationStatus(str, enum.Enum):
     draft = "draft"
     under_review = "under_review"
@@ -139,7 +182,10 @@ class LabApplication(db.Model):
     __tablename__ = "datalab_application"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    # Who applies: a park company, or a partner or academic organisation (exactly one of the two).
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_organisation.id", ondelete="CASCADE"),
+                                                        index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     status: Mapped[LabApplicationStatus] = mapped_column(_enum(LabApplicationStatus), index=True,
                                                          default=LabApplicationStatus.draft)
@@ -154,6 +200,7 @@ class LabApplication(db.Model):
     preferred_dates: Mapped[str] = mapped_column(sa.String(300), default="")
     solution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solution.id", ondelete="SET NULL"))
     pilot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pilot.id", ondelete="SET NULL"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"))
     prefilled_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_application.id",
                                                                         ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -166,12 +213,21 @@ class LabApplication(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # on the public register
 
     company = relationship("Company")
+    organisation = relationship(LabOrganisation)
     solution = relationship("Solution")
     pilot = relationship("Pilot")
+    meeting = relationship("Meeting")
     team = relationship("TeamMember", back_populates="application", cascade="all, delete-orphan",
                         order_by="TeamMember.id", lazy="selectin")
     attachments = relationship("LabAttachment", cascade="all, delete-orphan", order_by="LabAttachment.id",
                                lazy="selectin")
+
+    __table_args__ = (sa.CheckConstraint("(company_id IS NULL) <> (organisation_id IS NULL)", name="one_owner"),)
+
+    @property
+    def owner(self):
+        """The applying company or organisation (both have name_en, name_zh and display_name)."""
+        return self.company if self.company_id is not None else self.organisation
 
     @property
     def undertaking_complete(self) -> bool:
@@ -351,6 +407,10 @@ class DoorScan(db.Model):
     __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),)
 
 
+# Why an output request is rejected: lab staff choose from this list (labels in forms.py).
+REJECT_REASONS = ("small_cells", "record_level", "identifiable", "outside_purpose", "other")
+
+
 class OutputStatus(str, enum.Enum):
     submitted = "submitted"
     released = "released"
@@ -368,6 +428,7 @@ class OutputRequest(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[OutputStatus] = mapped_column(_enum(OutputStatus), default=OutputStatus.submitted)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reject_reason: Mapped[str] = mapped_column(sa.String(20), default="")  # a REJECT_REASONS key, when rejected
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -395,6 +456,7 @@ class OutputReview(db.Model):
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("datalab_output_request.id", ondelete="CASCADE"))
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     verdict: Mapped[str] = mapped_column(sa.String(12))  # release | return | reject
+    reason: Mapped[str] = mapped_column(sa.String(20), default="")  # for reject: a REJECT_REASONS key
     comments: Mapped[str] = mapped_column(sa.Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

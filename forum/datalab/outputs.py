@@ -25,7 +25,7 @@ from ..permissions import can, ensure
 from .dbutil import insert_unless_taken
 from .applications import Status, notify
 from .lab import get_lab
-from .models import LabApplication, OutputFile, OutputRequest, OutputReview, OutputStatus
+from .models import REJECT_REASONS, LabApplication, OutputFile, OutputRequest, OutputReview, OutputStatus
 
 MAX_BYTES = 10 * 1024 * 1024
 TYPES = {"csv": "text/csv", "txt": "text/plain", "pdf": "application/pdf"}
@@ -100,7 +100,7 @@ def get_request(request_id: int) -> OutputRequest:
     return request
 
 
-def review_output(actor, request: OutputRequest, verdict: str, comments: str = "", *,
+def review_output(actor, request: OutputRequest, verdict: str, comments: str = "", *, reason: str = "",
                   now: datetime | None = None) -> OutputReview:
     ensure(actor, "datalab.output_review", request)
     if request.author_id == actor.id:  # also for administrators: nobody checks their own output
@@ -108,7 +108,10 @@ def review_output(actor, request: OutputRequest, verdict: str, comments: str = "
     if verdict not in ("release", "return", "reject"):
         raise ValidationError(_l("Choose a verdict."), field="verdict")
     comments = (comments or "").strip()
-    if verdict != "release" and not comments:
+    reason = reason if verdict == "reject" else ""
+    if verdict == "reject" and reason not in REJECT_REASONS:
+        raise ValidationError(_l("Choose the reason for rejecting from the list."), field="reason")
+    if not comments and (verdict == "return" or reason == "other"):
         raise ValidationError(_l("Give the comments or the reason."), field="comments")
     now = now or utcnow()
     # Reviewers finishing at once queue on the request's row (PostgreSQL; SQLite writers are serial), so the
@@ -119,13 +122,13 @@ def review_output(actor, request: OutputRequest, verdict: str, comments: str = "
     if request.status != OutputStatus.submitted:
         raise ValidationError(_l("This request is already settled."))
     review_id = insert_unless_taken(OutputReview, request_id=request.id, reviewer_id=actor.id, verdict=verdict,
-                                    comments=comments, at=now)
+                                    reason=reason, comments=comments, at=now)
     if review_id is None:  # uq_datalab_output_review
         raise Conflict(_l("You have already reviewed this request."))
     row = db.session.get(OutputReview, review_id)
     application = db.session.get(LabApplication, request.application_id)
     record(actor, "datalab.output_reviewed", application,
-           changes={"request": request.id, "verdict": verdict, "comments": comments})
+           changes={"request": request.id, "verdict": verdict, "reason": reason, "comments": comments})
     reviews = db.session.scalars(sa.select(OutputReview).where(OutputReview.request_id == request.id)
                                  .execution_options(populate_existing=True)).all()
     if len(reviews) >= REVIEWS_NEEDED:
@@ -143,9 +146,10 @@ def _settle(request: OutputRequest, reviews: list[OutputReview], application: La
     else:
         status = OutputStatus.returned
     reason = "\n".join(r.comments for r in reviews if r.comments)
+    reject_reason = next((r.reason for r in reviews if r.verdict == "reject"), "")
     done = db.session.execute(sa.update(OutputRequest).where(OutputRequest.id == request.id,
                                                              OutputRequest.status == OutputStatus.submitted)
-                              .values(status=status, decided_at=now, reason=reason)
+                              .values(status=status, decided_at=now, reason=reason, reject_reason=reject_reason)
                               .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         return

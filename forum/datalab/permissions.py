@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..permissions import grant
 
-APPLICANTS = {"exhibitor"}
+# People of a park company, and partners and academics invited by lab staff for an organisation.
+APPLICANTS = {"exhibitor", "researcher"}
 # HKSTP and HA people who may be named lab staff or committee members.
 LAB_PEOPLE = {"organiser", "partnership", "ha_staff", "scanner"}
 
@@ -40,15 +41,30 @@ def has_conflict(user, application_id: int) -> bool:
         Conflict.application_id == application_id, Conflict.user_id == user.id)) > 0
 
 
+def organisation_of(user):
+    """The partner or academic organisation a researcher was invited for (None for everyone else)."""
+    from .models import Researcher
+
+    if getattr(user, "role", None) != "researcher" or not getattr(user, "email", None):
+        return None
+    row = db.session.scalar(sa.select(Researcher).where(Researcher.email == user.email))
+    return row.organisation if row is not None else None
+
+
 def own_application(user, application) -> bool:
-    return user.company_id is not None and user.company_id == application.company_id
+    """The applying company's people, or the applying organisation's researchers."""
+    if application.company_id is not None:
+        return user.company_id is not None and user.company_id == application.company_id
+    organisation = organisation_of(user)
+    return organisation is not None and organisation.id == application.organisation_id
 
 
 def sees_application(user, application) -> bool:
-    """Applicants see their own; lab staff all; committee members what is (or was) in review."""
+    """Applicants see their own, and team members the applications naming them; lab staff all;
+    committee members what is (or was) in review."""
     from .models import LabApplicationStatus
 
-    if own_application(user, application) or is_lab_staff(user):
+    if own_application(user, application) or team_member(user, application) or is_lab_staff(user):
         return True
     return application.status != LabApplicationStatus.draft and bool(committee_ids_of(user))
 
@@ -76,6 +92,8 @@ grant("datalab.view", APPLICANTS | LAB_PEOPLE, rule=sees_application)
 grant("datalab.undertake", APPLICANTS, rule=team_member)
 grant("datalab.review", LAB_PEOPLE, rule=member_of_committee)
 grant("datalab.staff", LAB_PEOPLE, rule=lab_staff)
+# Inviting partners and academics: lab staff (checked again on the lab by the service).
+grant("datalab.invite", LAB_PEOPLE, rule=lab_staff)
 grant("datalab.output_review", LAB_PEOPLE, rule=output_reviewer)
 # Role-level only: the service decides (the applicant's people, or lab staff on their behalf).
 grant("datalab.book", APPLICANTS | LAB_PEOPLE)

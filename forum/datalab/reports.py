@@ -87,10 +87,14 @@ def no_show_rate() -> tuple[int, int]:
     return no_shows, no_shows + attended
 
 
+# The applying company or organisation, loaded with the applications.
+_OWNER = (selectinload(LabApplication.company), selectinload(LabApplication.organisation))
+
+
 def organisations() -> list[tuple[str, int]]:
-    rows = db.session.scalars(sa.select(LabApplication).options(selectinload(LabApplication.company))
+    rows = db.session.scalars(sa.select(LabApplication).options(*_OWNER)
                               .where(LabApplication.status == LabApplicationStatus.approved)).all()
-    return sorted(Counter(a.company.display_name for a in rows).items())
+    return sorted(Counter(a.owner.display_name for a in rows).items())
 
 
 def summary(actor) -> dict:
@@ -115,7 +119,7 @@ def _not_approved():
 
 
 def public_register() -> list[LabApplication]:
-    return db.session.scalars(sa.select(LabApplication).options(selectinload(LabApplication.company))
+    return db.session.scalars(sa.select(LabApplication).options(*_OWNER)
                               .where(LabApplication.published_at.is_not(None))
                               .order_by(LabApplication.published_at.desc())).all()
 

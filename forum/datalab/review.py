@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
@@ -162,6 +163,7 @@ def queue(actor) -> list[QueueRow]:
     ensure(actor, "datalab.staff", get_lab())
     open_ = (Status.under_review, Status.changes_requested, Status.amending, Status.approved)
     apps = db.session.scalars(sa.select(LabApplication).where(LabApplication.status.in_(open_))
+                              .options(selectinload(LabApplication.company), selectinload(LabApplication.organisation))
                               .order_by(LabApplication.submitted_at)).all()
     pending = {}
     for review in db.session.scalars(sa.select(Review).where(Review.decision.is_(None))):
@@ -212,7 +214,7 @@ def turnaround() -> list[dict]:
 
 
 def no_show_history(application: LabApplication) -> list[Booking]:
-    """No-shows of this team's members on the company's earlier applications (shown to committees)."""
+    """No-shows of this team's members on their earlier applications (shown to committees)."""
     users = [m.user_id for m in application.team]
     return db.session.scalars(sa.select(Booking).where(Booking.user_id.in_(users),
                                                        Booking.release_reason == "no_show",

@@ -40,8 +40,9 @@ def release_future_bookings(application: LabApplication, now: datetime, reason: 
 
 
 def ensure_booker(actor, application: LabApplication) -> None:
-    """The applicant's people, or lab staff on their behalf."""
-    if not (can(actor, "datalab.apply", application) or can(actor, "datalab.staff", get_lab())):
+    """The applicant's people, the team's members, or lab staff on their behalf."""
+    if not (can(actor, "datalab.apply", application) or can(actor, "datalab.undertake", application)
+            or can(actor, "datalab.staff", get_lab())):
         raise PermissionDenied()
 
 

@@ -43,11 +43,14 @@ SENTENCES = {
     "datalab.unpublished": _l("%(who)s took the project off the public register."),
     "datalab.staff_added": _l("%(who)s made %(user)s lab staff."),
     "datalab.committee_member": _l("%(who)s named %(user)s to the %(committee)s."),
+    "datalab.committee_chair": _l("%(who)s named %(user)s to chair the %(committee)s."),
     "datalab.workstation_added": _l("%(who)s added workstation %(code)s."),
     "datalab.blackout": _l("%(who)s closed the lab on %(day)s: %(reason)s."),
     "datalab.holidays_loaded": _l("%(who)s updated the public holiday list (%(days)s days)."),
     "datalab.settings": _l("%(who)s changed the lab's rules."),
     "datalab.profile_updated": _l("%(who)s updated their lab training record."),
+    "datalab.organisation_added": _l("%(who)s added the organisation %(name)s."),
+    "datalab.researcher_invited": _l("%(who)s invited a person from %(organisation)s to use the lab."),
 }
 
 # The step names of the lab's audit filter.
@@ -60,6 +63,9 @@ STEPS = {
     "datalab.booked": _l("Seat booked"),
     "datalab.booking_cancelled": _l("Booking cancelled"),
     "datalab.committee_member": _l("Committee member named"),
+    "datalab.committee_chair": _l("Committee chair named"),
+    "datalab.organisation_added": _l("Organisation added"),
+    "datalab.researcher_invited": _l("Partner or researcher invited"),
     "datalab.conflict_declared": _l("Conflict of interest declared"),
     "datalab.decision": _l("Committee decision"),
     "datalab.door_refused": _l("Entry refused at the door"),

@@ -11,9 +11,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
-from . import applications, bookings, lab, outputs, reports, review, waitlist
+from . import applications, bookings, lab, outputs, partners, reports, review, waitlist
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
-                    LabSettingsForm, OutputReviewForm, WorkstationForm)
+                    KIND_LABELS, LabSettingsForm, OutputReviewForm, PartnerInviteForm, WorkstationForm)
 from .sentences import sentence
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +161,8 @@ def output(request_id: int):
     form = OutputReviewForm()
     if form.validate_on_submit():
         try:
-            outputs.review_output(current_user, item, form.verdict.data, form.comments.data, now=utcnow())
+            outputs.review_output(current_user, item, form.verdict.data, form.comments.data,
+                                  reason=form.reason.data or "", now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -169,7 +170,7 @@ def output(request_id: int):
             db.session.commit()
             flash(_("Your review is recorded."), "success")
             return redirect(url_for("datalab_staff.queue"))
-    return render_template("datalab/output_review.html", item=item, form=form)
+    return render_template("datalab/output_review.html", item=item, form=form, labels=LABELS)
 
 
 @bp.route("/audit")
@@ -204,3 +205,30 @@ def report():
                         headers={"Content-Disposition": 'attachment; filename="datalab-report.xlsx"'})
     return render_template("datalab/reports.html", data=data, status_labels=STATUS_LABELS,
                            target=review.TARGET_WORKING_DAYS)
+
+
+@bp.route("/partners", methods=["GET", "POST"])
+@requires("datalab.invite")
+def partners_page():
+    """Invite a partner of a park company or an academic researcher, and see who has signed up."""
+    ensure(current_user, "datalab.invite", lab.get_lab())
+    from ..exhibitors.models import Company
+
+    form = PartnerInviteForm()
+    companies = db.session.scalars(db.select(Company).order_by(Company.name_en)).all()
+    form.company_id.choices = [("", "—")] + [(c.id, c.display_name) for c in companies]
+    link = None
+    if form.validate_on_submit():
+        try:
+            invitation = partners.invite(current_user, **form.values())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            link = invitation.link
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            choices, form = form.company_id.choices, PartnerInviteForm(formdata=None)  # empty for the next one
+            form.company_id.choices = choices
+    return render_template("datalab/partners.html", form=form, invited=partners.invited(current_user),
+                           kind_labels=KIND_LABELS, link=link)

@@ -17,7 +17,7 @@ from ..i18n import current_locale
 from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_png
-from . import applications, bookings, door, outputs, reports, review, waitlist
+from . import applications, bookings, door, links, outputs, partners, reports, review, waitlist
 from .forms import (LABELS, UNDERTAKING, ApplicationForm, AttachmentForm, BookingForm, OutputRequestForm,
                     ProfileForm, TeamMemberForm)
 from .lab import get_lab
@@ -41,23 +41,22 @@ def _application(application_id: int) -> LabApplication:
 @bp.route("/")
 @requires("datalab.view")
 def index():
-    mine = applications.applications_of_company(current_user.company_id) if current_user.company_id else []
+    mine = partners.applications_of(current_user)
     return _render("datalab/index.html", lab=get_lab(), mine=mine, staff=is_lab_staff(current_user),
                    member=bool(committee_ids_of(current_user)))
 
 
 def _application_form(application=None) -> ApplicationForm:
     form = ApplicationForm(obj=application) if application else ApplicationForm()
-    from ..exhibitors.models import Solution
-
-    solutions = db.session.scalars(db.select(Solution).where(Solution.company_id == current_user.company_id)).all() \
-        if current_user.company_id else []
-    form.solution_id.choices = [(0, "—")] + [(s.id, s.title_en or s.title_zh) for s in solutions]
-    form.pilot_id.choices = [(0, "—")] + [(p.id, p.title) for p in applications.pilots_of(current_user.company_id)]
+    company_id = links.company_of(application) if application else links.company_for(current_user)
+    form.solution_id.choices = [(0, "—")] + [(s.id, s.title_en or s.title_zh) for s in links.solutions_of(company_id)]
+    form.pilot_id.choices = [(0, "—")] + [(p.id, p.title) for p in links.pilots_of(company_id)]
+    form.meeting_id.choices = [(0, "—")] + [(m.id, f"{m.subject} ({m.starts_at.date().isoformat()})" if m.starts_at
+                                             else m.subject) for m in links.meetings_of(company_id)]
     if application is not None and request.method == "GET":
         form.ethics_status.data = application.ethics_status.value
-        form.solution_id.data = application.solution_id or 0
-        form.pilot_id.data = application.pilot_id or 0
+        for name in links.LINK_FIELDS:
+            form[name].data = getattr(application, name) or 0
     return form
 
 
@@ -150,6 +149,16 @@ def add_attachment(application_id: int):
     data = upload.read()
     return _post(application_id, lambda: applications.add_attachment(current_user, application, form.kind.data, data,
                                                                      upload.filename), _("The file is attached."))
+
+
+@bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")
+@requires("datalab.view")
+def attachment(application_id: int, attachment_id: int):
+    row, data = applications.attachment(current_user, _application(application_id), attachment_id)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{row.kind}-{row.id}.pdf"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])

@@ -61,7 +61,8 @@ class StoredFile(db.Model):
     __tablename__ = "stored_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    # None for a data-lab attachment of a partner or academic organisation (no company).
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("company.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # image | pdf
     content_type: Mapped[str] = mapped_column(sa.String(60))
     original_name: Mapped[str] = mapped_column(sa.String(200), default="")

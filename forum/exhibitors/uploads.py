@@ -84,7 +84,7 @@ def checked_pdf(data: bytes, field: str = "brochure") -> bytes:
     return data
 
 
-def store(company_id: int, data: bytes, *, kind: str, original_name: str = "", actor=None,
+def store(company_id: int | None, data: bytes, *, kind: str, original_name: str = "", actor=None,
           field: str = "file") -> StoredFile:
     """Check, then write the file under a generated name and record it."""
     if kind == "image":

@@ -28,6 +28,8 @@ def file_public_to(user, stored) -> bool:
     solution in an approved application; drafts and files of nothing approved stay with the company."""
     if user.role in STAFF or (user.company_id is not None and user.company_id == stored.company_id):
         return True
+    if stored.company_id is None:  # a data-lab attachment of an organisation: never shown here
+        return False
     company = db.session.get(Company, stored.company_id)
     if company is not None and company.logo_id == stored.id and company_public_to(user, company.id):
         return True

@@ -241,3 +241,50 @@ def test_from_application_to_released_output(lab_server, page):
     assert "已批准" in page.inner_text("#application-status")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     shot(page, "datalab-status-phone-zh")
+
+
+def test_an_academic_is_invited_signs_up_and_applies_on_a_phone_in_chinese(lab_server, chromium):
+    """Lab staff invite a university researcher; the researcher opens the link, sets a password and
+    applies for their university, all at 375 px in Chinese."""
+    url, who, server_app, _today, _days = lab_server
+    context = chromium.new_context(viewport={"width": 375, "height": 800}, locale="zh-HK")
+    context.set_default_timeout(10000)
+    page = context.new_page()
+
+    def fits():
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
+
+    sign_in(page, url, who["staff"])
+    page.goto(url + "/datalab/staff/partners")
+    assert "合作夥伴及研究人員" in page.inner_text("h1")
+    page.fill("input[name=email]", "lee@uni.example")
+    page.fill("input[name=name_zh]", "李嘉欣")
+    page.fill("input[name=organisation_en]", "Harbour University")
+    page.fill("input[name=organisation_zh]", "海港大學")
+    page.select_option("select[name=kind]", "academic")
+    page.click("#invite-partner button[type=submit]")
+    link = page.inner_text("#invitation-link")  # as mailed; the server's BASE_URL has no port, so keep the path
+    link = url + link[link.index("/invitation/"):]
+    assert "lee@uni.example" in page.inner_text("#invited")
+    fits()
+    shot(page, "datalab-partners-phone-zh")
+
+    page.context.clear_cookies()
+    page.goto(link)
+    assert "數據實驗室合作夥伴或研究人員" in page.inner_text("main")
+    page.fill("input[name=password]", "harbour-university-42")
+    page.fill("input[name=confirm]", "harbour-university-42")
+    fits()
+    page.click("main form button.primary[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(url + "/datalab/")
+    page.click("a.button.primary[href$='/datalab/applications/new']")
+    page.fill("input[name=title]", "港口城市的跌倒風險")
+    page.fill("textarea[name=lay_summary]", "哪些長者出院後在家跌倒。")
+    page.click("form.card button[type=submit]")
+    assert page.get_attribute("#application-status", "data-status") == "draft"
+    assert "海港大學" in page.inner_text("#application-facts")
+    fits()
+    shot(page, "datalab-researcher-application-phone-zh")
+    context.close()

@@ -61,3 +61,48 @@ def test_the_pilot_page_lists_the_approved_projects_citing_it(app, client, datal
     page = client.get(f"/pilots/{pilot.id}").get_data(as_text=True)
     assert 'id="datalab-projects"' in page and "Falls at home" in page
     assert "Still a draft" not in page
+
+
+def _meeting(company):
+    from datetime import timedelta
+
+    from forum.db import utcnow
+    from forum.matchmaking.models import Meeting
+    from tests.factories import ForumFactory
+
+    row = Meeting(forum_id=ForumFactory().id, company_id=company.id, subject="Falls follow-up", uid=f"m{company.id}",
+                  expires_at=utcnow() + timedelta(days=7))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def test_an_application_links_to_a_meeting_of_the_company_only(datalab, company):
+    from tests.factories import CompanyFactory
+
+    _company, applicant, _colleague = company
+    mine, theirs = _meeting(_company), _meeting(CompanyFactory())
+    with pytest.raises(ValidationError) as error:
+        applications.create_draft(applicant, dict(VALUES, meeting_id=theirs.id))
+    assert error.value.field == "meeting_id"
+    draft = applications.create_draft(applicant, dict(VALUES, meeting_id=mine.id))
+    assert draft.meeting_id == mine.id
+    assert applications.copy_application(applicant, draft).meeting_id == mine.id
+
+
+def test_the_summary_shows_the_meeting_and_the_attachments_open(client, datalab, company):
+    from tests.datalab.test_applications import pdf_bytes
+
+    _company, applicant, _colleague = company
+    draft = applications.create_draft(applicant, dict(VALUES, meeting_id=_meeting(_company).id))
+    row = applications.add_attachment(applicant, draft, "protocol", pdf_bytes(), "protocol.pdf")
+    sign_in(client, applicant)
+    page = client.get(f"/datalab/applications/{draft.id}").get_data(as_text=True)
+    assert "Falls follow-up" in page
+    url = f"/datalab/applications/{draft.id}/attachments/{row.id}"
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert client.get(f"/datalab/applications/{draft.id}/attachments/{row.id + 99}").status_code == 404
+    sign_in(client, UserFactory(role="exhibitor"))
+    assert client.get(url).status_code == 403

@@ -51,9 +51,15 @@ def test_returned_or_rejected_with_reasons(datalab, company, approved):
     outputs.review_output(datalab.staff2, request, "release")
     assert request.status == OutputStatus.returned and "Merge the 0-17 band" in request.reason
     second = outputs.create_request(applicant, approved, "Raw rows", [(TABLE, "rows.csv")])
-    outputs.review_output(datalab.staff, second, "reject", "Record-level data cannot leave the lab.")
+    with pytest.raises(ValidationError) as error:  # a rejection names its reason from the list
+        outputs.review_output(datalab.staff, second, "reject", "Record-level data cannot leave the lab.")
+    assert error.value.field == "reason"
+    with pytest.raises(ValidationError) as error:  # "other" needs the comments
+        outputs.review_output(datalab.staff, second, "reject", reason="other")
+    assert error.value.field == "comments"
+    outputs.review_output(datalab.staff, second, "reject", reason="record_level")
     outputs.review_output(datalab.staff2, second, "release")
-    assert second.status == OutputStatus.rejected
+    assert second.status == OutputStatus.rejected and second.reject_reason == "record_level"
 
 
 def test_only_named_files(datalab, company, approved):
@@ -62,3 +68,22 @@ def test_only_named_files(datalab, company, approved):
         outputs.create_request(applicant, approved, "An image", [(b"\x89PNG...", "shot.png")])
     with pytest.raises(ValidationError):
         outputs.create_request(applicant, approved, "", [(TABLE, "t.csv")])
+
+
+def test_rejected_through_the_page_with_a_reason_from_the_list(client, datalab, company, approved):
+    _company, applicant, _colleague = company
+    request = outputs.create_request(applicant, approved, "Rows", [(TABLE, "rows.csv")])
+    with client.session_transaction() as session:
+        session["_user_id"] = datalab.staff.get_id()
+    page = client.get(f"/datalab/staff/outputs/{request.id}").get_data(as_text=True)
+    assert 'name="reason"' in page and "Record-level data" in page
+    response = client.post(f"/datalab/staff/outputs/{request.id}", data={"verdict": "reject"})
+    assert response.status_code == 200 and "Choose the reason for rejecting" in response.get_data(as_text=True)
+    response = client.post(f"/datalab/staff/outputs/{request.id}", data={"verdict": "reject",
+                                                                         "reason": "identifiable"})
+    assert response.status_code == 302
+    outputs.review_output(datalab.staff2, request, "release")
+    with client.session_transaction() as session:
+        session["_user_id"] = applicant.get_id()
+    page = client.get(f"/datalab/applications/{approved.id}").get_data(as_text=True)
+    assert "A person could be identified" in page

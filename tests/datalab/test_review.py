@@ -118,3 +118,18 @@ def test_queue_says_what_waits_on_whom_and_turnaround_is_in_working_days(datalab
     assert review.queue(datalab.staff)[0].waiting_on == [datalab.governance.name_en]
     with pytest.raises(PermissionDenied):
         review.queue(datalab.ethics_member)
+
+
+def test_the_chair_is_named_as_such_and_any_member_without_a_conflict_decides(datalab, submitted):
+    from forum.audit.models import AuditEvent
+    from forum.extensions import db
+    from forum.datalab.sentences import sentence
+
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action.in_(
+        ("datalab.committee_chair", "datalab.committee_member"))).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["datalab.committee_chair", "datalab.committee_member",
+                                          "datalab.committee_chair"]
+    assert "to chair the HKSTP Clinical Research Ethics Committee" in sentence(events[0])
+    ethics, _governance = review.current_reviews(submitted)
+    review.decide(datalab.ethics_member, ethics, "approve", now=APPROVAL_DAY)  # a member, not the chair
+    assert ethics.decided_by_id == datalab.ethics_member.id
