@@ -9,9 +9,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
-from ..i18n import both_names, hk_datetime, name_of
+from ..i18n import hk_datetime, name_of
 from ..permissions import requires
-from . import announcements, templates
+from . import announcements, previews, templates
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from .forms import AnnouncementForm, TemplateForm
 from .models import AnnouncementGroup
@@ -37,14 +37,10 @@ def index(forum: str):
 def edit(forum: str, key: str):
     forum = get_forum(forum)
     kind = templates.kind(key)
-    if kind.about == "application":
-        people = announcements.preview_applications(forum)
-        labels = [name_of(a.company) for a in people]
-    else:
-        people = announcements.preview_people(forum)
-        labels = [f"{both_names(p)} <{p.email}>" for p in people]
+    choices = previews.records(forum, kind.about)
+    people = [record for record, _label in choices]
     form = TemplateForm(data=templates.current_texts(forum, key) if request.method == "GET" else None)
-    form.person.choices = [(p.id, label) for p, label in zip(people, labels)]
+    form.person.choices = [(record.id, label) for record, label in choices]
     shown = None
     if form.validate_on_submit():
         action = request.form.get("action", "preview")
@@ -68,7 +64,7 @@ def edit(forum: str, key: str):
                 return redirect(url_for("communications.edit", forum=forum.slug, key=key))
             if action == "test" and person is not None:
                 flash(_("A test was sent to %(email)s.", email=to), "success")
-    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown,
+    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown, none=not people,
                            overridden=templates.override(forum, key) is not None)
 
 

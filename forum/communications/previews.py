@@ -1,0 +1,87 @@
+"""What a preview is made on: a real record of the forum of the kind the mail is about, newest first.
+
+records() lists the choices for the editor; about() turns the one picked into the person the mail is
+addressed to and the values of its placeholders. Personal links are stand-ins (values.sample_links()).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from sqlalchemy.orm import selectinload
+
+from .. import mail
+from ..extensions import db
+from ..i18n import both_names, hk_datetime, name_of
+from .values import (Person, company_person, decision_values, follow_up_person, meeting_values, pilot_values,
+                     release_values, sample_links)
+
+LIMIT = 50
+
+
+def records(forum, about: str) -> list[tuple[object, str]]:
+    """(record, label) to preview on, for the editor's choice; empty when the forum has none yet."""
+    from . import announcements
+
+    if about == "application":
+        return [(a, name_of(a.company)) for a in announcements.preview_applications(forum)]
+    if about == "meeting":
+        from ..matchmaking.models import Meeting
+
+        rows = db.session.scalars(sa.select(Meeting).where(Meeting.forum_id == forum.id).options(
+            selectinload(Meeting.company)).order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(LIMIT))
+        return [(m, f"{name_of(m.company)} · {hk_datetime(m.starts_at)}") for m in rows]
+    if about == "release":
+        from ..agenda.models import AgendaRelease
+
+        rows = db.session.scalars(sa.select(AgendaRelease).where(AgendaRelease.forum_id == forum.id)
+                                  .order_by(AgendaRelease.number.desc()).limit(LIMIT))
+        return [(r, gettext("Version %(number)d", number=r.number)) for r in rows]
+    if about == "pilot":
+        from ..pilots.models import Pilot, pilot_forum
+
+        rows = db.session.scalars(sa.select(Pilot).join(pilot_forum, pilot_forum.c.pilot_id == Pilot.id)
+                                  .where(pilot_forum.c.forum_id == forum.id).options(selectinload(Pilot.company))
+                                  .order_by(Pilot.created_at.desc(), Pilot.id.desc()).limit(LIMIT))
+        return [(p, f"{p.title} · {name_of(p.company)}") for p in rows]
+    return [(p, f"{both_names(p)} <{p.email}>") for p in announcements.preview_people(forum)]
+
+
+def _first_participant(meeting):
+    from ..matchmaking.models import Answer
+
+    return next((p.user for p in meeting.participants if p.answer != Answer.declined), None)
+
+
+def _release(forum, release) -> tuple[object, dict]:
+    from ..agenda.models import AgendaRelease
+    from ..agenda.releases import release_entries
+
+    previous = db.session.scalar(sa.select(AgendaRelease).where(AgendaRelease.forum_id == release.forum_id,
+                                                                AgendaRelease.number == release.number - 1))
+    entries = [entry for _sid, _old, entry in release_entries(release, previous.sessions if previous else [])]
+    link = mail.external_url("agenda_public.agenda", forum=forum.slug)
+    return Person(""), release_values(release, entries, link)
+
+
+def about(kind, forum, record) -> tuple[object, dict]:
+    """The person a preview is addressed to and its extra values, from the record it is made on."""
+    if kind.about == "application":
+        link = mail.external_url("exhibitors.application", application_id=record.id)
+        return company_person(record.company), decision_values(record, link)
+    if kind.about == "meeting":
+        user = _first_participant(record)
+        link = mail.external_url("meetings.show", forum=forum.slug, meeting_id=record.id)
+        method = "CANCEL" if kind.key == "meeting_cancellation" else "REQUEST"
+        values = {**sample_links(kind.key), **meeting_values(record, link, method=method)}
+        if kind.key == "meeting_follow_up":
+            return (follow_up_person(user.email, user.display_name) if user else Person("")), values
+        return user or Person(""), values
+    if kind.about == "release":
+        return _release(forum, record)
+    if kind.about == "pilot":
+        from ..pilots.followups import owners
+
+        people = owners(record)
+        person = follow_up_person(*people[0]) if people else Person("")
+        return person, pilot_values(record, sample_links(kind.key)["follow_up_link"])
+    return record, sample_links(kind.key)
