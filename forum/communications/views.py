@@ -64,7 +64,7 @@ def edit(forum: str, key: str):
                 return redirect(url_for("communications.edit", forum=forum.slug, key=key))
             if action == "test" and person is not None:
                 flash(_("A test was sent to %(email)s.", email=to), "success")
-    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown, none=not people,
+    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown, no_record=not people,
                            overridden=templates.override(forum, key) is not None)
 
 
