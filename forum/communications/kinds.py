@@ -99,7 +99,46 @@ KINDS = {k.key: k for k in (
 )}
 
 
-def kind(key: str) -> MailKind:
-    if key not in KINDS:
+# Account mails belong to no forum: administrators word them once for the site (previewed on their own
+# account). Their links are personal and short-lived, so the defaults keep saying how long they work.
+SITE_KINDS = {k.key: k for k in (
+    MailKind("password_reset", _l("Password reset link"), ("name", "reset_link", "hours"),
+             "Reset your password", "重設密碼",
+             "Hello {name},\n\nSomeone asked to reset the password of your HKSTP x HA Innovation Forum account. "
+             "Open this link to set a new one (it works for {hours} hours, once):\n\n{reset_link}\n\n"
+             "If it was not you, ignore this message; your password stays as it is.",
+             "{name} 您好：\n\n有人要求重設您的科技園 x 醫管局創新論壇帳戶密碼。請開啟以下連結設定新密碼"
+             "（{hours} 小時內有效，只可使用一次）：\n\n{reset_link}\n\n如非您本人提出，請忽略此訊息，您的密碼不會改變。",
+             about="account"),
+    MailKind("verify_email", _l("Confirming the address of a sign-up"), ("name", "verify_link", "hours"),
+             "Confirm your email address", "確認電郵地址",
+             "Hello {name},\n\nYour company was signed up to the HKSTP x HA Innovation Forum platform with this "
+             "address. Open this link to confirm it (it works for {hours} hours, once):\n\n{verify_link}\n\n"
+             "If it was not you, ignore this message: nothing opens until the address is confirmed.",
+             "{name} 您好：\n\n有人以此地址在 HKSTP x HA 創新論壇平台登記了您的公司。請開啟以下連結確認"
+             "（連結於 {hours} 小時內有效，只可使用一次）：\n\n{verify_link}\n\n如非您本人操作，請忽略此郵件："
+             "地址未確認前，帳戶無法使用。", about="account"),
+    MailKind("signup_address_taken", _l("Sign-up with an address that already has an account"),
+             ("login_link", "reset_link"),
+             "Sign-up with your address", "有人以您的地址登記",
+             "Hello,\n\nSomeone tried to sign up a company to the HKSTP x HA Innovation Forum platform with this "
+             "address. It already has an account or a pending invitation, so no new account was made.\n\n"
+             "To sign in: {login_link}\nForgot your password? {reset_link}\n\nIf it was not you, ignore this message.",
+             "您好：\n\n有人嘗試以此地址在 HKSTP x HA 創新論壇平台登記公司。此地址已有帳戶或待接受的邀請，"
+             "因此沒有建立新帳戶。\n\n登入：{login_link}\n忘記密碼？{reset_link}\n\n如非您本人操作，請忽略此郵件。",
+             about="account"),
+    MailKind("account_invitation", _l("Invitation to open an account"), ("name", "inviter", "invitation_link"),
+             "You are invited", "誠邀加入",
+             "Hello {name},\n\n{inviter} invites you to the HKSTP x HA Innovation Forum platform.\n\n"
+             "Open this link to set your password and join (it works for 14 days):\n\n{invitation_link}",
+             "{name} 您好：\n\n{inviter} 邀請您加入科技園 x 醫管局創新論壇平台。\n\n"
+             "請開啟以下連結設定密碼並加入（14 日內有效）：\n\n{invitation_link}", about="account"),
+)}
+
+
+def kind(key: str, *, site: bool = False) -> MailKind:
+    """A forum's mail kind, or with site=True an account mail's; anything else is not found."""
+    kinds = SITE_KINDS if site else KINDS
+    if key not in kinds:
         raise NotFound(_l("No such mail."))
-    return KINDS[key]
+    return kinds[key]

@@ -12,16 +12,19 @@ from sqlalchemy.orm import selectinload
 from .. import mail
 from ..extensions import db
 from ..i18n import both_names, hk_datetime, name_of
-from .values import (Person, company_person, decision_values, follow_up_person, meeting_values, pilot_values,
-                     release_values, sample_links)
+from .values import (Person, account_values, company_person, decision_values, follow_up_person, meeting_values,
+                     pilot_values, release_values, sample_account_links, sample_links)
 
 LIMIT = 50
 
 
-def records(forum, about: str) -> list[tuple[object, str]]:
-    """(record, label) to preview on, for the editor's choice; empty when the forum has none yet."""
+def records(forum, about: str, user=None) -> list[tuple[object, str]]:
+    """(record, label) to preview on, for the editor's choice; empty when the forum has none yet.
+    Account mails are previewed on the administrator's own account (`user`)."""
     from . import announcements
 
+    if about == "account":
+        return [(user, f"{both_names(user) or user.email} <{user.email}>")] if user is not None else []
     if about == "application":
         return [(a, name_of(a.company)) for a in announcements.preview_applications(forum)]
     if about == "meeting":
@@ -65,6 +68,11 @@ def _release(forum, release) -> tuple[object, dict]:
 
 def about(kind, forum, record) -> tuple[object, dict]:
     """The person a preview is addressed to and its extra values, from the record it is made on."""
+    if kind.about == "account":
+        links = sample_account_links(record)
+        if kind.key == "signup_address_taken":
+            links["reset_link"] = mail.external_url("accounts.forgot_password")
+        return record, account_values(record, **{k: links[k] for k in kind.placeholders if k in links})
     if kind.about == "application":
         link = mail.external_url("exhibitors.application", application_id=record.id)
         return company_person(record.company), decision_values(record, link)

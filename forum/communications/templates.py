@@ -1,5 +1,8 @@
 """Mail templates: the organisers' wording of a forum's mail, saved per forum, and how it is composed.
 
+`forum` is None for the account mails, worded once for the whole site by administrators
+(kinds.SITE_KINDS); everything else is the same for both.
+
 This is the layer that turns a template and a person into subject, text and HTML; the result goes
 to mail.queue_mail() like every other mail. A mail kind with no override for the forum keeps its
 built-in Jinja template (templates/mail/), whose wording the defaults in kinds.py repeat for the editor.
@@ -19,7 +22,7 @@ from ..permissions import ensure
 from ..text import bilingual
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from . import previews
-from .kinds import FIELDS, KINDS, PERSON, MailKind, kind  # noqa: F401  (the names senders and views use)
+from .kinds import FIELDS, KINDS, PERSON, SITE_KINDS, MailKind, kind  # noqa: F401  (the names senders and views use)
 from .models import MailTemplate
 from .rendering import as_html, check, fill
 from .values import Person, company_person, decision_values, sample_links  # noqa: F401
@@ -27,20 +30,36 @@ from .values import Person, company_person, decision_values, sample_links  # noq
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
+def _of(forum):
+    return MailTemplate.forum_id.is_(None) if forum is None else MailTemplate.forum_id == forum.id
+
+
+def kind_of(forum, key: str) -> MailKind:
+    """The kind `key` names in this key space: a forum's mails, or the site's account mails."""
+    return kind(key, site=forum is None)
+
+
+def _permission(forum) -> str:
+    return "communications.manage_site" if forum is None else "communications.manage"
+
+
+def _forum_id(forum) -> int | None:
+    return None if forum is None else forum.id
+
+
 def overrides(forum) -> dict[str, MailTemplate]:
-    rows = db.session.scalars(sa.select(MailTemplate).where(MailTemplate.forum_id == forum.id))
+    rows = db.session.scalars(sa.select(MailTemplate).where(_of(forum)))
     return {row.key: row for row in rows}
 
 
 def override(forum, key: str) -> MailTemplate | None:
-    return db.session.scalar(sa.select(MailTemplate).where(MailTemplate.forum_id == forum.id,
-                                                           MailTemplate.key == key))
+    return db.session.scalar(sa.select(MailTemplate).where(_of(forum), MailTemplate.key == key))
 
 
 def current_texts(forum, key: str) -> dict[str, str]:
-    """What the editor opens with: the forum's wording, else the default."""
+    """What the editor opens with: the forum's (or site's) wording, else the default."""
     row = override(forum, key)
-    return {f: getattr(row, f) for f in FIELDS} if row else kind(key).defaults()
+    return {f: getattr(row, f) for f in FIELDS} if row else kind_of(forum, key).defaults()
 
 
 def check_texts(texts: dict[str, str], placeholders: tuple[str, ...]) -> dict[str, str]:
@@ -51,26 +70,26 @@ def check_texts(texts: dict[str, str], placeholders: tuple[str, ...]) -> dict[st
 
 
 def save(actor, forum, key: str, texts: dict[str, str]) -> MailTemplate:
-    ensure(actor, "communications.manage")
-    cleaned = check_texts(texts, kind(key).placeholders)
+    ensure(actor, _permission(forum))
+    cleaned = check_texts(texts, kind_of(forum, key).placeholders)
     row = override(forum, key)
     if row is None:
-        row = MailTemplate(forum_id=forum.id, key=key)
+        row = MailTemplate(forum_id=_forum_id(forum), key=key)
         db.session.add(row)
     for name, value in cleaned.items():
         setattr(row, name, value)
     row.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    record(actor, "mail_template.save", row, forum_id=forum.id, changes={"key": key})
+    record(actor, "mail_template.save", row, forum_id=_forum_id(forum), changes={"key": key})
     return row
 
 
 def reset(actor, forum, key: str) -> None:
-    ensure(actor, "communications.manage")
-    kind(key)
+    ensure(actor, _permission(forum))
+    kind_of(forum, key)
     row = override(forum, key)
     if row is not None:
-        record(actor, "mail_template.reset", row, forum_id=forum.id, changes={"key": key})
+        record(actor, "mail_template.reset", row, forum_id=_forum_id(forum), changes={"key": key})
         db.session.delete(row)
         db.session.flush()
 
@@ -83,17 +102,17 @@ def locales_for(choice: str | None) -> tuple[str, ...]:
 
 
 def person_values(forum, person, locale: str, extra: dict | None = None) -> dict[str, str]:
-    """The placeholders about a person and the forum, in one language; missing data is empty."""
-    with force_locale(locale):
-        date = hk_datetime(forum.starts_at, "full")
+    """The placeholders about a person and the forum (if any), in one language; missing data is empty."""
     values = {
         "name": bilingual(getattr(person, "name_en", ""), getattr(person, "name_zh", ""), locale),
         "title": getattr(person, "title", "") or "",
         "organisation": getattr(person, "organisation", "") or "",
-        "forum_title": bilingual(forum.title_en, forum.title_zh, locale),
-        "forum_date": date,
-        "forum_venue": bilingual(forum.venue_en, forum.venue_zh, locale),
     }
+    if forum is not None:
+        with force_locale(locale):
+            values["forum_date"] = hk_datetime(forum.starts_at, "full")
+        values["forum_title"] = bilingual(forum.title_en, forum.title_zh, locale)
+        values["forum_venue"] = bilingual(forum.venue_en, forum.venue_zh, locale)
     # An extra value given per language ({"en": ..., "zh_Hant_HK": ...}) is taken in this part's language.
     values.update({k: v.get(locale) if isinstance(v, dict) else v for k, v in (extra or {}).items()})
     return values
@@ -138,18 +157,19 @@ def queue_custom(forum, key: str, to: str, person, *, extra: dict | None = None,
 
 def preview(forum, key: str, texts: dict[str, str], record) -> dict:
     """The mail as this person would get it (their language, or both); a bad template raises ValidationError."""
-    cleaned = check_texts(texts, kind(key).placeholders)
-    person, extra = previews.about(kind(key), forum, record)
+    mail_kind = kind_of(forum, key)
+    cleaned = check_texts(texts, mail_kind.placeholders)
+    person, extra = previews.about(mail_kind, forum, record)
     subject, text, html = compose(cleaned, forum, person, locales_for(chosen_locale(person)), extra)
     return {"subject": subject, "text": text, "html": html}
 
 
 def send_test(actor, forum, key: str, texts: dict[str, str], person) -> str:
     """Mail the preview to the organiser themselves; returns the address it went to."""
-    ensure(actor, "communications.manage")
+    ensure(actor, _permission(forum))
     shown = preview(forum, key, texts, person)
     mail.queue_mail(db.session, mail.Mail(to=actor.email, subject="[TEST] " + shown["subject"],
                                           text=shown["text"], html=shown["html"]))
-    record(actor, "mail_template.test", None, forum_id=forum.id, changes={"key": key},
+    record(actor, "mail_template.test", None, forum_id=_forum_id(forum), changes={"key": key},
            object_type="MailTemplate")
     return actor.email

@@ -120,3 +120,19 @@ def pilot_values(pilot, link: str) -> dict:
 def follow_up_person(email: str, name: str) -> Person:
     """The person a follow-up goes to: a name without a language, so it is the same in both parts."""
     return Person(email, name_en=name, name_zh=name)
+
+
+def account_values(person, **values) -> dict:
+    """An account mail's values: {name} falls back to the address (as the built-in mails do), links as given."""
+    names = {locale: bilingual(getattr(person, "name_en", ""), getattr(person, "name_zh", ""), locale)
+             or getattr(person, "email", "") for locale in LOCALES}
+    return {"name": names, **{k: str(v) for k, v in values.items()}}
+
+
+def sample_account_links(user) -> dict:
+    """Stand-ins for the account mails' links in previews: a preview never makes a working link."""
+    return {"reset_link": mail.external_url("accounts.reset_password", token="preview"),
+            "verify_link": mail.external_url("accounts.verify_email", token="preview"),
+            "invitation_link": mail.external_url("accounts.accept_invitation", token="preview"),
+            "login_link": mail.external_url("accounts.login"),
+            "hours": "24", "inviter": getattr(user, "display_name", "") or getattr(user, "email", "")}
