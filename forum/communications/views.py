@@ -37,7 +37,15 @@ def index(forum: str):
 def edit(forum: str, key: str):
     forum = get_forum(forum)
     kind = templates.kind(key)
-    choices = previews.records(forum, kind.about)
+    return editor(forum, kind, previews.records(forum, kind.about),
+                  here=url_for("communications.edit", forum=forum.slug, key=key),
+                  back=url_for("communications.index", forum=forum.slug),
+                  reset=url_for("communications.reset", forum=forum.slug, key=key))
+
+
+def editor(forum, kind, choices, *, here: str, back: str, reset: str):
+    """The editor of one mail, a forum's or (forum None) the site's: preview, test, save."""
+    key = kind.key
     people = [record for record, _label in choices]
     form = TemplateForm(data=templates.current_texts(forum, key) if request.method == "GET" else None)
     form.person.choices = [(record.id, label) for record, label in choices]
@@ -60,11 +68,13 @@ def edit(forum: str, key: str):
         else:
             db.session.commit()
             if action == "save":
-                flash(_("The template is saved; this forum's mail uses it from now on."), "success")
-                return redirect(url_for("communications.edit", forum=forum.slug, key=key))
+                flash(_("The template is saved; this forum's mail uses it from now on.") if forum is not None
+                      else _("The template is saved; the site's mail uses it from now on."), "success")
+                return redirect(here)
             if action == "test" and person is not None:
                 flash(_("A test was sent to %(email)s.", email=to), "success")
-    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown, no_record=not people,
+    return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown,
+                           no_record=not people, back_url=back, reset_url=reset,
                            overridden=templates.override(forum, key) is not None)
 
 
