@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import mail
 from ..audit.services import record
+from ..communications.templates import Person, queue_site
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -233,26 +234,16 @@ def _signed_link_data(purpose: str, token: str, max_age: int, expired) -> dict:
         raise ValidationError(_l("This link is not valid."))
 
 
-def _site_wording(key: str, to: str, person, **values) -> bool:
-    """Queue the administrators' site-wide wording of an account mail; False when there is none."""
-    from ..communications.templates import queue_custom
-    from ..communications.values import account_values
-
-    return queue_custom(None, key, to, person, extra=account_values(person, **values))
-
-
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; say nothing either way (no account probing)."""
     user = find_by_email(email)
     if user is None or not user.active:
         return
-    token = _serializer("password-reset").dumps({"u": user.id, "v": user.session_version})
-    link = mail.external_url("accounts.reset_password", token=token)
+    link = mail.external_url("accounts.reset_password",
+                             token=_serializer("password-reset").dumps({"u": user.id, "v": user.session_version}))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
-    if _site_wording("password_reset", user.email, user, reset_link=link, hours=hours):
-        return
-    mail.queue_template(db.session, user.email, "Reset your password / 重設密碼", "password_reset",
-                        user=user, link=link, hours=hours)
+    queue_site("password_reset", user.email, user, {"reset_link": link, "hours": hours},
+               subject="Reset your password / 重設密碼", template="password_reset", user=user, link=link, hours=hours)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -284,10 +275,8 @@ def send_email_verification(user: User) -> None:
     """Mail a signed link that confirms the address; it expires and works once."""
     link = mail.external_url("accounts.verify_email", token=email_verification_token(user))
     hours = current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600
-    if _site_wording("verify_email", user.email, user, verify_link=link, hours=hours):
-        return
-    mail.queue_template(db.session, user.email, "Confirm your email address / 確認電郵地址", "verify_email",
-                        user=user, link=link, hours=hours)
+    queue_site("verify_email", user.email, user, {"verify_link": link, "hours": hours}, user=user, link=link,
+               subject="Confirm your email address / 確認電郵地址", template="verify_email", hours=hours)
 
 
 def verify_email(token: str) -> User:
@@ -316,14 +305,11 @@ def address_taken(email: str) -> bool:
 
 def tell_owner_of_taken_address(email: str) -> None:
     """The sign-up page answers the same either way; the owner of the address learns of the attempt."""
-    from ..communications.values import Person
-
     to, login, reset = (normalise_email(email), mail.external_url("accounts.login"),
                         mail.external_url("accounts.forgot_password"))
-    if _site_wording("signup_address_taken", to, Person(to), login_link=login, reset_link=reset):
-        return
-    mail.queue_template(db.session, to, "Sign-up with your address / 有人以您的地址登記",
-                        "signup_address_taken", link=login, reset_link=reset)
+    queue_site("signup_address_taken", to, Person(to), {"login_link": login, "reset_link": reset},
+               subject="Sign-up with your address / 有人以您的地址登記", template="signup_address_taken", link=login,
+               reset_link=reset)
 
 
 # --- invitations ------------------------------------------------------------------------
@@ -353,10 +339,8 @@ def invite(actor, email: str, role: str, *, name_en: str = "", name_zh: str = ""
     db.session.flush()
     record(actor, "invitation.create", invitation, changes={"email": email_key, "role": role})
     link = mail.external_url("accounts.accept_invitation", token=token)
-    inviter = getattr(actor, "display_name", "") or getattr(actor, "email", "")
-    if not _site_wording("account_invitation", email_key, invitation, inviter=inviter, invitation_link=link):
-        mail.queue_template(db.session, email_key, "You are invited / 誠邀加入", "invitation",
-                            invitation=invitation, link=link, inviter=actor)
+    queue_site("account_invitation", email_key, invitation, {"inviter": actor.display_name, "invitation_link": link},
+               subject="You are invited / 誠邀加入", template="invitation", invitation=invitation, link=link, inviter=actor)
     invitation.link = link  # for the organiser's screen and tests; never stored
     return invitation
 

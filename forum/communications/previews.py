@@ -1,4 +1,4 @@
-"""What a preview is made on: a real record of the forum of the kind the mail is about, newest first.
+"""Previews and test sends, made on a real record of the forum of the kind the mail is about, newest first.
 
 records() lists the choices for the editor; about() turns the one picked into the person the mail is
 addressed to and the values of its placeholders. Personal links are stand-ins (values.sample_links()).
@@ -10,7 +10,10 @@ from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from .. import mail
+from ..audit.services import record as audit
 from ..extensions import db
+from ..permissions import ensure
+from . import templates
 from ..i18n import both_names, hk_datetime, name_of
 from .values import (Person, account_values, company_person, decision_values, follow_up_person, meeting_values,
                      pilot_values, release_values, sample_account_links, sample_links)
@@ -93,3 +96,24 @@ def about(kind, forum, record) -> tuple[object, dict]:
         person = follow_up_person(*people[0]) if people else Person("")
         return person, pilot_values(record, sample_links(kind.key)["follow_up_link"])
     return record, sample_links(kind.key)
+
+
+def preview(forum, key: str, texts: dict[str, str], record) -> dict:
+    """The mail as this person would get it (their language, or both); a bad template raises ValidationError."""
+    mail_kind = templates.kind_of(forum, key)
+    cleaned = templates.check_texts(texts, mail_kind.placeholders)
+    person, extra = about(mail_kind, forum, record)
+    locales = templates.locales_for(templates.chosen_locale(person))
+    subject, text, html = templates.compose(cleaned, forum, person, locales, extra)
+    return {"subject": subject, "text": text, "html": html}
+
+
+def send_test(actor, forum, key: str, texts: dict[str, str], person) -> str:
+    """Mail the preview to the organiser themselves; returns the address it went to."""
+    ensure(actor, templates.permission_for(forum))
+    shown = preview(forum, key, texts, person)
+    mail.queue_mail(db.session, mail.Mail(to=actor.email, subject="[TEST] " + shown["subject"],
+                                          text=shown["text"], html=shown["html"]))
+    audit(actor, "mail_template.test", None, forum_id=None if forum is None else forum.id, changes={"key": key},
+          object_type="MailTemplate")
+    return actor.email

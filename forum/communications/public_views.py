@@ -40,8 +40,9 @@ def unsubscribe_page(token: str):
         # server's key, see unsubscribe.read()), and the only thing it can do is opt that address out.
         unsubscribe.opt_out(token)
         db.session.commit()
-        return Response(_("You will receive no more %(kind)s. Tickets and messages about your own registration still reach you.",
-                          kind=kind_label), mimetype="text/plain")
+        done = _("You will receive no more %(kind)s. Tickets and messages about your own registration still reach you.",
+                 kind=kind_label)
+        return Response(done, mimetype="text/plain")
     if request.method == "POST":
         commit_or_flash(lambda: unsubscribe.opt_out(token))
         return redirect(url_for("communications.unsubscribe", token=token))

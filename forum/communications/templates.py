@@ -21,11 +21,10 @@ from ..i18n import LOCALES, hk_datetime
 from ..permissions import ensure
 from ..text import bilingual
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
-from . import previews
 from .kinds import FIELDS, KINDS, PERSON, SITE_KINDS, MailKind, kind  # noqa: F401  (the names senders and views use)
 from .models import MailTemplate
 from .rendering import as_html, check, fill
-from .values import Person, company_person, decision_values, sample_links  # noqa: F401
+from .values import Person, account_values, company_person, decision_values, sample_links  # noqa: F401
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
@@ -39,7 +38,7 @@ def kind_of(forum, key: str) -> MailKind:
     return kind(key, site=forum is None)
 
 
-def _permission(forum) -> str:
+def permission_for(forum) -> str:
     return "communications.manage_site" if forum is None else "communications.manage"
 
 
@@ -70,7 +69,7 @@ def check_texts(texts: dict[str, str], placeholders: tuple[str, ...]) -> dict[st
 
 
 def save(actor, forum, key: str, texts: dict[str, str]) -> MailTemplate:
-    ensure(actor, _permission(forum))
+    ensure(actor, permission_for(forum))
     cleaned = check_texts(texts, kind_of(forum, key).placeholders)
     row = override(forum, key)
     if row is None:
@@ -85,7 +84,7 @@ def save(actor, forum, key: str, texts: dict[str, str]) -> MailTemplate:
 
 
 def reset(actor, forum, key: str) -> None:
-    ensure(actor, _permission(forum))
+    ensure(actor, permission_for(forum))
     kind_of(forum, key)
     row = override(forum, key)
     if row is not None:
@@ -155,21 +154,7 @@ def queue_custom(forum, key: str, to: str, person, *, extra: dict | None = None,
     return True
 
 
-def preview(forum, key: str, texts: dict[str, str], record) -> dict:
-    """The mail as this person would get it (their language, or both); a bad template raises ValidationError."""
-    mail_kind = kind_of(forum, key)
-    cleaned = check_texts(texts, mail_kind.placeholders)
-    person, extra = previews.about(mail_kind, forum, record)
-    subject, text, html = compose(cleaned, forum, person, locales_for(chosen_locale(person)), extra)
-    return {"subject": subject, "text": text, "html": html}
-
-
-def send_test(actor, forum, key: str, texts: dict[str, str], person) -> str:
-    """Mail the preview to the organiser themselves; returns the address it went to."""
-    ensure(actor, _permission(forum))
-    shown = preview(forum, key, texts, person)
-    mail.queue_mail(db.session, mail.Mail(to=actor.email, subject="[TEST] " + shown["subject"],
-                                          text=shown["text"], html=shown["html"]))
-    record(actor, "mail_template.test", None, forum_id=_forum_id(forum), changes={"key": key},
-           object_type="MailTemplate")
-    return actor.email
+def queue_site(key: str, to: str, person, values: dict, *, subject: str, template: str, **context) -> None:
+    """Queue an account mail: the administrators' site-wide wording if saved, else the built-in template."""
+    if not queue_custom(None, key, to, person, extra=account_values(person, **values)):
+        mail.queue_template(db.session, to, subject, template, **context)

@@ -57,11 +57,12 @@ def editor(forum, kind, choices, *, here: str, back: str, reset: str):
             if action == "save":
                 templates.save(current_user, forum, key, _texts(form))
             elif person is None:
-                flash(_("There is no record in this forum to preview on yet: previews are made on a real one."), "error")
+                flash(_("There is no record in this forum to preview on yet: previews are made on a real one."),
+                      "error")
             elif action == "test":
-                to = templates.send_test(current_user, forum, key, _texts(form), person)
+                to = previews.send_test(current_user, forum, key, _texts(form), person)
             else:
-                shown = templates.preview(forum, key, _texts(form), person)
+                shown = previews.preview(forum, key, _texts(form), person)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

@@ -90,11 +90,11 @@ def test_meeting_preview_is_made_on_the_forums_newest_meeting(app, forum, meetin
     with app.test_request_context():
         [(record, label)] = previews.records(forum, "meeting")
         assert record is meeting and meeting_people["company"].name_en in label
-        shown = templates.preview(forum, "meeting_invitation", templates.kind("meeting_invitation").defaults(),
+        shown = previews.preview(forum, "meeting_invitation", templates.kind("meeting_invitation").defaults(),
                                   record)
         assert shown["subject"] == f"Meeting confirmed: {meeting_people['company'].name_en}"
         assert "Block K" in shown["text"]
-        follow = templates.preview(forum, "meeting_follow_up", templates.kind("meeting_follow_up").defaults(), record)
+        follow = previews.preview(forum, "meeting_follow_up", templates.kind("meeting_follow_up").defaults(), record)
         assert "/pilots/follow-up/preview" in follow["text"] and "六個月前" in follow["text"]
 
 
@@ -125,7 +125,7 @@ def test_agenda_changes_use_the_forums_wording_and_preview_on_the_latest_version
     with app.test_request_context():
         [(latest, label), _first] = previews.records(forum, "release")
         assert latest.number == 2 and label == "Version 2"
-        shown = templates.preview(forum, "agenda_changes", templates.kind("agenda_changes").defaults(), latest)
+        shown = previews.preview(forum, "agenda_changes", templates.kind("agenda_changes").defaults(), latest)
         assert "Opening: moved from" in shown["text"] and "/agenda" in shown["text"]
 
 
@@ -152,5 +152,5 @@ def test_pilot_follow_up_uses_the_wording_of_its_forum_and_previews_on_its_pilot
     assert "Dear Ms Contact" in text and "/pilots/follow-up/" in text and "/pilots/follow-up/preview" not in text
     with app.test_request_context():
         [(record, _label)] = previews.records(forum, "pilot")
-        shown = templates.preview(forum, "pilot_follow_up", templates.kind("pilot_follow_up").defaults(), record)
+        shown = previews.preview(forum, "pilot_follow_up", templates.kind("pilot_follow_up").defaults(), record)
         assert "Bed board" in shown["text"] and "/pilots/follow-up/preview" in shown["text"]
