@@ -28,7 +28,8 @@ class MailKind:
     body_en: str
     body_zh: str
     # The record a preview is made on, the forum's own: "attendee", "application", "meeting",
-    # "release" (a published version of the agenda) or "pilot" (a pilot shown at the forum).
+    # "release" (a published version of the agenda), "pilot" (a pilot shown at the forum), "lead" (an
+    # introduction asked for) or, for the site's account mails, "account" (the administrator's own).
     about: str = "attendee"
 
     def defaults(self) -> dict[str, str]:
@@ -83,6 +84,15 @@ KINDS = {k.key: k for k in (
              "The agenda: {agenda_link}",
              "{forum_title}的議程有新版本（第{version}版）。與您有關的更改：\n{changes}\n\n議程：{agenda_link}",
              about="release"),
+    MailKind("connection_request", _l("Introduction asked for (to the partnership team)"),
+             ("name",) + FORUM + ("company", "attendee_name", "attendee_title", "attendee_organisation",
+                                  "introductions_link"),
+             "Introduction asked for: {company}", "引薦要求：{company}",
+             "{company} asks the partnership team to introduce them to {attendee_name} ({attendee_title}, "
+             "{attendee_organisation}), who met them or bookmarked them at {forum_title}.\n\n"
+             "All introductions asked for: {introductions_link}",
+             "{company}請合作夥伴團隊引薦{attendee_name}（{attendee_title}，{attendee_organisation}）；"
+             "此人在{forum_title}與他們會面或收藏了他們。\n\n所有引薦要求：{introductions_link}", about="lead"),
     MailKind("pilot_follow_up", _l("Six months after a pilot was proposed (to its owners)"),
              ("name",) + FORUM + ("pilot_title", "company", "follow_up_link"),
              "How did it go? {pilot_title}", "試點進展如何？{pilot_title}",

@@ -15,8 +15,8 @@ from ..extensions import db
 from ..permissions import ensure
 from . import templates
 from ..i18n import both_names, hk_datetime, name_of
-from .values import (Person, account_values, company_person, decision_values, follow_up_person, meeting_values,
-                     pilot_values, release_values, sample_account_links, sample_links)
+from .values import (Person, account_values, company_person, decision_values, follow_up_person, lead_values,
+                     meeting_values, pilot_values, release_values, sample_account_links, sample_links)
 
 LIMIT = 50
 
@@ -42,6 +42,12 @@ def records(forum, about: str, user=None) -> list[tuple[object, str]]:
         rows = db.session.scalars(sa.select(AgendaRelease).where(AgendaRelease.forum_id == forum.id)
                                   .order_by(AgendaRelease.number.desc()).limit(LIMIT))
         return [(r, gettext("Version %(number)d", number=r.number)) for r in rows]
+    if about == "lead":
+        from ..matchmaking.models import Lead
+
+        rows = db.session.scalars(sa.select(Lead).where(Lead.forum_id == forum.id, Lead.connect_requested_at.is_not(None))
+                                  .order_by(Lead.connect_requested_at.desc(), Lead.id.desc()).limit(LIMIT))
+        return [(lead, f"{name_of(lead.company)} → {both_names(lead.attendee)}") for lead in rows]
     if about == "pilot":
         from ..pilots.models import Pilot, pilot_forum
 
@@ -89,6 +95,9 @@ def about(kind, forum, record) -> tuple[object, dict]:
         return user or Person(""), values
     if kind.about == "release":
         return _release(forum, record)
+    if kind.about == "lead":
+        link = mail.external_url("matchmaking.pairs", forum=forum.slug)
+        return Person(""), lead_values(record.company, record.attendee, link)
     if kind.about == "pilot":
         from ..pilots.followups import owners
 

@@ -12,7 +12,7 @@ from flask_babel import force_locale, gettext
 
 from .. import mail
 from ..db import HK
-from ..i18n import LOCALES, hk_datetime
+from ..i18n import LOCALES, both_names, hk_datetime
 from ..text import bilingual
 
 
@@ -115,6 +115,12 @@ def release_values(release, entries: list[dict], link: str) -> dict:
 
 def pilot_values(pilot, link: str) -> dict:
     return {"pilot_title": pilot.title, "company": _names(pilot.company), "follow_up_link": link}
+
+
+def lead_values(company, attendee, link: str) -> dict:
+    """{company} and the attendee an exhibitor asks to be introduced to (no contact details), {introductions_link}."""
+    return {"company": _names(company), "attendee_name": both_names(attendee), "attendee_title": attendee.title or "-",
+            "attendee_organisation": attendee.organisation or "-", "introductions_link": link}
 
 
 def follow_up_person(email: str, name: str) -> Person:

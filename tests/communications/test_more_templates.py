@@ -154,3 +154,29 @@ def test_pilot_follow_up_uses_the_wording_of_its_forum_and_previews_on_its_pilot
         [(record, _label)] = previews.records(forum, "pilot")
         shown = previews.preview(forum, "pilot_follow_up", templates.kind("pilot_follow_up").defaults(), record)
         assert "Bed board" in shown["text"] and "/pilots/follow-up/preview" in shown["text"]
+
+
+def test_introduction_requests_use_the_forums_wording_and_preview_on_the_latest_request(app, forum, organiser,
+                                                                                      meeting_people, outbox):
+    from forum.attendees.models import Attendee
+    from forum.matchmaking import bookmarks, leads
+    import sqlalchemy as sa
+
+    partner = UserFactory(role="partnership", email="partner@hkstp.example", locale="zh_Hant_HK")
+    ha = meeting_people["ha"]
+    attendee = db.session.scalar(sa.select(Attendee).where(Attendee.user_id == ha.id))
+    attendee.title, attendee.organisation = "Ward Manager", "Queen Mary Hospital"
+    templates.save(organiser, forum, "connection_request", _texts("connection_request", "WORDED"))
+    with app.test_request_context():
+        bookmarks.add_bookmark(ha, forum, solution_id=meeting_people["solution"].id)
+        leads.request_connection(meeting_people["booth"], forum, attendee.id)
+    db.session.commit()
+    [message] = outbox()
+    company = meeting_people["company"]
+    assert message["To"] == partner.email and message["Subject"] == f"引薦要求：{company.name_zh or company.name_en}"
+    text = message.get_body(("plain",)).get_content()
+    assert "Ward Manager，Queen Mary Hospital" in text and ha.email not in text and "/pairs" in text
+    with app.test_request_context():
+        [(lead, _label)] = previews.records(forum, "lead")
+        shown = previews.preview(forum, "connection_request", templates.kind("connection_request").defaults(), lead)
+        assert "asks the partnership team to introduce them to" in shown["text"] and "Ward Manager" in shown["text"]
