@@ -45,7 +45,8 @@ def records(forum, about: str, user=None) -> list[tuple[object, str]]:
     if about == "lead":
         from ..matchmaking.models import Lead
 
-        rows = db.session.scalars(sa.select(Lead).where(Lead.forum_id == forum.id, Lead.connect_requested_at.is_not(None))
+        asked = sa.select(Lead).where(Lead.forum_id == forum.id, Lead.connect_requested_at.is_not(None))
+        rows = db.session.scalars(asked.options(selectinload(Lead.company), selectinload(Lead.attendee))
                                   .order_by(Lead.connect_requested_at.desc(), Lead.id.desc()).limit(LIMIT))
         return [(lead, f"{name_of(lead.company)} → {both_names(lead.attendee)}") for lead in rows]
     if about == "pilot":

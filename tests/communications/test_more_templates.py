@@ -40,7 +40,8 @@ def _meeting(forum, people):
     base = (datetime.now(HK) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     meeting = meetings.propose(people["ha"], forum, company_id=people["company"].id, ha_user_ids=[],
                                options=[(base, base + timedelta(minutes=45)),
-                                        (base + timedelta(days=1), base + timedelta(days=1, minutes=45))], place="Block K",
+                                        (base + timedelta(days=1), base + timedelta(days=1, minutes=45))],
+                               place="Block K",
                                solution_id=people["solution"].id, origin="recommendation")
     meetings.answer(people["booth"], meeting, accept=meeting.options[0].id)
     return meeting
@@ -139,7 +140,8 @@ def test_pilot_follow_up_uses_the_wording_of_its_forum_and_previews_on_its_pilot
     solution.company.contact_email = "hello@company.example"
     solution.company.contact_name = "Ms Contact"
     team = UserFactory(role="partnership")
-    pilot = create_pilot(team, {"company_id": solution.company_id, "solution_id": solution.id, "sites": [db.session.scalar(sa.select(Site.id).limit(1))],
+    site = db.session.scalar(sa.select(Site.id).limit(1))
+    pilot = create_pilot(team, {"company_id": solution.company_id, "solution_id": solution.id, "sites": [site],
                                 "forums": [forum.id], "title": "Bed board"})
     pilot.created_at = datetime(2024, 1, 10, 10, tzinfo=HK)
     templates.save(organiser, forum, "pilot_follow_up", _texts("pilot_follow_up", "WORDED"))
