@@ -29,7 +29,8 @@ class MailKind:
     body_zh: str
     # The record a preview is made on, the forum's own: "attendee", "application", "meeting",
     # "release" (a published version of the agenda), "pilot" (a pilot shown at the forum), "lead" (an
-    # introduction asked for) or, for the site's account mails, "account" (the administrator's own).
+    # introduction asked for) or, for the site's mails, "account" (the administrator's own) and
+    # "lab_application" (a data lab application).
     about: str = "attendee"
 
     def defaults(self) -> dict[str, str]:
@@ -143,6 +144,12 @@ SITE_KINDS = {k.key: k for k in (
              "Open this link to set your password and join (it works for 14 days):\n\n{invitation_link}",
              "{name} 您好：\n\n{inviter} 邀請您加入科技園 x 醫管局創新論壇平台。\n\n"
              "請開啟以下連結設定密碼並加入（14 日內有效）：\n\n{invitation_link}", about="account"),
+    MailKind("datalab_status", _l("Data lab application news (to the applicant and the team)"),
+             ("name", "application_title", "notice", "note", "application_link"),
+             "Data lab application", "數據實驗室申請",
+             "Data lab application: {application_title}\n\n{notice}\n\n{note}\n\nSee every step: {application_link}",
+             "數據實驗室申請：{application_title}\n\n{notice}\n\n{note}\n\n查看每一個步驟：{application_link}",
+             about="lab_application"),
 )}
 
 

@@ -13,10 +13,10 @@ from .. import mail
 from ..audit.services import record as audit
 from ..extensions import db
 from ..permissions import ensure
-from . import templates
 from ..i18n import both_names, hk_datetime, name_of
-from .values import (Person, account_values, company_person, decision_values, follow_up_person, lead_values,
-                     meeting_values, pilot_values, release_values, sample_account_links, sample_links)
+from . import templates
+from .values import (Person, account_values, company_person, decision_values, follow_up_person, lab_values,
+                     lead_values, meeting_values, pilot_values, release_values, sample_account_links, sample_links)
 
 LIMIT = 50
 
@@ -26,6 +26,12 @@ def records(forum, about: str, user=None) -> list[tuple[object, str]]:
     Account mails are previewed on the administrator's own account (`user`)."""
     from . import announcements
 
+    if about == "lab_application":
+        from ..datalab.models import LabApplication
+
+        rows = db.session.scalars(sa.select(LabApplication).order_by(LabApplication.created_at.desc(),
+                                                                     LabApplication.id.desc()).limit(LIMIT))
+        return [(a, f"{a.title} · {a.status.value}") for a in rows]
     if about == "account":
         return [(user, f"{both_names(user) or user.email} <{user.email}>")] if user is not None else []
     if about == "application":
@@ -83,6 +89,14 @@ def about(kind, forum, record) -> tuple[object, dict]:
         if kind.key == "signup_address_taken":
             links["reset_link"] = mail.external_url("accounts.forgot_password")
         return record, account_values(record, **{k: links[k] for k in kind.placeholders if k in links})
+    if kind.about == "lab_application":
+        from ..accounts.models import User
+        from ..datalab.applications import NOTICES
+
+        person = (db.session.get(User, record.created_by_id) if record.created_by_id else None) or Person("")
+        notice = NOTICES.get(record.status.value, NOTICES["submitted"])
+        link = mail.external_url("datalab.application", application_id=record.id)
+        return person, account_values(person, **lab_values(record, notice, "", link))
     if kind.about == "application":
         link = mail.external_url("exhibitors.application", application_id=record.id)
         return company_person(record.company), decision_values(record, link)

@@ -132,7 +132,16 @@ def account_values(person, **values) -> dict:
     """An account mail's values: {name} falls back to the address (as the built-in mails do), links as given."""
     names = {locale: bilingual(getattr(person, "name_en", ""), getattr(person, "name_zh", ""), locale)
              or getattr(person, "email", "") for locale in LOCALES}
-    return {"name": names, **{k: str(v) for k, v in values.items()}}
+    return {"name": names, **{k: v if isinstance(v, dict) else str(v) for k, v in values.items()}}
+
+
+def lab_values(application, notice, note: str, link: str) -> dict:
+    """A data lab application's {application_title}, {notice} (in each language), {note}, {application_link}."""
+    notices = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            notices[locale] = str(notice)
+    return {"application_title": application.title, "notice": notices, "note": note or "", "application_link": link}
 
 
 def sample_account_links(user) -> dict:

@@ -85,3 +85,29 @@ def test_organisers_cannot_open_the_account_mail_pages(client, login_as):
     login_as("organiser")
     assert client.get("/admin/mail/").status_code == 403
     assert client.get("/admin/mail/password_reset").status_code == 403
+
+
+def test_data_lab_news_uses_the_site_wording_and_previews_on_the_newest_application(app, outbox):
+    from forum.communications import previews
+    from forum.datalab import applications
+    from tests.factories import CompanyFactory
+    from tests.support.datalab import APPROVAL_DAY, VALUES
+
+    admin = UserFactory(role="admin")
+    company = CompanyFactory()
+    applicant = UserFactory(role="exhibitor", company_id=company.id, locale="en")
+    templates.save(admin, None, "datalab_status", {
+        "subject_en": "Lab: {application_title}", "subject_zh": "實驗室：{application_title}",
+        "body_en": "{name}: {notice} {application_link}", "body_zh": "{name}：{notice}"})
+    with app.test_request_context():
+        draft = applications.create_draft(applicant, dict(VALUES))
+        applications.submit(applicant, draft, now=APPROVAL_DAY)
+    db.session.commit()
+    [message] = [m for m in outbox() if m["To"] == applicant.email]
+    assert message["Subject"] == f"Lab: {draft.title}"
+    assert "Your application is with both committees. http://forum.test/" in message.get_body(("plain",)).get_content()
+    with app.test_request_context():
+        [(record, _label)] = previews.records(None, "lab_application")
+        defaults = templates.kind("datalab_status", site=True).defaults()
+        shown = previews.preview(None, "datalab_status", defaults, record)
+        assert shown["subject"] == "Data lab application" and "Your application is with both committees." in shown["text"]
