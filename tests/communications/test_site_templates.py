@@ -110,4 +110,5 @@ def test_data_lab_news_uses_the_site_wording_and_previews_on_the_newest_applicat
         [(record, _label)] = previews.records(None, "lab_application")
         defaults = templates.kind("datalab_status", site=True).defaults()
         shown = previews.preview(None, "datalab_status", defaults, record)
-        assert shown["subject"] == "Data lab application" and "Your application is with both committees." in shown["text"]
+        assert shown["subject"] == "Data lab application"
+        assert "Your application is with both committees." in shown["text"]
