@@ -182,3 +182,10 @@ def test_introduction_requests_use_the_forums_wording_and_preview_on_the_latest_
         [(lead, _label)] = previews.records(forum, "lead")
         shown = previews.preview(forum, "connection_request", templates.kind("connection_request").defaults(), lead)
         assert "asks the partnership team to introduce them to" in shown["text"] and "Ward Manager" in shown["text"]
+
+
+@pytest.mark.parametrize("key", sorted(templates.KINDS))
+def test_every_forum_mail_opens_in_the_editor(client, login_as, forum, key):
+    login_as("organiser")
+    assert client.get(f"/forums/{forum.slug}/mail/{key}").status_code == 200
+    assert client.get(f"/forums/{forum.slug}/mail/password_reset").status_code == 404  # a site mail, not a forum's

@@ -112,3 +112,11 @@ def test_data_lab_news_uses_the_site_wording_and_previews_on_the_newest_applicat
         shown = previews.preview(None, "datalab_status", defaults, record)
         assert shown["subject"] == "Data lab application"
         assert "Your application is with both committees." in shown["text"]
+
+
+@pytest.mark.parametrize("key", sorted(templates.SITE_KINDS))
+def test_every_site_mail_opens_in_the_editor(client, login_as, key):
+    login_as("admin")
+    page = client.get(f"/admin/mail/{key}")
+    first = "{" + templates.SITE_KINDS[key].placeholders[0] + "}"
+    assert page.status_code == 200 and first in page.get_data(as_text=True)
