@@ -37,6 +37,7 @@ class Mail:
     text: str
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers, e.g. List-Unsubscribe
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -83,6 +84,9 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="forum.hkstp.example")
+    # getattr: a Mail pickled into the job queue before this field existed has no headers.
+    for name, value in (getattr(mail, "headers", None) or {}).items():
+        message[name] = value
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import mail
 from ..audit.services import record
+from ..communications.templates import Person, queue_site
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -238,10 +239,11 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or not user.active:
         return
-    token = _serializer("password-reset").dumps({"u": user.id, "v": user.session_version})
-    link = mail.external_url("accounts.reset_password", token=token)
-    mail.queue_template(db.session, user.email, "Reset your password / 重設密碼", "password_reset",
-                        user=user, link=link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+    link = mail.external_url("accounts.reset_password",
+                             token=_serializer("password-reset").dumps({"u": user.id, "v": user.session_version}))
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+    queue_site("password_reset", user.email, user, {"reset_link": link, "hours": hours},
+               subject="Reset your password / 重設密碼", template="password_reset", user=user, link=link, hours=hours)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -272,8 +274,9 @@ def email_verification_token(user: User) -> str:
 def send_email_verification(user: User) -> None:
     """Mail a signed link that confirms the address; it expires and works once."""
     link = mail.external_url("accounts.verify_email", token=email_verification_token(user))
-    mail.queue_template(db.session, user.email, "Confirm your email address / 確認電郵地址", "verify_email",
-                        user=user, link=link, hours=current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600)
+    hours = current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600
+    queue_site("verify_email", user.email, user, {"verify_link": link, "hours": hours}, user=user, link=link,
+               subject="Confirm your email address / 確認電郵地址", template="verify_email", hours=hours)
 
 
 def verify_email(token: str) -> User:
@@ -302,9 +305,11 @@ def address_taken(email: str) -> bool:
 
 def tell_owner_of_taken_address(email: str) -> None:
     """The sign-up page answers the same either way; the owner of the address learns of the attempt."""
-    mail.queue_template(db.session, normalise_email(email), "Sign-up with your address / 有人以您的地址登記",
-                        "signup_address_taken", link=mail.external_url("accounts.login"),
-                        reset_link=mail.external_url("accounts.forgot_password"))
+    to, login, reset = (normalise_email(email), mail.external_url("accounts.login"),
+                        mail.external_url("accounts.forgot_password"))
+    queue_site("signup_address_taken", to, Person(to), {"login_link": login, "reset_link": reset},
+               subject="Sign-up with your address / 有人以您的地址登記", template="signup_address_taken", link=login,
+               reset_link=reset)
 
 
 # --- invitations ------------------------------------------------------------------------
@@ -340,9 +345,10 @@ def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh:
     db.session.add(invitation)
     db.session.flush()
     record(actor, "invitation.create", invitation, changes={"email": email_key, "role": role})
-    invitation.link = mail.external_url("accounts.accept_invitation", token=token)  # shown once, never stored
-    mail.queue_template(db.session, email_key, "You are invited / 誠邀加入", "invitation",
-                        invitation=invitation, link=invitation.link, inviter=actor)
+    link = mail.external_url("accounts.accept_invitation", token=token)
+    queue_site("account_invitation", email_key, invitation, {"inviter": actor.display_name, "invitation_link": link},
+               subject="You are invited / 誠邀加入", template="invitation", invitation=invitation, link=link, inviter=actor)
+    invitation.link = link  # for the organiser's screen and tests; never stored
     return invitation
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
+from ..communications.templates import queue_custom
 from ..db import HK
 from ..errors import Conflict, ValidationError
 from ..extensions import db
@@ -98,25 +99,34 @@ def _recipients(session_rows: dict[int, AgendaSession], sid: int, old: dict | No
     return {e for e in out if e}
 
 
+def release_entries(release: AgendaRelease, previous_sessions: list[dict]) -> list[tuple[int, dict | None, dict]]:
+    """(session id, its frozen row in the previous version, what changed) for each change of a release."""
+    old = {s["id"]: s for s in previous_sessions}
+    new = {s["id"]: s for s in release.sessions}
+    items = ([("moved", m["id"], m) for m in release.changes.get("moved", [])]
+             + [("added", sid, None) for sid in release.changes.get("added", [])]
+             + [("cancelled", sid, None) for sid in release.changes.get("cancelled", [])])
+    return [(sid, old.get(sid), {"what": what, "session": new.get(sid) or old.get(sid),
+                                 "from": (detail or {}).get("from")}) for what, sid, detail in items]
+
+
 def _notify(forum, release: AgendaRelease, previous: AgendaRelease, sessions: list[AgendaSession]) -> None:
     """Each exhibitor and speaker gets one mail with just the changes to their own sessions."""
+    from ..communications.values import Person, release_values
+
     rows = {s.id: s for s in sessions}
     cancelled_ids = set(release.changes["cancelled"])
     if cancelled_ids:
         for s in db.session.scalars(sa.select(AgendaSession).where(AgendaSession.id.in_(cancelled_ids))):
             rows[s.id] = s
-    old = {s["id"]: s for s in previous.sessions}
-    new = {s["id"]: s for s in release.sessions}
     per_person: dict[str, list[dict]] = {}
-    items = ([("moved", m["id"], m) for m in release.changes["moved"]]
-             + [("added", sid, None) for sid in release.changes["added"]]
-             + [("cancelled", sid, None) for sid in release.changes["cancelled"]])
-    for what, sid, detail in items:
-        entry = {"what": what, "session": new.get(sid) or old.get(sid), "from": (detail or {}).get("from")}
-        for to in _recipients(rows, sid, old.get(sid)):
+    for sid, before, entry in release_entries(release, previous.sessions):
+        for to in _recipients(rows, sid, before):
             per_person.setdefault(to, []).append(entry)
     link = mail.external_url("agenda_public.agenda", forum=forum.slug)
     for to, entries in sorted(per_person.items()):
+        if queue_custom(forum, "agenda_changes", to, Person(to), extra=release_values(release, entries, link)):
+            continue
         mail.queue_template(db.session, to, f"Agenda changes, version {release.number} / 議程更新（第{release.number}版）",
                             "agenda_changes", forum=forum, entries=entries, release=release, link=link,
                             when=_when, pick=pick)

@@ -16,7 +16,7 @@ SENTENCES = {
 def init_app(app) -> None:
     """The pages (one blueprint over two modules), audit sentences and the wallet check templates call."""
     from ..audit.sentences import ACTIONS
-    from . import public_views  # noqa: F401  (unsubscribe, wallet pages join the blueprint)
+    from . import public_views, site_views  # noqa: F401  (unsubscribe, wallet, account mail join the blueprint)
     from .views import bp
 
     app.register_blueprint(bp)

@@ -134,7 +134,10 @@ def send_announcement(actor, forum, values: dict) -> Announcement:
                 footer[locale] = _("You receive this as a guest of %(forum)s. To stop announcements: %(link)s",
                                    forum=bilingual(forum.title_en, forum.title_zh, locale), link=link)
         subject, text, html = compose(texts, forum, person, locales_for(person.locale), footer=footer)
-        mail.queue_mail(db.session, mail.Mail(to=person.email, subject=subject, text=text, html=html))
+        # RFC 2369 and RFC 8058: mail programs offer their own unsubscribe button, which POSTs to the link.
+        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        mail.queue_mail(db.session, mail.Mail(to=person.email, subject=subject, text=text, html=html,
+                                              headers=headers))
         queued += 1
     announcement.queued = queued
     db.session.flush()

@@ -12,12 +12,16 @@ from ..extensions import db
 
 
 class MailTemplate(db.Model):
-    """One forum's wording of one kind of mail; without a row the built-in default is sent."""
+    """One forum's wording of one kind of mail; without a row the built-in default is sent.
+
+    forum_id is NULL for the site-wide wording of the account mails (password, sign-up, invitation),
+    which belong to no forum; a partial unique index keeps one such row per key.
+    """
 
     __tablename__ = "mail_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(sa.String(40))
     subject_en: Mapped[str] = mapped_column(sa.String(200), default="")
     subject_zh: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -26,7 +30,9 @@ class MailTemplate(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
-    __table_args__ = (sa.UniqueConstraint("forum_id", "key", name="uq_mail_template_forum_key"),)
+    __table_args__ = (sa.UniqueConstraint("forum_id", "key", name="uq_mail_template_forum_key"),
+                      sa.Index("uq_mail_template_site_key", "key", unique=True,
+                               sqlite_where=sa.text("forum_id IS NULL"), postgresql_where=sa.text("forum_id IS NULL")))
 
 
 class AnnouncementGroup(str, enum.Enum):

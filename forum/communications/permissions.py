@@ -5,3 +5,4 @@ from ..permissions import STAFF, grant
 
 grant("communications.manage", STAFF)
 grant("wallet.configure", {"admin"})
+grant("communications.manage_site", {"admin"})  # the account mails, which belong to no forum

@@ -2,7 +2,7 @@
 wallet passes and the wallet certificate settings."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from ..attendees import services as attendee_services
 from ..attendees.models import AttendeeStatus
 from ..attendees.tickets import code_for, current_ticket
 from ..errors import DomainError, NotFound
-from ..extensions import db
+from ..extensions import csrf, db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import current_forum, get_forum
 from ..permissions import public, requires
@@ -20,10 +20,29 @@ from .forms import WalletForm
 from .views import bp
 
 
+ONE_CLICK = ("List-Unsubscribe", "One-Click")  # the body a mail provider POSTs (RFC 8058)
+
+
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"], endpoint="unsubscribe")
+@csrf.exempt  # for the one-click POST only: the CSRF check is made below for every other POST
 @public
 def unsubscribe_page(token: str):
+    one_click = request.method == "POST" and request.form.get(ONE_CLICK[0]) == ONE_CLICK[1]
+    if request.method == "POST" and not one_click and current_app.config["WTF_CSRF_ENABLED"]:
+        # The button on the page is an ordinary form and keeps its CSRF token.
+        csrf.protect()
     kind_label = unsubscribe.KIND_LABELS[unsubscribe.read(token)[0]]
+    if one_click:
+        # The List-Unsubscribe-Post header (RFC 8058): the mail provider POSTs
+        # "List-Unsubscribe=One-Click" to the link in List-Unsubscribe, with no cookie and no form,
+        # so there is no CSRF token to send. None is needed: the signed token in the URL is the
+        # authentication (it names one address hash and kind and cannot be forged without the
+        # server's key, see unsubscribe.read()), and the only thing it can do is opt that address out.
+        unsubscribe.opt_out(token)
+        db.session.commit()
+        done = _("You will receive no more %(kind)s. Tickets and messages about your own registration still reach you.",
+                 kind=kind_label)
+        return Response(done, mimetype="text/plain")
     if request.method == "POST":
         commit_or_flash(lambda: unsubscribe.opt_out(token))
         return redirect(url_for("communications.unsubscribe", token=token))

@@ -9,9 +9,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
-from ..i18n import both_names, hk_datetime, name_of
+from ..i18n import hk_datetime, name_of
 from ..permissions import requires
-from . import announcements, templates
+from . import announcements, previews, templates
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from .forms import AnnouncementForm, TemplateForm
 from .models import AnnouncementGroup
@@ -37,14 +37,18 @@ def index(forum: str):
 def edit(forum: str, key: str):
     forum = get_forum(forum)
     kind = templates.kind(key)
-    if kind.about == "application":
-        people = announcements.preview_applications(forum)
-        labels = [name_of(a.company) for a in people]
-    else:
-        people = announcements.preview_people(forum)
-        labels = [f"{both_names(p)} <{p.email}>" for p in people]
+    return editor(forum, kind, previews.records(forum, kind.about),
+                  here=url_for("communications.edit", forum=forum.slug, key=key),
+                  back=url_for("communications.index", forum=forum.slug),
+                  reset=url_for("communications.reset", forum=forum.slug, key=key))
+
+
+def editor(forum, kind, choices, *, here: str, back: str, reset: str):
+    """The editor of one mail, a forum's or (forum None) the site's: preview, test, save."""
+    key = kind.key
+    people = [record for record, _label in choices]
     form = TemplateForm(data=templates.current_texts(forum, key) if request.method == "GET" else None)
-    form.person.choices = [(p.id, label) for p, label in zip(people, labels)]
+    form.person.choices = [(record.id, label) for record, label in choices]
     shown = None
     if form.validate_on_submit():
         action = request.form.get("action", "preview")
@@ -53,22 +57,25 @@ def edit(forum: str, key: str):
             if action == "save":
                 templates.save(current_user, forum, key, _texts(form))
             elif person is None:
-                flash(_("There is no record in this forum to preview on yet: previews are made on a real one."), "error")
+                flash(_("There is no record in this forum to preview on yet: previews are made on a real one."),
+                      "error")
             elif action == "test":
-                to = templates.send_test(current_user, forum, key, _texts(form), person)
+                to = previews.send_test(current_user, forum, key, _texts(form), person)
             else:
-                shown = templates.preview(forum, key, _texts(form), person)
+                shown = previews.preview(forum, key, _texts(form), person)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
             if action == "save":
-                flash(_("The template is saved; this forum's mail uses it from now on."), "success")
-                return redirect(url_for("communications.edit", forum=forum.slug, key=key))
+                flash(_("The template is saved; this forum's mail uses it from now on.") if forum is not None
+                      else _("The template is saved; the site's mail uses it from now on."), "success")
+                return redirect(here)
             if action == "test" and person is not None:
                 flash(_("A test was sent to %(email)s.", email=to), "success")
     return render_template("communications/edit.html", forum=forum, kind=kind, form=form, shown=shown,
+                           no_record=not people, back_url=back, reset_url=reset,
                            overridden=templates.override(forum, key) is not None)
 
 

@@ -341,9 +341,13 @@ def notify(application: LabApplication, event: str, note: str = "") -> None:
     if application.created_by_id:
         people.add(db.session.get(User, application.created_by_id))
     link = mail.external_url("datalab.application", application_id=application.id)
+    from ..communications.templates import queue_site
+    from ..communications.values import lab_values
+
+    values = lab_values(application, NOTICES[event], note, link)
     for person in sorted((p for p in people if p and p.email), key=lambda p: p.email):
-        mail.queue_template(db.session, person.email, "Data lab application / 數據實驗室申請", "datalab_status",
-                            application=application, notice=NOTICES[event], note=note, link=link)
+        queue_site("datalab_status", person.email, person, values, subject="Data lab application / 數據實驗室申請",
+                   template="datalab_status", application=application, notice=NOTICES[event], note=note, link=link)
 
 
 def today_hk(now: datetime | None = None) -> date:

@@ -179,8 +179,15 @@ def _mail_partnership_team(forum, application, attendee) -> None:
     from .. import mail
     from ..accounts.models import User
 
+    from ..communications.templates import queue_custom
+    from ..communications.values import lead_values
+
     link = mail.external_url("matchmaking.pairs", forum=forum.slug)
-    for email in db.session.scalars(sa.select(User.email).where(User.role == "partnership", User.active.is_(True))):
+    values = lead_values(application.company, attendee, link)
+    for user in db.session.scalars(sa.select(User).where(User.role == "partnership", User.active.is_(True))):
+        email = user.email
+        if queue_custom(forum, "connection_request", email, user, extra=values):
+            continue
         mail.queue_template(db.session, email, f"Introduction asked for: {application.company.name_en} | 引薦要求",
                             "connection_request", company=application.company, attendee=attendee, forum=forum,
                             link=link)

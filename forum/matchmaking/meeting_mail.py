@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from .. import mail
+from ..communications.templates import queue_custom
+from ..communications.values import meeting_values
 from ..db import HK, utcnow
 from ..extensions import db
 from ..i18n import name_of
@@ -56,8 +58,13 @@ def send_invitations(meeting: Meeting, *, method: str) -> None:
     link = mail.external_url("meetings.show", forum=meeting.forum.slug, meeting_id=meeting.id)
     subject = ("Meeting cancelled | 會面已取消" if method == "CANCEL" else
                "Meeting confirmed | 會面已確認" if meeting.sequence <= 1 else "Meeting updated | 會面已更新")
+    key = "meeting_cancellation" if method == "CANCEL" else "meeting_invitation"
+    values = meeting_values(meeting, link, method=method)
     for p in meeting.participants:
         if p.answer == Answer.declined:
+            continue
+        # The forum's own wording, when it has one, carries the very same .ics attachment.
+        if queue_custom(meeting.forum, key, p.user.email, p.user, extra=values, attachments=[attachment]):
             continue
         mail.queue_template(db.session, p.user.email, f"{subject}: {name_of(meeting.company)}", "meeting_invitation",
                             attachments=[attachment], meeting=meeting, method=method, link=link)

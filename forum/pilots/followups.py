@@ -16,6 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import mail
 from ..audit.services import record
+from ..communications.templates import queue_custom
+from ..communications.values import follow_up_person, meeting_values, pilot_values
 from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
@@ -70,6 +72,7 @@ def send_due(actor, today: date, *, dry_run: bool = False) -> list[tuple[Pilot, 
     sent = []
     for pilot in due(today):
         people = owners(pilot)
+        forum = pilot.forums[-1] if pilot.forums else None  # the wording of the latest forum it was shown at
         sent.append((pilot, [email for email, _name in people]))
         if dry_run:
             continue
@@ -77,9 +80,12 @@ def send_due(actor, today: date, *, dry_run: bool = False) -> list[tuple[Pilot, 
             token, token_hash = new_link()
             db.session.add(FollowUp(pilot_id=pilot.id, email=email, name=name, token_hash=token_hash,
                                     due_on=today))
+            link = mail.external_url("pilots.follow_up", token=token)
+            if forum is not None and queue_custom(forum, "pilot_follow_up", email, follow_up_person(email, name),
+                                                  extra=pilot_values(pilot, link)):
+                continue
             mail.queue_template(db.session, email, f"How did it go? {pilot.title} | 試點進展如何？",
-                                "pilot_follow_up", pilot=pilot, name=name,
-                                link=mail.external_url("pilots.follow_up", token=token))
+                                "pilot_follow_up", pilot=pilot, name=name, link=link)
         record(actor, "pilot.follow_up_sent", pilot, object_type="Pilot", changes={"to": len(people)})
     db.session.flush()
     return sent
@@ -129,8 +135,12 @@ def send_due_meetings(actor, today: date, *, dry_run: bool = False) -> list[tupl
             token, token_hash = new_link()
             db.session.add(FollowUp(meeting_id=meeting.id, email=email, name=name, token_hash=token_hash,
                                     due_on=today))
+            link = mail.external_url("pilots.follow_up", token=token)
+            values = {**meeting_values(meeting, ""), "follow_up_link": link}
+            if queue_custom(meeting.forum, "meeting_follow_up", email, follow_up_person(email, name), extra=values):
+                continue
             mail.queue_template(db.session, email, MEETING_SUBJECT, "meeting_follow_up", meeting=meeting,
-                                name=name, link=mail.external_url("pilots.follow_up", token=token))
+                                name=name, link=link)
         record(actor, "meeting.follow_up_sent", meeting, forum_id=meeting.forum_id, changes={"to": len(people)})
     db.session.flush()
     return sent

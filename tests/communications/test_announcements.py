@@ -117,3 +117,32 @@ def test_service_mail_has_no_unsubscribe_link(forum, organiser, outbox):
     send_invitation(organiser, AttendeeFactory(forum=forum))
     db.session.commit()
     assert "/unsubscribe/" not in outbox()[0].get_body(("plain",)).get_content()
+
+
+def test_announcements_carry_one_click_list_unsubscribe_headers_and_service_mail_does_not(forum, organiser,
+                                                                                          people, outbox):
+    from forum.attendees.services import send_invitation
+
+    announcements.send_announcement(organiser, forum, {**WORDS, "group": "registered_not_arrived"})
+    send_invitation(organiser, AttendeeFactory(forum=forum))
+    db.session.commit()
+    announcement, invitation = outbox()
+    token = unsubscribe.token_for(announcement["To"], "announcements")
+    assert announcement["List-Unsubscribe"] == f"<http://forum.test/unsubscribe/{token}>"
+    assert announcement["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert invitation["List-Unsubscribe"] is None and invitation["List-Unsubscribe-Post"] is None
+
+
+def test_the_one_click_post_unsubscribes_without_csrf_and_only_with_a_genuine_token(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # as in production
+    token = unsubscribe.token_for("someone@ha.example", "announcements")
+    one_click = {"List-Unsubscribe": "One-Click"}
+    assert client.post(f"/unsubscribe/{token}", data={"anything": "1"}).status_code == 400  # the page's form
+    kind, hashed, tag = token.split(".")
+    forged = f"{kind}.{unsubscribe.address_hash('other@ha.example')}.{tag}"
+    assert client.post(f"/unsubscribe/{forged}", data=one_click).status_code == 404
+    assert unsubscribe.opted_out(["other@ha.example"], "announcements") == set()
+    response = client.post(f"/unsubscribe/{token}", data=one_click)
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert client.post(f"/unsubscribe/{token}", data=one_click).status_code == 200  # twice: one row
+    assert unsubscribe.opted_out(["someone@ha.example"], "announcements") == {"someone@ha.example"}

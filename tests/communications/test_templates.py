@@ -3,7 +3,7 @@ import pytest
 
 from forum.attendees import services as attendee_services
 from forum.attendees.models import AttendeeStatus
-from forum.communications import templates
+from forum.communications import previews, templates
 from forum.communications.rendering import check, fill
 from forum.errors import ValidationError
 from forum.extensions import db
@@ -35,7 +35,7 @@ def test_missing_or_none_values_render_empty_and_doubled_braces_stay_literal():
 
 def test_preview_renders_a_real_attendee_in_both_languages_when_they_chose_none(forum):
     person = AttendeeFactory(forum=forum, name_en="CHAN Tai Man", name_zh="陳大文", organisation="")
-    shown = templates.preview(forum, "attendee_invitation", TEXTS, person)
+    shown = previews.preview(forum, "attendee_invitation", TEXTS, person)
     assert shown["subject"] == f"Come to {forum.title_en} | 請蒞臨{forum.title_zh}"
     assert "Hello CHAN Tai Man of :" in shown["text"] and "陳大文您好" in shown["text"]
     assert "None" not in shown["text"]
@@ -45,7 +45,7 @@ def test_preview_renders_a_real_attendee_in_both_languages_when_they_chose_none(
 def test_a_person_who_chose_chinese_gets_only_chinese(forum):
     user = UserFactory(locale="zh_Hant_HK")
     person = AttendeeFactory(forum=forum, user=user)
-    shown = templates.preview(forum, "attendee_invitation", TEXTS, person)
+    shown = previews.preview(forum, "attendee_invitation", TEXTS, person)
     assert shown["subject"] == f"請蒞臨{forum.title_zh}"
     assert "Hello" not in shown["text"]
 
@@ -74,7 +74,7 @@ def test_a_template_that_does_not_render_is_never_saved(forum, organiser):
 
 def test_send_test_goes_to_the_organiser_only(forum, organiser, outbox):
     person = AttendeeFactory(forum=forum)
-    templates.send_test(organiser, forum, "attendee_invitation", TEXTS, person)
+    previews.send_test(organiser, forum, "attendee_invitation", TEXTS, person)
     db.session.commit()
     [message] = outbox()
     assert message["To"] == organiser.email and message["Subject"].startswith("[TEST] ")
@@ -124,5 +124,5 @@ def test_the_decision_on_an_application_uses_the_forums_wording_and_previews_on_
     assert "\n\n\n" not in body and "None" not in body  # no note: its line is gone, nothing says None
     assert f"/applications/{application.id}" in body or str(application.id) in body
 
-    shown = templates.preview(forum, "exhibitor_decision", words, application)
+    shown = previews.preview(forum, "exhibitor_decision", words, application)
     assert "is approved." in shown["text"]
