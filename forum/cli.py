@@ -142,7 +142,8 @@ def create_user_command(email, role, name, name_zh):
 @writes
 def token_command(email, label):
     """Print a new personal API token for that user (shown once, stored hashed)."""
-    from .accounts.services import find_by_email, issue_token
+    from .accounts.services import find_by_email
+    from .accounts.tokens import issue_token
 
     user = find_by_email(email)
     if user is None:

@@ -137,7 +137,7 @@ def login_as(client):
 @pytest.fixture
 def api_token():
     """api_token("scanner") -> (user, token) for Bearer calls."""
-    from forum.accounts.services import issue_token
+    from forum.accounts.tokens import issue_token
     from tests.factories import UserFactory
 
     def _token(role: str = "organiser", **fields):

@@ -37,7 +37,7 @@ def init_login(app: Flask) -> None:
 
                 return KioskSession(session["kiosk"])
             return None
-        from .services import user_for_token
+        from .tokens import user_for_token
 
         return user_for_token(header[7:].strip())
 

@@ -1,12 +1,10 @@
-"""Accounts: sign-in, users, personal API tokens, password resets and invitations."""
+"""Accounts: sign-in, users, password resets and invitations (personal API tokens: tokens.py)."""
 from __future__ import annotations
 
-import functools
 import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -20,7 +18,7 @@ from ..extensions import db
 from ..keys import key_for
 from ..permissions import ROLES, ensure
 from ..text import clean, normalise_email
-from .models import ApiToken, Invitation, User
+from .models import Invitation, User
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -143,79 +141,6 @@ def list_users(actor, *, role: str | None = None, query: str = ""):
         stmt = stmt.where(sa.or_(contains(User.email, q, ignore_case=True), contains(User.name_en, q, ignore_case=True),
                                  contains(User.name_zh, q)))
     return db.session.scalars(stmt).all()
-
-
-# --- personal API tokens -------------------------------------------------------------
-
-TOKEN_PREFIX = "hkf_"
-
-
-def issue_token(user: User, label: str = "", actor=None) -> str:
-    """Create a token and return it; only its hash is stored, so this is the one time it is seen."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:10],
-                            label=clean(label)[:80]))
-    record(actor or user, "token.issue", user, changes={"label": label})
-    db.session.flush()
-    return token
-
-
-# Bearer sign-in runs on every scanner request: the token and its user's columns in one Core
-# statement, built once (compiled form cached), instead of an ORM query with a joined load.
-_token, _user = ApiToken.__table__.c, User.__table__.c
-_TOKEN_USER = (sa.select(_token.id.label("token_id"), _token.revoked_at, _token.last_used_at, *_user)
-               .join_from(ApiToken.__table__, User.__table__, _user.id == _token.user_id)
-               .where(_token.token_hash == sa.bindparam("token_hash")))
-
-
-@functools.cache
-def _user_fields() -> list:
-    """(attribute, column) pairs of User; on first use, once every model is mapped."""
-    return [(attr.key, attr.columns[0]) for attr in sa.inspect(User).column_attrs]
-
-
-def _user_from_row(row) -> User:
-    """The session's User for a row of user columns: the one already loaded, else one made from the
-    row and added as persistent (no second query). It is a real User, so permissions and any later
-    relationship load behave as for a queried one."""
-    user = db.session.identity_map.get(sa.orm.util.identity_key(User, row.id))
-    if user is None:
-        user = User(**{key: row._mapping[column] for key, column in _user_fields()})
-        sa.orm.make_transient_to_detached(user)  # as if freshly loaded: nothing to write
-        db.session.add(user)
-    return user
-
-
-def user_for_token(token: str) -> User | None:
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
-        return None
-    row = db.session.connection().execute(_TOKEN_USER, {"token_hash": ApiToken.hash(token)}).first()
-    if row is None or row.revoked_at is not None or not row.active:
-        return None
-    now = utcnow()
-    # Write the last-used time at most once a minute: scanners send many requests a second.
-    # It is a hint, not a record: if SQLite cannot take its write lock inside a read
-    # transaction right now (another writer got there first), skip it this time.
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        try:
-            with db.session.begin_nested():
-                db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=now))
-        except sa.exc.OperationalError:
-            pass
-    return _user_from_row(row)
-
-
-def tokens_of(user: User):
-    return db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                              .order_by(ApiToken.created_at.desc())).all()
-
-
-def revoke_token(actor: User, token_id: int) -> None:
-    row = db.session.get(ApiToken, token_id)
-    if row is None or (row.user_id != actor.id and actor.role != "admin"):
-        raise NotFound()
-    row.revoked_at = utcnow()
-    record(actor, "token.revoke", row.user, changes={"token": row.prefix})
 
 
 # --- password reset ---------------------------------------------------------------------

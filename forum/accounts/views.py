@@ -10,7 +10,7 @@ from ..extensions import db, limiter
 from ..forms_util import safe_next, show_domain_error
 from ..i18n import name_of
 from ..permissions import public, requires
-from . import services
+from . import services, tokens
 from .forms import (ROLE_LABELS, AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm,
                     LanguageForm, LoginForm, ProfileForm, SetPasswordForm, TokenForm, UserAdminForm)
 from .models import User
@@ -184,7 +184,7 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, password_form=password_form,
-                           tokens=services.tokens_of(current_user), token_form=TokenForm())
+                           tokens=tokens.tokens_of(current_user), token_form=TokenForm())
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -203,7 +203,7 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
-                           password_form=password_form, tokens=services.tokens_of(current_user),
+                           password_form=password_form, tokens=tokens.tokens_of(current_user),
                            token_form=TokenForm()), 400
 
 
@@ -214,7 +214,7 @@ def create_token():
     if not form.validate_on_submit():
         flash(_("The label is too long."), "error")
         return redirect(url_for("accounts.profile"))
-    token = services.issue_token(current_user, form.label.data or "")
+    token = tokens.issue_token(current_user, form.label.data or "")
     db.session.commit()
     return render_template("accounts/token_created.html", token=token)
 
@@ -222,7 +222,7 @@ def create_token():
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @requires("token.manage_own")
 def revoke_token(token_id: int):
-    services.revoke_token(current_user, token_id)
+    tokens.revoke_token(current_user, token_id)
     db.session.commit()
     flash(_("The token no longer works."), "success")
     return redirect(url_for("accounts.profile"))

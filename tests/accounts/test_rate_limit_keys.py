@@ -37,7 +37,7 @@ def test_door_scanners_keep_working_when_redis_is_down(tmp_path):
                           "REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_LOGIN": "2 per year"}})
         with app.app_context():
             upgrade()
-            from forum.accounts.services import issue_token
+            from forum.accounts.tokens import issue_token
             from forum.attendees.tickets import code_for
             from forum.extensions import db
             from tests.factories import AttendeeFactory, ForumFactory, TicketFactory, UserFactory

@@ -35,7 +35,7 @@ def test_missing_or_bad_token_is_401_json(client):
 
 def test_revoked_token_stops_working(client, api_token):
     from forum.accounts.models import ApiToken
-    from forum.accounts.services import revoke_token
+    from forum.accounts.tokens import revoke_token
 
     user, token = api_token("organiser")
     assert client.get("/api/v1/forums", headers=_auth(token)).status_code == 200

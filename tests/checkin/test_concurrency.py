@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.services import issue_token
+from forum.accounts.tokens import issue_token
 from forum.attendees.tickets import code_for
 from forum.checkin.models import CheckIn
 from forum.extensions import db

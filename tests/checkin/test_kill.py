@@ -14,7 +14,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.services import issue_token
+from forum.accounts.tokens import issue_token
 from forum.attendees.tickets import code_for
 from forum.checkin.models import CheckIn
 from forum.extensions import db

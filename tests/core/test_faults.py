@@ -6,7 +6,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.services import TOKEN_PREFIX, issue_token
+from forum.accounts.tokens import TOKEN_PREFIX, issue_token
 from forum.attendees.tickets import code_for
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory, UserFactory

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from forum.accounts.services import issue_token
+from forum.accounts.tokens import issue_token
 from forum.attendees.tickets import code_for
 from forum.extensions import db
 from tests.factories import PASSWORD, AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory, UserFactory

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.services import issue_token
+from forum.accounts.tokens import issue_token
 from forum.cli import SystemActor
 from forum.datalab import applications, bookings, lab, review
 from forum.datalab.models import Booking

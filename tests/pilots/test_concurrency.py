@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from forum.accounts.services import issue_token
+from forum.accounts.tokens import issue_token
 from forum.extensions import db
 from forum.pilots.models import Pilot, Transition
 from forum.pilots.services import create_pilot
