@@ -51,3 +51,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _demo_accounts_forget_their_language(request):
+    """Accounts keep the language their owner last chose, and the journeys share one server: each test
+    starts with no choice recorded, so its browser's language decides, whatever ran before it."""
+    if "live_server" in request.fixturenames:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(request.getfixturevalue("live_server").env["DATABASE_URL"])
+        with engine.begin() as conn:
+            conn.execute(sa.text('UPDATE "user" SET locale = NULL WHERE locale IS NOT NULL'))
+        engine.dispose()
+    yield
