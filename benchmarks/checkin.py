@@ -67,7 +67,7 @@ def build(url: str, secret: str, attendees: int, folder: Path) -> tuple[str, str
 
     from forum import create_app
     from forum.accounts.models import User
-    from forum.accounts.services import issue_token
+    from forum.accounts.tokens import issue_token
     from forum.attendees.models import Attendee, Ticket
     from forum.attendees.tickets import code_for
     from forum.checkin.models import CheckInPoint
