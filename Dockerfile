@@ -13,4 +13,4 @@ RUN python -c "from forum.i18n import compile_catalogs; compile_catalogs()" \
 # The instance folder (the mail outbox when no SMTP server is set) is the only place the app writes.
 USER forum
 EXPOSE 8000
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"]

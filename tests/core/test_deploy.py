@@ -1,4 +1,4 @@
-"""compose.yaml, gunicorn.conf.py and the nginx file agree with each other and with what the app reads."""
+"""compose.yaml, deploy/gunicorn.conf.py and the nginx file agree with each other and with what the app reads."""
 from __future__ import annotations
 
 import re
@@ -27,7 +27,7 @@ def _read_by_app() -> set[str]:
 
 
 def _read_by_gunicorn() -> set[str]:
-    return set(re.findall(r"environ\.get\(\"([A-Z_]+)\"", (ROOT / "gunicorn.conf.py").read_text()))
+    return set(re.findall(r"environ\.get\(\"([A-Z_]+)\"", (ROOT / "deploy" / "gunicorn.conf.py").read_text()))
 
 
 def _substituted(value: str) -> str:
@@ -83,7 +83,7 @@ def test_the_proxy_gunicorn_and_compose_agree_on_the_port():
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert f"server web:{port};" in nginx
     assert "client_max_body_size 25m" in nginx  # MAX_CONTENT_LENGTH
-    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert settings["worker_class"] == "gthread" and settings["preload_app"] is False
     assert settings["bind"] == "127.0.0.1:8000"  # outside compose: only the local proxy reaches it
     assert settings["timeout"] < int(re.search(r"proxy_read_timeout (\d+)s", nginx).group(1))
@@ -91,7 +91,16 @@ def test_the_proxy_gunicorn_and_compose_agree_on_the_port():
 
 def test_the_deploy_guide_names_the_commands_it_relies_on():
     guide = (ROOT / "docs" / "deploy.md").read_text()
-    for needed in ("gunicorn -c gunicorn.conf.py wsgi:app", "flask --app wsgi db upgrade", "flask --app wsgi jobs worker",
+    for needed in ("gunicorn -c deploy/gunicorn.conf.py wsgi:app", "flask --app wsgi db upgrade", "flask --app wsgi jobs worker",
                    "forum backup", "forum restore", "pg_dump", "docker compose up", "PROXY_HOPS=1",
                    "forum purge-expired"):
         assert needed in guide, needed
+
+
+def test_no_gunicorn_settings_are_picked_up_from_the_project_root():
+    """gunicorn reads ./gunicorn.conf.py by itself: from the root, the production settings (worker recycling
+    after 2,000 requests) reached `make run`, the browser tests and the check-in benchmark, which then
+    stalled on recycled workers. And no access log: it writes raw paths, and links carry tokens."""
+    assert not (ROOT / "gunicorn.conf.py").exists()
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["accesslog"] is None

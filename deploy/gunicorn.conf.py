@@ -1,4 +1,7 @@
-"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app` (docs/deploy.md).
+"""gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py wsgi:app` (docs/deploy.md).
+
+Kept out of the project root on purpose: gunicorn reads ./gunicorn.conf.py on its own, and these
+settings (worker recycling among them) must not reach `make run`, the browser tests or the benchmarks.
 
 The app keeps no state in its processes (sessions are signed cookies, rate limits and the job
 queue live in Redis, everything else in PostgreSQL), so workers and machines can be added freely.
@@ -21,7 +24,9 @@ max_requests = 2000
 max_requests_jitter = 200
 # Each worker opens its own database connections after the fork (none are shared across processes).
 preload_app = False
-accesslog = "-"
+# No access log: it would write raw paths, and invitation and ticket links carry tokens in theirs. The app
+# writes one line per request with the route pattern instead (forum/observability.py).
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # X-Forwarded-* are believed by the app itself (PROXY_HOPS, werkzeug ProxyFix), not by gunicorn.
