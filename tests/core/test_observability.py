@@ -2,7 +2,23 @@
 import json
 import logging
 
+import pytest
+
 from forum.observability import LOGGER, JsonFormatter
+
+
+@pytest.fixture(autouse=True)
+def _capture_request_lines(caplog):
+    """caplog listens on the root logger, but once any app built outside testing (a production-settings
+    test in the same worker, say) has set the request logger up, that logger no longer propagates:
+    listen on it directly (and only there), whatever ran before."""
+    logger = logging.getLogger(LOGGER)
+    propagate = logger.propagate
+    logger.addHandler(caplog.handler)
+    logger.propagate = False  # each record once, through this handler alone
+    yield
+    logger.removeHandler(caplog.handler)
+    logger.propagate = propagate
 
 
 def _lines(caplog):
