@@ -1,14 +1,17 @@
 """The directory of approved exhibitors, an exhibitor's and a booth's page and the catalogue PDF."""
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
+from ..extensions import db
+from ..jobs import services as job_services
 from ..permissions import requires
 from ..routes import Routes
 from . import directory as listing
-from . import applications, documents
+from . import applications
 from . import review as reviewing
 from . import themes as theme_list
 from .forms import SECTOR_LABELS
@@ -64,10 +67,11 @@ def booth(forum: str, code: str):
                            company=application.company, sector_labels=SECTOR_LABELS)
 
 
-@routes.route("/forums/<forum>/catalogue.pdf")
+@routes.route("/forums/<forum>/catalogue", methods=["POST"])
 @requires("directory.view")
 def catalogue(forum: str):
+    """The catalogue PDF is laid out by the jobs worker; its page shows the progress, then the file."""
     forum = visible_forum(forum)
-    pdf = documents.catalogue(forum)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{forum.slug}-catalogue.pdf"'})
+    job = job_services.start(current_user, "catalogue", forum)
+    db.session.commit()
+    return redirect(url_for("jobs.job", job_id=job.id))

@@ -65,6 +65,33 @@ def _run_recommendations(job, actor, report):
     return f"{job.forum.slug}-recommendations.csv", "text/csv", ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _check_catalogue(forum, params) -> None:
+    if forum is None:
+        raise ValidationError(_l("The catalogue belongs to a forum."))
+
+
+def _run_catalogue(job, actor, report):
+    from ..exhibitors.documents import catalogue
+
+    report(0, 1)
+    return f"{job.forum.slug}-catalogue.pdf", "application/pdf", catalogue(job.forum)
+
+
+def _check_pilot_report(forum, params) -> None:
+    if params.get("lang") not in ("en", "zh"):
+        raise ValidationError(_l("The report is in English or Chinese."), field="lang")
+
+
+def _run_pilot_report(job, actor, report):
+    from ..pilots.dashboard import figures
+    from ..pilots.export import report_pdf
+
+    lang = job.params["lang"]
+    report(0, 1)
+    pdf = report_pdf(figures(actor, job.forum), "zh_Hant_HK" if lang == "zh" else "en")
+    return f"pilot-report-{job.forum.slug if job.forum else 'series'}-{lang}.pdf", "application/pdf", pdf
+
+
 def _run_follow_ups(job, actor, report):
     from ..db import HK, utcnow
     from ..pilots.followups import send_all_due
@@ -91,6 +118,8 @@ KINDS = {k.name: k for k in (
     Kind("badges", _l("Badges (PDF)"), "attendee.manage", _run_badges, check=_check_badges),
     Kind("recommendations", _l("Recommendations (CSV)"), "recommendation.batch", _run_recommendations,
          check=_check_recommendations),
+    Kind("catalogue", _l("Exhibitor catalogue (PDF)"), "directory.view", _run_catalogue, check=_check_catalogue),
+    Kind("pilot_report", _l("Pilot report (PDF)"), "pilot.dashboard", _run_pilot_report, check=_check_pilot_report),
     Kind("follow_ups", _l("Six-month pilot follow-ups"), "pilot.edit", _run_follow_ups, startable=False),
     Kind("retention_purge", _l("Retention purge"), "privacy.purge", _run_retention_purge, startable=False),
     Kind("mail", _l("Mail delivery"), "job.view", _not_run, startable=False),

@@ -1,6 +1,13 @@
-"""Who sees the jobs page and its results: the organisers (each kind also needs its own grant to start)."""
+"""Who sees jobs: organisers see every job (each kind also needs its own grant to start); anyone signed
+in sees the jobs they started themselves (a catalogue, a pilot report) and their result."""
 from __future__ import annotations
 
-from ..permissions import STAFF, grant
+from ..permissions import SIGNED_IN, STAFF, grant
+
+
+def _started_it(user, job) -> bool:
+    return getattr(job, "started_by_id", None) == user.id
+
 
 grant("job.view", STAFF)
+grant("job.own", SIGNED_IN, _started_it)

@@ -15,7 +15,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
-from ..permissions import ensure
+from ..permissions import can, ensure
 from . import kinds
 from .models import DONE, FAILED, QUEUED, RETRYING, RUNNING, Job, JobResult
 from .queue import enqueue_after_commit
@@ -110,8 +110,8 @@ def fail(job_id: int, error: BaseException) -> float | None:
 
 
 def retry_now(actor, job: Job) -> None:
-    """An organiser asks a failed job to run again."""
-    ensure(actor, "job.view", job)
+    """An organiser, or whoever started it, asks a failed job to run again."""
+    _ensure_sees(actor, job)
     if job.status != FAILED or job.kind == "mail":  # a mail's retries are its own task's
         raise ValidationError(_l("Only a failed job can be tried again."))
     job.status, job.next_try_at, job.finished_at = QUEUED, None, None
@@ -160,11 +160,16 @@ def results_of(jobs: list[Job]) -> dict[int, JobResult]:
     return {r.job_id: r for r in db.session.scalars(sa.select(JobResult).where(JobResult.job_id.in_(ids)))}
 
 
+def _ensure_sees(actor, job: Job) -> None:
+    if not can(actor, "job.view", job):
+        ensure(actor, "job.own", job)
+
+
 def get_job(actor, job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None:
         raise NotFound()
-    ensure(actor, "job.view", job)
+    _ensure_sees(actor, job)
     return job
 
 

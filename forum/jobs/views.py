@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..forums.services import get_forum
-from ..permissions import requires
+from ..permissions import can, requires
 from . import kinds, services
 from .models import DONE, FAILED, QUEUED, RETRYING, RUNNING
 
@@ -53,19 +53,32 @@ def start(forum: str):
     return redirect(url_for("jobs.forum_jobs", forum=forum.slug))
 
 
+@bp.route("/jobs/<int:job_id>")
+@requires("job.own")
+def job(job_id: int):
+    """One job for whoever started it (a catalogue, a report): progress, then the result link."""
+    found = services.get_job(current_user, job_id)
+    results = services.results_of([found])
+    return render_template("jobs/job.html", job=found, result=results.get(found.id),
+                           refresh=found.status in services.ACTIVE, status_labels=_status_labels(),
+                           kind_label=kinds.label)
+
+
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
-@requires("job.view")
+@requires("job.own")
 def retry(job_id: int):
     job = services.get_job(current_user, job_id)
     services.retry_now(current_user, job)
     db.session.commit()
     flash(_("The job is queued again."), "success")
+    if not can(current_user, "job.view"):  # whoever started it follows it on its own page
+        return redirect(url_for("jobs.job", job_id=job.id))
     target = url_for("jobs.forum_jobs", forum=job.forum.slug) if job.forum is not None else url_for("jobs.index")
     return redirect(target)
 
 
 @bp.route("/jobs/<int:job_id>/result")
-@requires("job.view")
+@requires("job.own")
 def result(job_id: int):
     found = services.result_file(current_user, job_id)
     return Response(found.content, mimetype=found.mimetype,

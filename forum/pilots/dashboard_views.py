@@ -1,11 +1,13 @@
 """The outcome dashboard page, its CSV and XLSX export and the pilot report PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..errors import NotFound
+from ..extensions import db
+from ..jobs import services as job_services
 from ..forums.services import get_forum, list_forums
 from ..permissions import requires
 from . import export
@@ -41,12 +43,12 @@ def download(kind: str):
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@bp.route("/report.<lang>.pdf")
+@bp.route("/report", methods=["POST"])
 @requires("pilot.dashboard")
-def report(lang: str):
-    if lang not in ("en", "zh"):
-        raise NotFound()
-    fig = _figures()
-    pdf = export.report_pdf(fig, "zh_Hant_HK" if lang == "zh" else "en")
-    name = f"pilot-report-{fig.forum.slug if fig.forum else 'series'}-{lang}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+def report():
+    """The report PDF is laid out by the jobs worker; its page shows the progress, then the file."""
+    ref = request.form.get("forum")
+    job = job_services.start(current_user, "pilot_report", get_forum(ref) if ref else None,
+                             lang=request.form.get("lang", ""))
+    db.session.commit()
+    return redirect(url_for("jobs.job", job_id=job.id))

@@ -167,17 +167,49 @@ def test_booth_poster_qr_holds_the_booth_url_and_nothing_personal(client, open_f
     assert "Poster Test Limited" in page and "A07" in page
 
 
+def _catalogue_text(client, forum) -> str:
+    """The directory's button queues the catalogue job (run at once in tests); its page links the file."""
+    response = client.post(f"/exhibitors/forums/{forum.slug}/catalogue")
+    assert response.status_code == 302 and "/jobs/" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"{forum.slug}-catalogue.pdf" in page
+    pdf = client.get(response.location + "/result")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    return pdf_text(pdf.data)
+
+
 def test_catalogue_pdf_has_a_cover_and_chinese_text(client, open_forum, login_as):
     company = CompanyFactory(name_en="Catalogue Robotics Limited", name_zh="目錄機械人有限公司")
     application = ApplicationFactory(forum=open_forum, company=company, status=ApplicationStatus.approved,
                                      booth_code="B02")
     application.solutions = [SolutionFactory(company=company, title_en="Ward robot", title_zh="病房機械人")]
     login_as("ha_staff")
-    response = client.get(f"/exhibitors/forums/{open_forum.slug}/catalogue.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = pdf_text(response.data)
+    text = _catalogue_text(client, open_forum)
     assert "參展商名錄" in text and "目錄機械人有限公司" in text and "病房機械人" in text and "B02" in text
     assert "Catalogue Robotics Limited" in text
+
+
+def test_catalogue_prints_each_solutions_details_in_both_languages_when_given(client, open_forum, login_as):
+    company = CompanyFactory(name_en="Detail Medical Limited", name_zh="細節醫療有限公司")
+    application = ApplicationFactory(forum=open_forum, company=company, status=ApplicationStatus.approved)
+    application.solutions = [
+        SolutionFactory(company=company, title_en="Fall alarm", title_zh="跌倒警報",
+                        problem="Falls at night go unseen", problem_zh="夜間跌倒無人察覺",
+                        target_users="Ward nurses", target_users_zh="病房護士",
+                        departments="Geriatrics", departments_zh="老人科",
+                        regulatory_status="CE marked", regulatory_status_zh="已獲歐盟認證",
+                        deployments="Two elderly homes", deployments_zh="兩間安老院"),
+        SolutionFactory(company=company, title_en="Plain tool", title_zh="簡單工具", problem="", problem_zh="",
+                        target_users="", target_users_zh="", departments="", departments_zh="",
+                        regulatory_status="", regulatory_status_zh="", deployments="", deployments_zh=""),
+    ]
+    login_as("ha_staff")
+    text = _catalogue_text(client, open_forum)
+    for words in ("夜間跌倒無人察覺", "病房護士", "老人科", "已獲歐盟認證", "兩間安老院",
+                  "Falls at night go unseen", "Ward nurses", "Geriatrics", "CE marked", "Two elderly homes"):
+        assert words in text, words
+    # Headings only where there is something under them: once each, for the first solution.
+    assert text.count("目標使用者") == 1 and text.count("現有應用案例") == 1
 
 
 def test_exports_csv_and_xlsx(client, open_forum, login_as):

@@ -87,14 +87,22 @@ def test_csv_and_xlsx_exports(client, login_as, make_pilot):
 def test_report_pdf_in_chinese_and_english_has_its_charts(client, login_as, make_pilot):
     _team, forum, _pilot = _story(make_pilot)
     login_as("partnership")
-    zh = client.get(f"/pilots/dashboard/report.zh.pdf?forum={forum.slug}")
+
+    def report(lang: str):
+        """The dashboard's button queues the report job (run at once in tests); its page links the file."""
+        started = client.post("/pilots/dashboard/report", data={"lang": lang, "forum": forum.slug})
+        assert started.status_code == 302 and "/jobs/" in started.location
+        assert f"pilot-report-{forum.slug}-{lang}.pdf" in client.get(started.location).get_data(as_text=True)
+        return client.get(started.location + "/result")
+
+    zh = report("zh")
     assert zh.status_code == 200 and zh.data.startswith(b"%PDF")
     text = pdf_text(zh.data)
     assert "試點報告" in text and forum.title_zh in text
     assert text.count("證據不足") >= 2  # the reasons chart and its table
-    en = pdf_text(client.get(f"/pilots/dashboard/report.en.pdf?forum={forum.slug}").data)
+    en = pdf_text(report("en").data)
     assert "Pilot report" in en and en.count("Evidence gap") >= 2
-    assert client.get("/pilots/dashboard/report.fr.pdf").status_code == 404
+    assert client.post("/pilots/dashboard/report", data={"lang": "fr"}).status_code == 400
 
 
 def test_chart_labels_fit_beside_the_bars():
