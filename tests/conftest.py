@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import flask
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -73,6 +74,9 @@ def _transaction(request, app):
     try:
         yield
     finally:
+        # The app context (and its `g`) outlives the test: the user a request signed in, whose session
+        # is removed here, must not be the next test's current_user (a detached row: 500 on first use).
+        flask.g.pop("_login_user", None)
         db.session.remove()
         db.session = original
         outer.rollback()

@@ -58,12 +58,15 @@ def _instance(schema: SchemaArg) -> ma.Schema | dict | None:
 def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str, summary: str,
               tag: str = "forum", body: SchemaArg = None, query: SchemaArg = None, response: SchemaArg = None,
               status: int | tuple[int, ...] = 200, responses: dict[int, str] | None = None,
-              blueprint: Blueprint | None = None, sqlite_autocommit: bool = False):
+              blueprint: Blueprint | None = None, sqlite_autocommit: bool = False,
+              links: dict[str, tuple[str, dict]] | None = None):
     """Declare a JSON endpoint: its URL, who may call it and what it takes and answers.
 
     body / query: schemas the JSON body / the query string is loaded with; the view receives the
     result as its `body` / `query` argument. response: the schema the view's return value (an object
     or dict, or (value, status)) is dumped with. status: the success status(es) the view answers.
+    links: what a success answer leads to, as OpenAPI links: {name: (operationId, {parameter: runtime
+    expression})}, e.g. a created forum to GET /forums/{forum} with {"forum": "$response.body#/slug"}.
     """
     target = blueprint or bp
     body_schema, query_schema, answer_schema = _instance(body), _instance(query), _instance(response)
@@ -89,6 +92,7 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
         guarded.api_doc = {
             "summary": summary, "tag": tag, "body": body_schema, "query": query_schema, "response": answer_schema,
             "statuses": statuses, "responses": responses or {}, "permission": permission,
+            "links": links or {},
         }
         target.add_url_rule(rule, view_func=guarded, methods=list(methods))
         return guarded

@@ -49,6 +49,9 @@ def build_spec(app) -> dict:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             answer = {"description": "OK", "content": {
                 "application/json": {"schema": doc["response"] or {"type": "object"}}}}
+            if doc.get("links"):  # where a created resource can be read, changed or used next
+                answer["links"] = {name: {"operationId": target, "parameters": parameters}
+                                   for name, (target, parameters) in doc["links"].items()}
             operation = {
                 "summary": doc["summary"],
                 "tags": [doc["tag"]],
@@ -82,9 +85,21 @@ def build_spec(app) -> dict:
                 else:
                     operation["responses"][str(status)] = _error(text)
             paths.setdefault(path, {})[method.lower()] = operation
+    _check_links(paths)
     for path in sorted(paths):
         spec.path(path=path, operations=paths[path])
     return spec.to_dict()
+
+
+def _check_links(paths: dict) -> None:
+    """A link must name an operation of this document: a renamed endpoint fails here, not in a client."""
+    ids = {op["operationId"] for ops in paths.values() for op in ops.values()}
+    for ops in paths.values():
+        for op in ops.values():
+            for answer in op["responses"].values():
+                for name, link in answer.get("links", {}).items():
+                    if link["operationId"] not in ids:
+                        raise RuntimeError(f"link {name} of {op['operationId']} names no operation: {link['operationId']}")
 
 
 def _error(description: str) -> dict:

@@ -81,7 +81,9 @@ def list_attendees_api(forum: str, query: dict):
            status=201,
            summary="Add one person (invited; `invite` mails them now) or a walk-in (registered, with a ticket).",
            body=AttendeeIn, response=AttendeeOut,
-           responses={404: "No such forum.", 409: "The email is already on the list."})
+           responses={404: "No such forum.", 409: "The email is already on the list."},
+           links={"CheckInStats": ("api.checkin_stats_api.get", {"forum": "$request.path.forum"}),
+                  "ListAttendees": ("api.list_attendees_api.get", {"forum": "$request.path.forum"})})
 def add_attendee_api(forum: str, body: dict):
     forum = get_forum(forum)
     attendee = services.add_attendee(current_user, forum, body, walk_in=body.pop("walk_in", False) is True,

@@ -63,14 +63,26 @@ class ForumChange(ForumIn):
     ends_at = HKDateTime()
 
 
+def _forum_links(slug: str) -> dict:
+    """OpenAPI links from an answer naming a forum to what can be done with that forum."""
+    return {name: (target, {"forum": slug}) for name, target in (
+        ("GetForum", "api.forum_detail.get"), ("UpdateForum", "api.update_forum_api.patch"),
+        ("AddAttendee", "api.add_attendee_api.post"), ("ListAttendees", "api.list_attendees_api.get"),
+        ("CheckIn", "api.checkin_api.post"), ("CheckInStats", "api.checkin_stats_api.get"),
+        ("Agenda", "api.forum_agenda.get"), ("Exhibitors", "api.forum_exhibitors.get"),
+        ("AddBookmark", "api.add_bookmark_api.post"), ("ListBookmarks", "api.list_bookmarks_api.get"),
+        ("ProposeMeeting", "api.propose_meeting_api.post"), ("ListMeetings", "api.list_meetings_api.get"))}
+
+
 @api_route("/forums", permission="forum.view", summary="The forums of the series, newest first.",
-           response=ForumList)
+           response=ForumList, links=_forum_links("$response.body#/forums/0/slug"))
 def forums():
     return {"forums": list_forums(include_drafts=can(current_user, "forum.manage"))}
 
 
 @api_route("/forums", methods=("POST",), permission="forum.manage", summary="Create a forum.",
-           body=ForumIn, response=ForumOut, status=201, responses={409: "The short name is taken."})
+           body=ForumIn, response=ForumOut, status=201, responses={409: "The short name is taken."},
+           links=_forum_links("$response.body#/slug"))
 def create_forum_api(body: dict):
     forum = create_forum(current_user, body)
     db.session.commit()

@@ -69,7 +69,10 @@ def as_json(bookmark, booths: dict[int, str] | None = None) -> dict:
 @api_route("/forums/<forum>/bookmarks", methods=("POST",), permission="bookmark.own", tag="matchmaking",
            status=(201, 200),
            summary="Bookmark a solution or a booth's exhibitor; repeating it changes nothing (200), a new one is 201.",
-           body=BookmarkIn, response=BookmarkOut, responses=REFUSALS)
+           body=BookmarkIn, response=BookmarkOut, responses=REFUSALS,
+           links={"DeleteBookmark": ("api.delete_bookmark_api.delete",
+                                     {"forum": "$request.path.forum", "bookmark_id": "$response.body#/id"}),
+                  "ListBookmarks": ("api.list_bookmarks_api.get", {"forum": "$request.path.forum"})})
 def add_bookmark_api(forum: str, body: dict):
     forum = get_forum(forum)
     data = body

@@ -130,7 +130,10 @@ def list_meetings_api(forum: str):
 @api_route("/forums/<forum>/meetings", methods=("POST",), permission="meeting.propose", tag="meetings",
            status=201,
            summary="Propose a meeting between a company and HA people, with two or three times.",
-           body=ProposalIn, response=MeetingOut, responses=REFUSALS)
+           body=ProposalIn, response=MeetingOut, responses=REFUSALS,
+           links={name: (target, {"forum": "$request.path.forum", "meeting_id": "$response.body#/id"})
+                  for name, target in (("AnswerMeeting", "api.answer_meeting_api.post"),
+                                       ("MeetingOutcome", "api.meeting_outcome_api.post"))})
 def propose_meeting_api(forum: str, body: dict):
     target = get_forum(forum)
     data = body

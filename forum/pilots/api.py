@@ -43,7 +43,9 @@ def pilot_json(p) -> dict:
 @api_route("/pilots", permission="pilot.view", tag="pilots",
            summary="Pilots you may see, newest change first; filters: forum (id or slug), stage, cluster, site, "
                    "theme, company, sponsor; sort (updated, title, stage, company, start, sponsor), desc=0|1; page.",
-           response=PilotPage, responses={404: "No such forum (the `forum` filter)."})
+           response=PilotPage, responses={404: "No such forum (the `forum` filter)."},
+           links={"GetPilot": ("api.get_pilot.get", {"pilot_id": "$response.body#/pilots/0/id"}),
+                  "UpdatePilot": ("api.patch_pilot.patch", {"pilot_id": "$response.body#/pilots/0/id"})})
 def list_pilots():
     f = queries.PilotFilter.from_args(request.args)
     ref = request.args.get("forum", "")
@@ -72,7 +74,9 @@ def _forum_ids(refs) -> list:
 
 @api_route("/pilots", methods=("POST",), permission="pilot.edit", tag="pilots",
            status=201,
-           summary="Propose a pilot at one or more sites.", body=PilotIn, response=PilotOut, responses=REFUSALS)
+           summary="Propose a pilot at one or more sites.", body=PilotIn, response=PilotOut, responses=REFUSALS,
+           links={"GetPilot": ("api.get_pilot.get", {"pilot_id": "$response.body#/id"}),
+                  "UpdatePilot": ("api.patch_pilot.patch", {"pilot_id": "$response.body#/id"})})
 def create_pilot(body: dict):
     pilot = services.create_pilot(current_user, {**body, "forums": _forum_ids(body.get("forums"))},
                                   origin_kind="api")
