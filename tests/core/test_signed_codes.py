@@ -69,3 +69,18 @@ def test_the_helper_signs_and_reads_back():
     assert signed_codes.read(code, "HKX1", signing, b"other:") is None
     assert signed_codes.read(code, "HKX1", b"j" * 32, b"label:") is None
     assert signed_codes.read(code, "HKX2", signing, b"label:") is None
+
+
+def test_a_ticket_printed_by_one_instance_scans_on_another_with_the_same_secret_key(tmp_path):
+    """docs/deploy.md: SECRET_KEY is the same on every instance, and that is all they need to share."""
+    from tests.support.databases import make_test_app
+
+    shared = "s" * 64
+    one, two, other = (make_test_app("sqlite://", tmp_path / name, SECRET_KEY=key)
+                       for name, key in (("one", shared), ("two", shared), ("other", "o" * 64)))
+    with one.app_context():
+        code = tickets.code_for(types.SimpleNamespace(key=KEY))
+    with two.app_context():
+        assert tickets.parse_code(code) == KEY
+    with other.app_context():
+        assert tickets.parse_code(code) is None
