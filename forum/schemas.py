@@ -128,9 +128,23 @@ def field_errors(messages, prefix: str = "") -> dict[str, str]:
     return out
 
 
+def _nul_fields(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Fields whose text holds a NUL character: no field means one, and PostgreSQL cannot store it."""
+    if isinstance(data, str):
+        return {prefix or "_schema": [_("Must not contain a NUL character.")]} if "\x00" in data else {}
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    found: dict[str, list[str]] = {}
+    for key, value in items:
+        found.update(_nul_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    return found
+
+
 def load(schema: ma.Schema, data: Any) -> Any:
     """data checked and converted by schema; ValidationError (400) naming each bad field otherwise."""
     try:
+        nul = _nul_fields(data)
+        if nul:
+            raise ma.ValidationError(nul)
         return schema.load(data)
     except ma.ValidationError as error:
         reasons = field_errors(error.messages)

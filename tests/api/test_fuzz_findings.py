@@ -59,3 +59,19 @@ def test_superscript_digits_are_not_numbers_anywhere(client, api_token):
         response = client.post(f"/api/v1/forums/{forum.slug}/checkins", headers=_auth(token), json=body)
         assert response.status_code in (200, 400), response.json
     assert client.get("/api/v1/pilots?forum=%C2%B2&site=%C2%B2", headers=_auth(token)).status_code == 404
+
+
+def test_a_nul_character_anywhere_in_a_request_is_a_400_not_a_500(client, api_token):
+    """PostgreSQL refuses NUL in text ("text fields cannot contain NUL (0x00) bytes"): found by the
+    random seed on PostgreSQL. A NUL in a path reference, a query parameter or a body field is bad input."""
+    _u, token = api_token("organiser")
+    forum = ForumFactory()
+    assert client.get("/api/v1/forums/a%00b", headers=_auth(token)).status_code in (400, 404)
+    listing = client.get(f"/api/v1/forums/{forum.slug}/attendees", query_string={"q": "a\x00b"}, headers=_auth(token))
+    assert listing.status_code == 400
+    made = client.post("/api/v1/forums", headers=_auth(token), json={
+        "title_en": "Nul\x00title", "starts_at": "2027-01-01T09:00:00", "ends_at": "2027-01-01T12:00:00"})
+    assert made.status_code == 400 and "title_en" in made.json["error"]["fields"]
+    added = client.post(f"/api/v1/forums/{forum.slug}/attendees", headers=_auth(token),
+                        json={"email": "nul@ha.example", "name_en": "A\x00B"})
+    assert added.status_code == 400 and "name_en" in added.json["error"]["fields"]
