@@ -38,6 +38,21 @@ class Mail:
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # extra headers, e.g. List-Unsubscribe
+    # Who wants to hear whether it left: (kind, id) for a handler registered with on_delivery().
+    receipt: tuple[str, int] | None = None
+
+
+def on_delivery(app, kind: str, handler) -> None:
+    """Register handler(id, status) for mails queued with receipt=(kind, id); status is "sent", or
+    "failed" once every retry is spent. It runs in the worker, which commits after it."""
+    app.extensions.setdefault("mail_receipts", {})[kind] = handler
+
+
+def note_delivery(app, mail: Mail, status: str) -> None:
+    receipt = getattr(mail, "receipt", None)  # getattr: a Mail pickled before this field existed
+    handler = app.extensions.get("mail_receipts", {}).get(receipt[0]) if receipt else None
+    if handler is not None:
+        handler(receipt[1], status)
 
 
 def external_url(endpoint: str, **values) -> str:
