@@ -71,6 +71,8 @@ def _receipt(jobs: JobQueue, mail, status: str) -> None:
     """Tell whoever asked (an announcement's recipient row) whether the mail left."""
     from ..mail import note_delivery
 
+    if getattr(mail, "receipt", None) is None:  # most mail: nobody asked
+        return
     try:
         note_delivery(jobs.app, mail, status)
         db.session.commit()
