@@ -38,6 +38,21 @@ class Mail:
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # extra headers, e.g. List-Unsubscribe
+    # Who wants to hear whether it left: (kind, id) for a handler registered with on_delivery().
+    receipt: tuple[str, int] | None = None
+
+
+def on_delivery(app, kind: str, handler) -> None:
+    """Register handler(id, status) for mails queued with receipt=(kind, id); status is "sent", or
+    "failed" once every retry is spent. It runs in the worker, which commits after it."""
+    app.extensions.setdefault("mail_receipts", {})[kind] = handler
+
+
+def note_delivery(app, mail: Mail, status: str) -> None:
+    receipt = getattr(mail, "receipt", None)  # getattr: a Mail pickled before this field existed
+    handler = app.extensions.get("mail_receipts", {}).get(receipt[0]) if receipt else None
+    if handler is not None:
+        handler(receipt[1], status)
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -51,16 +66,25 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def render_bilingual(template: str, **context) -> tuple[str, str]:
-    """Render templates/mail/<template>.txt and .html once per language, English first."""
+BOTH = ("en", "zh_Hant_HK")
+PART_BREAK = "\n\n----------------------------------------\n\n"
+
+
+def join_parts(locales, texts: list[str], htmls: list[str]) -> tuple[str, str]:
+    """One message from its parts, one per language in the order given."""
+    html = render_template("mail/_bilingual.html", parts=list(zip(locales, htmls)))
+    return PART_BREAK.join(texts) + "\n", html
+
+
+def render_bilingual(template: str, locales=BOTH, **context) -> tuple[str, str]:
+    """Render templates/mail/<template>.txt and .html once per language given (both, English first, by
+    default; which languages a person gets is communications.templates.locales_for())."""
     texts, htmls = [], []
-    for locale in ("en", "zh_Hant_HK"):
+    for locale in locales:
         with force_locale(locale):
             texts.append(render_template(f"mail/{template}.txt", locale=locale, **context).strip())
             htmls.append(render_template(f"mail/{template}.html", locale=locale, **context))
-    text = f"{texts[0]}\n\n----------------------------------------\n\n{texts[1]}\n"
-    html = render_template("mail/_bilingual.html", parts=htmls)
-    return text, html
+    return join_parts(locales, texts, htmls)
 
 
 def queue_mail(session: Session, mail: Mail) -> None:
@@ -70,8 +94,8 @@ def queue_mail(session: Session, mail: Mail) -> None:
 
 
 def queue_template(session: Session, to: str, subject: str, template: str,
-                   attachments: list[Attachment] | None = None, **context) -> Mail:
-    text, html = render_bilingual(template, **context)
+                   attachments: list[Attachment] | None = None, locales=BOTH, **context) -> Mail:
+    text, html = render_bilingual(template, locales, **context)
     mail = Mail(to=to, subject=subject, text=text, html=html, attachments=list(attachments or []))
     queue_mail(session, mail)
     return mail

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import Person, queue_site
+from ..communications.templates import Person, person_at, queue_site
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -168,7 +168,7 @@ def request_password_reset(email: str) -> None:
                              token=_serializer("password-reset").dumps({"u": user.id, "v": user.session_version}))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     queue_site("password_reset", user.email, user, {"reset_link": link, "hours": hours},
-               subject="Reset your password / 重設密碼", template="password_reset", user=user, link=link, hours=hours)
+               subject={"en": "Reset your password", "zh_Hant_HK": "重設密碼"}, template="password_reset", user=user, link=link, hours=hours)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -201,7 +201,7 @@ def send_email_verification(user: User) -> None:
     link = mail.external_url("accounts.verify_email", token=email_verification_token(user))
     hours = current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600
     queue_site("verify_email", user.email, user, {"verify_link": link, "hours": hours}, user=user, link=link,
-               subject="Confirm your email address / 確認電郵地址", template="verify_email", hours=hours)
+               subject={"en": "Confirm your email address", "zh_Hant_HK": "確認電郵地址"}, template="verify_email", hours=hours)
 
 
 def verify_email(token: str) -> User:
@@ -232,8 +232,8 @@ def tell_owner_of_taken_address(email: str) -> None:
     """The sign-up page answers the same either way; the owner of the address learns of the attempt."""
     to, login, reset = (normalise_email(email), mail.external_url("accounts.login"),
                         mail.external_url("accounts.forgot_password"))
-    queue_site("signup_address_taken", to, Person(to), {"login_link": login, "reset_link": reset},
-               subject="Sign-up with your address / 有人以您的地址登記", template="signup_address_taken", link=login,
+    queue_site("signup_address_taken", to, person_at(to), {"login_link": login, "reset_link": reset},
+               subject={"en": "Sign-up with your address", "zh_Hant_HK": "有人以您的地址登記"}, template="signup_address_taken", link=login,
                reset_link=reset)
 
 
@@ -272,7 +272,7 @@ def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh:
     record(actor, "invitation.create", invitation, changes={"email": email_key, "role": role})
     link = mail.external_url("accounts.accept_invitation", token=token)
     queue_site("account_invitation", email_key, invitation, {"inviter": actor.display_name, "invitation_link": link},
-               subject="You are invited / 誠邀加入", template="invitation", invitation=invitation, link=link, inviter=actor)
+               subject={"en": "You are invited", "zh_Hant_HK": "誠邀加入"}, template="invitation", invitation=invitation, link=link, inviter=actor)
     invitation.link = link  # for the organiser's screen and tests; never stored
     return invitation
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import queue_custom
+from ..communications.templates import person_at, queue_builtin, queue_custom
 from ..db import HK
 from ..errors import Conflict, ValidationError
 from ..extensions import db
@@ -112,7 +112,7 @@ def release_entries(release: AgendaRelease, previous_sessions: list[dict]) -> li
 
 def _notify(forum, release: AgendaRelease, previous: AgendaRelease, sessions: list[AgendaSession]) -> None:
     """Each exhibitor and speaker gets one mail with just the changes to their own sessions."""
-    from ..communications.values import Person, release_values
+    from ..communications.values import release_values
 
     rows = {s.id: s for s in sessions}
     cancelled_ids = set(release.changes["cancelled"])
@@ -125,10 +125,11 @@ def _notify(forum, release: AgendaRelease, previous: AgendaRelease, sessions: li
             per_person.setdefault(to, []).append(entry)
     link = mail.external_url("agenda_public.agenda", forum=forum.slug)
     for to, entries in sorted(per_person.items()):
-        if queue_custom(forum, "agenda_changes", to, Person(to), extra=release_values(release, entries, link)):
+        person = person_at(to)
+        if queue_custom(forum, "agenda_changes", to, person, extra=release_values(release, entries, link)):
             continue
-        mail.queue_template(db.session, to, f"Agenda changes, version {release.number} / 議程更新（第{release.number}版）",
-                            "agenda_changes", forum=forum, entries=entries, release=release, link=link,
+        queue_builtin(to, person, {"en": f"Agenda changes, version {release.number}",
+                                   "zh_Hant_HK": f"議程更新（第{release.number}版）"}, "agenda_changes", forum=forum, entries=entries, release=release, link=link,
                             when=_when, pick=pick)
 
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import queue_custom
+from ..communications.templates import queue_builtin, queue_custom
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -45,9 +45,9 @@ def send_invitation(actor, attendee: Attendee) -> str:
     forum = attendee.forum
     link = mail.external_url("attendees.respond", token=token)
     if not queue_custom(forum, "attendee_invitation", attendee.email, attendee, extra={"respond_link": link}):
-        mail.queue_template(db.session, attendee.email,
-                            f"Invitation: {forum.title_en} | 邀請：{forum.title_zh}",
-                            "attendee_invitation", attendee=attendee, forum=forum, link=link)
+        queue_builtin(attendee.email, attendee,
+                      {"en": f"Invitation: {forum.title_en}", "zh_Hant_HK": f"邀請：{forum.title_zh}"},
+                      "attendee_invitation", attendee=attendee, forum=forum, link=link)
     db.session.flush()
     record(actor, "attendee.invite", attendee, forum_id=attendee.forum_id)
     return token

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import queue_custom
+from ..communications.templates import queue_builtin, queue_custom
 from ..communications.wallet import is_configured as wallet_ready
 from ..db import utcnow
 from ..errors import ValidationError
@@ -64,8 +64,9 @@ def queue_ticket_mail(attendee: Attendee, ticket: Ticket, *, token: str | None =
                     attachments=attachments, extra={"ticket_link": ticket_link, "respond_link": respond_link,
                                                     "ticket_code": code, "wallet_link": wallet_link or ""}):
         return
-    mail.queue_template(
-        db.session, attendee.email, f"Your ticket: {forum.title_en} | 您的門票：{forum.title_zh}", "attendee_ticket",
+    queue_builtin(
+        attendee.email, attendee, {"en": f"Your ticket: {forum.title_en}", "zh_Hant_HK": f"您的門票：{forum.title_zh}"},
+        "attendee_ticket",
         attachments=attachments, wallet_link=wallet_link,
         attendee=attendee, forum=forum, code=code,
         # Also shown in the message itself, for mail apps that display data: images; the attachment is the sure way.

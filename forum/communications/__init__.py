@@ -15,12 +15,18 @@ SENTENCES = {
 
 def init_app(app) -> None:
     """The pages (one blueprint over two modules), audit sentences and the wallet check templates call."""
+    from .. import mail
     from ..audit.sentences import ACTIONS
+    from ..jobs.kinds import register
+    from .announcement_job import KIND
+    from .announcements import RECEIPT, record_delivery
     from . import public_views, site_views  # noqa: F401  (unsubscribe, wallet, account mail join the blueprint)
     from .views import bp
 
     app.register_blueprint(bp)
     ACTIONS.update(SENTENCES)
+    mail.on_delivery(app, RECEIPT, record_delivery)  # each announcement mail reports whether it left
+    register(KIND)  # sending an announcement is a background job
 
     def wallet_ready() -> bool:
         from .wallet import is_configured

@@ -1,8 +1,10 @@
 """Announcements: one bilingual message to a group of a forum, counted before it goes and kept after.
 
-send_announcement() is the one use case; it queues one mail per person through the mail service inside
-the caller's transaction, so the messages leave after the commit (today at once, in the request).
-When the background job queue exists it is the function to enqueue, unchanged.
+send_announcement() is the one use case: it keeps the announcement and queues one background job
+(forum/jobs, kind "announcement") that runs deliver(): the group resolved at that moment, one mail per
+person composed and queued with the mail service, one AnnouncementRecipient row each (unique per
+announcement and address, so a retried job mails nobody twice), progress reported as it goes. Each
+mail tells record_delivery() whether it left, which makes the delivery counts.
 """
 from __future__ import annotations
 
@@ -17,18 +19,22 @@ from ..agenda.models import BoothBooking, BoothDemoSlot
 from ..attendees.models import Attendee, AttendeeKind, AttendeeStatus
 from ..audit.services import record
 from ..checkin.models import CheckIn
-from ..errors import ValidationError
+from ..db import utcnow
+from ..errors import NotFound, ValidationError
 from ..exhibitors.models import Application, ApplicationStaff, ApplicationStatus
 from ..extensions import db
+from ..i18n import LOCALES
+from ..jobs.services import start as start_job
 from ..permissions import ensure
 from ..text import bilingual, normalise_email
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from . import unsubscribe
-from .models import Announcement, AnnouncementGroup
-from .templates import FIELDS, PERSON, Person, check_texts, compose, locales_for
+from .models import FAILED, PENDING, SENT, Announcement, AnnouncementGroup, AnnouncementRecipient
+from .templates import FIELDS, PERSON, Person, check_texts, chosen_locale, compose, locales_for
 
 PLACEHOLDERS = PERSON
-KIND = "announcements"
+KIND = "announcements"  # the opt-out kind
+RECEIPT = "announcement"  # the mail receipts' kind (mail.on_delivery)
 GROUP_LABELS = {
     AnnouncementGroup.ha_invited: _l("All invited HA staff"),
     AnnouncementGroup.registered_not_arrived: _l("Registered but not arrived"),
@@ -106,43 +112,114 @@ def count(forum, group, **target) -> dict[str, int]:
     return {"recipients": len(people), "will_receive": len(people) - len(opted)}
 
 
-def send_announcement(actor, forum, values: dict) -> Announcement:
-    """Check the wording, find the group, queue one mail per person (minus opt-outs), keep the counts."""
-    ensure(actor, "communications.manage")
-    group = _group(values.get("group"))
-    target = {"company_id": values.get("company_id") or None, "booth_slot_id": values.get("booth_slot_id") or None}
+def _texts(values: dict) -> dict[str, str]:
     texts = check_texts(values, PLACEHOLDERS)
     for name in FIELDS:
         if not texts[name]:
             raise ValidationError(_l("Write the subject and the message in both languages."), field=name)
+    return texts
+
+
+def send_announcement(actor, forum, values: dict) -> Announcement:
+    """Check the wording and the group, keep the announcement and queue the one job that mails it.
+
+    The answer is at once: the job resolves the group again when it runs, composes one mail per person
+    (minus opt-outs) and queues each with the mail service (deliver()). An empty group queues nothing."""
+    ensure(actor, "communications.manage")
+    group = _group(values.get("group"))
+    target = {"company_id": values.get("company_id") or None, "booth_slot_id": values.get("booth_slot_id") or None}
+    texts = _texts(values)
     people = recipients(forum, group, **target)
     if not people:
         raise ValidationError(_l("Nobody is in this group: nothing was sent."), field="group")
     opted = unsubscribe.opted_out([p.email for p in people], KIND)
     announcement = Announcement(forum_id=forum.id, group=group, created_by_id=getattr(actor, "id", None),
-                                recipients=len(people), opted_out=len(opted), **target,
+                                recipients=len(people), opted_out=len(opted), queued=0, **target,
                                 **{name: texts[name] for name in FIELDS})
     db.session.add(announcement)
-    queued = 0
-    for person in people:
-        if normalise_email(person.email) in opted:
-            continue
-        link = unsubscribe.link_for(person.email, KIND)
-        footer = {}
-        for locale in ("en", "zh_Hant_HK"):
-            with force_locale(locale):
-                footer[locale] = _("You receive this as a guest of %(forum)s. To stop announcements: %(link)s",
-                                   forum=bilingual(forum.title_en, forum.title_zh, locale), link=link)
-        subject, text, html = compose(texts, forum, person, locales_for(person.locale), footer=footer)
-        # RFC 2369 and RFC 8058: mail programs offer their own unsubscribe button, which POSTs to the link.
-        headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        mail.queue_mail(db.session, mail.Mail(to=person.email, subject=subject, text=text, html=html,
-                                              headers=headers))
-        queued += 1
-    announcement.queued = queued
+    db.session.flush()
+    announcement.job_id = start_job(actor, "announcement", forum, announcement=announcement.id).id
     db.session.flush()
     record(actor, "announcement.send", announcement, forum_id=forum.id,
-           changes={"group": group.value, "recipients": len(people), "queued": queued})
+           changes={"group": group.value, "recipients": len(people), "will_receive": len(people) - len(opted)})
+    return announcement
+
+
+def _footer(forum, link: str) -> dict[str, str]:
+    footer = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            footer[locale] = _("You receive this as a guest of %(forum)s. To stop announcements: %(link)s",
+                               forum=bilingual(forum.title_en, forum.title_zh, locale), link=link)
+    return footer
+
+
+def _queue_one(forum, texts: dict, person: Person, row_id: int) -> None:
+    link = unsubscribe.link_for(person.email, KIND)
+    subject, text, html = compose(texts, forum, person, locales_for(chosen_locale(person)),
+                                  footer=_footer(forum, link))
+    # RFC 2369 and RFC 8058: mail programs offer their own unsubscribe button, which POSTs to the link.
+    headers = {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    mail.queue_mail(db.session, mail.Mail(to=person.email, subject=subject, text=text, html=html,
+                                          headers=headers, receipt=(RECEIPT, row_id)))
+
+
+def deliver(actor, forum, announcement_id: int, report, batch: int = 50) -> int:
+    """The job: resolve the group now, compose and queue one mail per person not yet mailed, `batch` at
+    a time; report(done, total) commits each batch, its recipient rows and its mail together. A retried
+    job skips everyone with a row (unique per announcement and address), so nobody gets it twice."""
+    ensure(actor, "communications.manage")
+    announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or announcement.forum_id != forum.id:
+        raise NotFound()
+    texts = {name: getattr(announcement, name) for name in FIELDS}
+    people = recipients(forum, announcement.group, company_id=announcement.company_id,
+                        booth_slot_id=announcement.booth_slot_id)
+    opted = unsubscribe.opted_out([p.email for p in people], KIND)
+    mailed = set(db.session.scalars(sa.select(AnnouncementRecipient.address_hash).where(
+        AnnouncementRecipient.announcement_id == announcement.id)))
+    todo = [(p, unsubscribe.address_hash(p.email)) for p in people if normalise_email(p.email) not in opted]
+    todo = [(p, hashed) for p, hashed in todo if hashed not in mailed]
+    announcement.recipients, announcement.opted_out = len(people), len(opted)
+    done, total = len(mailed), len(mailed) + len(todo)
+    announcement.queued = done
+    report(done, total)
+    for first in range(0, len(todo), batch):
+        chunk = todo[first:first + batch]
+        for person, hashed in chunk:
+            row = AnnouncementRecipient(announcement_id=announcement.id, address_hash=hashed, status=PENDING)
+            db.session.add(row)
+            db.session.flush()
+            _queue_one(forum, texts, person, row.id)
+        done += len(chunk)
+        announcement.queued = done
+        report(done, total)
+    return done
+
+
+def record_delivery(recipient_id: int, status: str) -> None:
+    """The mail service's word on one recipient's mail: sent, or failed after every retry."""
+    db.session.execute(sa.update(AnnouncementRecipient).where(
+        AnnouncementRecipient.id == recipient_id, AnnouncementRecipient.status == PENDING)
+        .values(status=status, delivered_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def delivery_counts(announcements: list[Announcement]) -> dict[int, dict[str, int]]:
+    """{announcement id: {"sent", "failed", "pending"}}: one query for a list."""
+    counts = {a.id: {SENT: 0, FAILED: 0, PENDING: 0} for a in announcements}
+    if counts:
+        rows = db.session.execute(sa.select(AnnouncementRecipient.announcement_id, AnnouncementRecipient.status,
+                                            sa.func.count()).where(AnnouncementRecipient.announcement_id.in_(counts))
+                                  .group_by(AnnouncementRecipient.announcement_id, AnnouncementRecipient.status))
+        for announcement_id, status, n in rows:
+            counts[announcement_id][status] = n
+    return counts
+
+
+def get(forum, announcement_id: int) -> Announcement:
+    announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or announcement.forum_id != forum.id:
+        raise NotFound()
     return announcement
 
 

@@ -44,7 +44,10 @@ class AnnouncementGroup(str, enum.Enum):
 
 
 class Announcement(db.Model):
-    """A message sent once to a group of one forum, kept with the forum with its delivery counts."""
+    """A message sent once to a group of one forum, kept with the forum with its delivery counts.
+
+    Sending it queues one job (job_id) that resolves the group, composes each message and records
+    one AnnouncementRecipient per address."""
 
     __tablename__ = "announcement"
 
@@ -58,14 +61,37 @@ class Announcement(db.Model):
     subject_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     body_en: Mapped[str] = mapped_column(sa.Text, default="")
     body_zh: Mapped[str] = mapped_column(sa.Text, default="")
-    recipients: Mapped[int] = mapped_column(default=0)  # in the group when sent
-    queued: Mapped[int] = mapped_column(default=0)  # handed to the mail service
+    recipients: Mapped[int] = mapped_column(default=0)  # in the group when sent (counted again by the job)
+    queued: Mapped[int] = mapped_column(default=0)  # composed and handed to the mail service
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job.id", ondelete="SET NULL"))
     opted_out: Mapped[int] = mapped_column(default=0)  # in the group but unsubscribed
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     company = relationship("Company")
     created_by = relationship("User")
+    job = relationship("Job")
+
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class AnnouncementRecipient(db.Model):
+    """One address an announcement was composed for, and whether its mail left. The unique pair
+    (announcement, address) is what keeps a retried job from mailing anyone twice. The address is kept
+    as the keyed hash the opt-outs use, never in the clear."""
+
+    __tablename__ = "announcement_recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(sa.ForeignKey("announcement.id", ondelete="CASCADE"))
+    address_hash: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16), default=PENDING)  # pending, sent, failed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("announcement_id", "address_hash",
+                                          name="uq_announcement_recipient_address"),)
 
 
 class MailOptOut(db.Model):

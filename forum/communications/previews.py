@@ -106,7 +106,7 @@ def about(kind, forum, record) -> tuple[object, dict]:
         method = "CANCEL" if kind.key == "meeting_cancellation" else "REQUEST"
         values = {**sample_links(kind.key), **meeting_values(record, link, method=method)}
         if kind.key == "meeting_follow_up":
-            return (follow_up_person(user.email, user.display_name) if user else Person("")), values
+            return (follow_up_person(user.email, user.display_name, user.locale) if user else Person("")), values
         return user or Person(""), values
     if kind.about == "release":
         return _release(forum, record)
@@ -117,7 +117,7 @@ def about(kind, forum, record) -> tuple[object, dict]:
         from ..pilots.followups import owners
 
         people = owners(record)
-        person = follow_up_person(*people[0]) if people else Person("")
+        person = people[0] if people else Person("")
         return person, pilot_values(record, sample_links(kind.key)["follow_up_link"])
     return record, sample_links(kind.key)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sqlalchemy as sa
-from flask import render_template
 from flask_babel import force_locale
 
 from .. import mail
@@ -19,7 +18,7 @@ from ..audit.services import record
 from ..extensions import db
 from ..i18n import LOCALES, hk_datetime
 from ..permissions import ensure
-from ..text import bilingual
+from ..text import bilingual, normalise_email
 from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .kinds import FIELDS, KINDS, PERSON, SITE_KINDS, MailKind, kind  # noqa: F401  (the names senders and views use)
 from .models import MailTemplate
@@ -131,14 +130,27 @@ def compose(texts: dict[str, str], forum, person, locales: tuple[str, ...], extr
         bodies.append(body)
         htmls.append(as_html(body))
     subject = " | ".join(s for s in subjects if s)
-    text = "\n\n----------------------------------------\n\n".join(bodies) + "\n"
-    html = render_template("mail/_bilingual.html", parts=htmls)
+    text, html = mail.join_parts(locales, bodies, htmls)
     return subject, text, html
 
 
 def chosen_locale(person) -> str | None:
     """The language the person picked on their account (attendees link to one), else None."""
     return getattr(person, "locale", None) or getattr(getattr(person, "user", None), "locale", None)
+
+
+def account_locale(email: str) -> str | None:
+    """The language chosen on the account that holds this address, if any: for mail addressed by
+    address only (a company's contact, a guest speaker, a survey invitee)."""
+    from ..accounts.models import User
+
+    key = normalise_email(email)
+    return db.session.scalar(sa.select(User.locale).where(User.email == key)) if key else None
+
+
+def person_at(email: str, name_en: str = "", name_zh: str = "") -> Person:
+    """Someone known by address: their name as given, their language from the account with that address."""
+    return Person(email, name_en=name_en, name_zh=name_zh, locale=account_locale(email))
 
 
 def queue_custom(forum, key: str, to: str, person, *, extra: dict | None = None,
@@ -154,7 +166,17 @@ def queue_custom(forum, key: str, to: str, person, *, extra: dict | None = None,
     return True
 
 
-def queue_site(key: str, to: str, person, values: dict, *, subject: str, template: str, **context) -> None:
+def queue_builtin(to: str, person, subject: dict[str, str], template: str, *, attachments: list | None = None,
+                  **context) -> None:
+    """Queue a built-in template (templates/mail/) in the person's language, or both: the same rule as
+    queue_custom(). subject is given per language ({"en": ..., "zh_Hant_HK": ...})."""
+    locales = locales_for(chosen_locale(person))
+    mail.queue_template(db.session, to, " | ".join(subject[locale] for locale in locales), template,
+                        attachments=attachments, locales=locales, **context)
+
+
+def queue_site(key: str, to: str, person, values: dict, *, subject: dict[str, str], template: str,
+               **context) -> None:
     """Queue an account mail: the administrators' site-wide wording if saved, else the built-in template."""
     if not queue_custom(None, key, to, person, extra=account_values(person, **values)):
-        mail.queue_template(db.session, to, subject, template, **context)
+        queue_builtin(to, person, subject, template, **context)

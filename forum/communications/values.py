@@ -28,8 +28,8 @@ class Person:
     locale: str | None = None
 
 
-def company_person(company) -> Person:
-    return Person(company.contact_email or "", company.name_en, company.name_zh)
+def company_person(company, locale: str | None = None) -> Person:
+    return Person(company.contact_email or "", company.name_en, company.name_zh, locale=locale)
 
 
 def _names(obj) -> dict[str, str]:
@@ -123,9 +123,10 @@ def lead_values(company, attendee, link: str) -> dict:
             "attendee_organisation": attendee.organisation or "-", "introductions_link": link}
 
 
-def follow_up_person(email: str, name: str) -> Person:
-    """The person a follow-up goes to: a name without a language, so it is the same in both parts."""
-    return Person(email, name_en=name, name_zh=name)
+def follow_up_person(email: str, name: str, locale: str | None = None) -> Person:
+    """The person a follow-up goes to: a name without a language, so it is the same in both parts; the
+    language they chose on their account, if any."""
+    return Person(email, name_en=name, name_zh=name, locale=locale)
 
 
 def account_values(person, **values) -> dict:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
 from ..i18n import hk_datetime, name_of
+from ..jobs.services import ACTIVE
 from ..permissions import requires
 from . import announcements, previews, templates
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -27,9 +28,10 @@ def _texts(form) -> dict[str, str]:
 @requires("communications.manage")
 def index(forum: str):
     forum = get_forum(forum)
+    history = announcements.history(forum)
     return render_template("communications/index.html", forum=forum, kinds=templates.KINDS.values(),
-                           overrides=templates.overrides(forum), history=announcements.history(forum),
-                           group_labels=announcements.GROUP_LABELS)
+                           overrides=templates.overrides(forum), history=history,
+                           delivery=announcements.delivery_counts(history), group_labels=announcements.GROUP_LABELS)
 
 
 @bp.route("/forums/<forum>/mail/<key>", methods=["GET", "POST"])
@@ -113,7 +115,22 @@ def announce(forum: str):
         else:
             if counted is None:
                 db.session.commit()
-                flash(_("The announcement went to %(count)d people.", count=sent.queued), "success")
-                return redirect(url_for("communications.index", forum=forum.slug))
+                flash(_("The announcement is queued for %(count)d people: this page shows how far it got.",
+                        count=sent.recipients - sent.opted_out), "success")
+                return redirect(url_for("communications.announcement", forum=forum.slug, announcement_id=sent.id))
     return render_template("communications/announce.html", forum=forum, form=form, counted=counted,
                            placeholders=announcements.PLACEHOLDERS, groups=AnnouncementGroup)
+
+
+@bp.route("/forums/<forum>/announcements/<int:announcement_id>")
+@requires("communications.manage")
+def announcement(forum: str, announcement_id: int):
+    """One announcement: its words, its job's progress (refreshing while it runs) and the delivery counts."""
+    forum = get_forum(forum)
+    shown = announcements.get(forum, announcement_id)
+    counts = announcements.delivery_counts([shown])[shown.id]
+    job = shown.job
+    running = job is not None and job.status in ACTIVE
+    return render_template("communications/announcement.html", forum=forum, announcement=shown, job=job,
+                           counts=counts, refresh=running,
+                           group_labels=announcements.GROUP_LABELS)

@@ -346,7 +346,7 @@ def notify(application: LabApplication, event: str, note: str = "") -> None:
 
     values = lab_values(application, NOTICES[event], note, link)
     for person in sorted((p for p in people if p and p.email), key=lambda p: p.email):
-        queue_site("datalab_status", person.email, person, values, subject="Data lab application / 數據實驗室申請",
+        queue_site("datalab_status", person.email, person, values, subject={"en": "Data lab application", "zh_Hant_HK": "數據實驗室申請"},
                    template="datalab_status", application=application, notice=NOTICES[event], note=note, link=link)
 
 

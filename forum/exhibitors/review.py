@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import company_person, decision_values, queue_custom
+from ..communications.templates import account_locale, company_person, decision_values, queue_builtin, queue_custom
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -47,10 +47,11 @@ def _notify(application: Application) -> None:
     recipients |= {u.email for u in company.admins}
     link = mail.external_url("exhibitors.application", application_id=application.id)
     for to in sorted(r for r in recipients if r):
-        if not queue_custom(application.forum, "exhibitor_decision", to, company_person(company),
+        person = company_person(company, locale=account_locale(to))  # {name} is the company's
+        if not queue_custom(application.forum, "exhibitor_decision", to, person,
                             extra=decision_values(application, link)):
-            mail.queue_template(db.session, to, "Your application to exhibit / 參展申請結果", "exhibitor_decision",
-                                application=application, company=company, forum=application.forum, link=link)
+            queue_builtin(to, person, {"en": "Your application to exhibit", "zh_Hant_HK": "參展申請結果"},
+                          "exhibitor_decision", application=application, company=company, forum=application.forum, link=link)
 
 
 def decide(actor, application: Application, decision: str, reason: str = "", *, _promote: bool = True) -> None:

@@ -1,5 +1,6 @@
 """The kinds of job: who may start each, what it checks first and what it runs.
 
+Features may add their own kinds with register() (an announcement's job is communications').
 Runners take (job, actor, report) and return the result file as (filename, mimetype, bytes) or None;
 report(done, total) records progress. They call the features' own services: a job is one more entry
 point to a use case, like a page or a command.
@@ -23,6 +24,7 @@ class Kind:
     run: Callable
     startable: bool = True  # organisers start it from a page (else only the worker does)
     check: Callable = lambda forum, params: None
+    page: Callable | None = None  # page(job) -> the URL of what the job is about (an announcement)
 
 
 def _check_badges(forum, params) -> None:
@@ -128,6 +130,16 @@ KINDS = {k.name: k for k in (
 
 def get(name: str) -> Kind | None:
     return KINDS.get(name)
+
+
+def register(kind: Kind) -> None:
+    """A feature adds a kind of its own (communications: announcements) from its init_app."""
+    KINDS[kind.name] = kind
+
+
+def page(job) -> str | None:
+    kind = KINDS.get(job.kind)
+    return kind.page(job) if kind and kind.page and job.forum is not None else None
 
 
 def label(name: str) -> str:

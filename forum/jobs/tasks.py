@@ -67,6 +67,20 @@ def _note_mail(task, status: str, error: BaseException | None, retries: int) -> 
         current_app.logger.exception("could not record the mail delivery's state")
 
 
+def _receipt(jobs: JobQueue, mail, status: str) -> None:
+    """Tell whoever asked (an announcement's recipient row) whether the mail left."""
+    from ..mail import note_delivery
+
+    if getattr(mail, "receipt", None) is None:  # most mail: nobody asked
+        return
+    try:
+        note_delivery(jobs.app, mail, status)
+        db.session.commit()
+    except Exception:  # the database away: the mail itself is not affected, its row stays pending
+        db.session.rollback()
+        current_app.logger.exception("could not record a mail's delivery")
+
+
 def deliver_mail(jobs: JobQueue, mail, task=None) -> None:
     from ..mail import deliver
 
@@ -80,9 +94,12 @@ def deliver_mail(jobs: JobQueue, mail, task=None) -> None:
                     retries + 1, type(error).__name__, "; given up" if last else "; will retry")
         if task is not None:
             _note_mail(task, FAILED if last else RETRYING, error, retries)
+        if last:
+            _receipt(jobs, mail, "failed")
         raise
     if retried:
         _note_mail(task, DONE, None, retries)
+    _receipt(jobs, mail, "sent")
 
 
 def heartbeat(jobs: JobQueue, starting: bool = False) -> None:

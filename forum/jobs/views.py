@@ -27,7 +27,7 @@ def _page(forum=None):
     refresh = any(j.status in services.ACTIVE for j in open_jobs)
     return render_template("jobs/index.html", forum=forum, open_jobs=open_jobs, finished=finished,
                            results=services.results_of(finished), refresh=refresh,
-                           status_labels=_status_labels(), kind_label=kinds.label)
+                           status_labels=_status_labels(), kind_label=kinds.label, kind_page=kinds.page)
 
 
 @bp.route("/jobs")

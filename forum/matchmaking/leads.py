@@ -179,7 +179,7 @@ def _mail_partnership_team(forum, application, attendee) -> None:
     from .. import mail
     from ..accounts.models import User
 
-    from ..communications.templates import queue_custom
+    from ..communications.templates import queue_builtin, queue_custom
     from ..communications.values import lead_values
 
     link = mail.external_url("matchmaking.pairs", forum=forum.slug)
@@ -188,8 +188,8 @@ def _mail_partnership_team(forum, application, attendee) -> None:
         email = user.email
         if queue_custom(forum, "connection_request", email, user, extra=values):
             continue
-        mail.queue_template(db.session, email, f"Introduction asked for: {application.company.name_en} | 引薦要求",
-                            "connection_request", company=application.company, attendee=attendee, forum=forum,
+        queue_builtin(email, user, {"en": f"Introduction asked for: {application.company.name_en}",
+                                    "zh_Hant_HK": "引薦要求"}, "connection_request", company=application.company, attendee=attendee, forum=forum,
                             link=link)
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import current_app
 
 from .. import mail
-from ..communications.templates import queue_custom
+from ..communications.templates import queue_builtin, queue_custom
 from ..communications.values import meeting_values
 from ..db import HK, utcnow
 from ..extensions import db
-from ..i18n import name_of
 from .models import Answer, Meeting
 
 
@@ -56,8 +55,10 @@ def send_invitations(meeting: Meeting, *, method: str) -> None:
     attachment = mail.Attachment(filename="invite.ics", content=body, maintype="text",
                                  subtype="calendar")
     link = mail.external_url("meetings.show", forum=meeting.forum.slug, meeting_id=meeting.id)
-    subject = ("Meeting cancelled | 會面已取消" if method == "CANCEL" else
-               "Meeting confirmed | 會面已確認" if meeting.sequence <= 1 else "Meeting updated | 會面已更新")
+    en, zh = (("Meeting cancelled", "會面已取消") if method == "CANCEL" else
+              ("Meeting confirmed", "會面已確認") if meeting.sequence <= 1 else ("Meeting updated", "會面已更新"))
+    company = meeting.company
+    subject = {"en": f"{en}: {company.name_en}", "zh_Hant_HK": f"{zh}：{company.name_zh or company.name_en}"}
     key = "meeting_cancellation" if method == "CANCEL" else "meeting_invitation"
     values = meeting_values(meeting, link, method=method)
     for p in meeting.participants:
@@ -66,5 +67,4 @@ def send_invitations(meeting: Meeting, *, method: str) -> None:
         # The forum's own wording, when it has one, carries the very same .ics attachment.
         if queue_custom(meeting.forum, key, p.user.email, p.user, extra=values, attachments=[attachment]):
             continue
-        mail.queue_template(db.session, p.user.email, f"{subject}: {name_of(meeting.company)}", "meeting_invitation",
-                            attachments=[attachment], meeting=meeting, method=method, link=link)
+        queue_builtin(p.user.email, p.user, subject, "meeting_invitation", attachments=[attachment], meeting=meeting, method=method, link=link)

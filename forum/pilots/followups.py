@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import queue_custom
-from ..communications.values import follow_up_person, meeting_values, pilot_values
+from ..communications.templates import account_locale, queue_builtin, queue_custom
+from ..communications.values import Person, follow_up_person, meeting_values, pilot_values
 from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
@@ -25,7 +25,7 @@ from ..permissions import ensure
 from .links import by_link, new_link
 from .models import FollowUp, FollowUpAnswer, Pilot
 
-MEETING_SUBJECT = "How did the meeting go? | 會面之後進展如何？"
+MEETING_SUBJECT = {"en": "How did the meeting go?", "zh_Hant_HK": "會面之後進展如何？"}
 
 AFTER = timedelta(days=182)
 ANSWER_LABELS = {
@@ -35,25 +35,27 @@ ANSWER_LABELS = {
 }
 
 
-def owners(pilot: Pilot) -> list[tuple[str, str]]:
-    """(email, name) of the people who answer for the pilot, without repeats."""
+def owners(pilot: Pilot) -> list[Person]:
+    """The people who answer for the pilot, without repeats, each with the language chosen on their
+    account (the company's contact by the account holding that address, if any)."""
     from ..exhibitors.models import company_admin
     from ..accounts.models import User
 
     people = []
     if pilot.sponsor is not None:
-        people.append((pilot.sponsor.email, pilot.sponsor.display_name))
+        people.append((pilot.sponsor.email, pilot.sponsor.display_name, pilot.sponsor.locale))
     if pilot.company.contact_email:
-        people.append((pilot.company.contact_email, pilot.company.contact_name or pilot.company.name_en))
+        people.append((pilot.company.contact_email, pilot.company.contact_name or pilot.company.name_en,
+                       account_locale(pilot.company.contact_email)))
     admins = db.session.scalars(sa.select(User).join(company_admin, company_admin.c.user_id == User.id)
                                 .where(company_admin.c.company_id == pilot.company_id, User.active.is_(True)))
-    people += [(u.email, u.display_name) for u in admins]
+    people += [(u.email, u.display_name, u.locale) for u in admins]
     seen, out = set(), []
-    for email, name in people:
+    for email, name, locale in people:
         key = email.strip().lower()
         if key and key not in seen:
             seen.add(key)
-            out.append((email.strip(), name))
+            out.append(follow_up_person(email.strip(), name, locale))
     return out
 
 
@@ -73,19 +75,20 @@ def send_due(actor, today: date, *, dry_run: bool = False) -> list[tuple[Pilot, 
     for pilot in due(today):
         people = owners(pilot)
         forum = pilot.forums[-1] if pilot.forums else None  # the wording of the latest forum it was shown at
-        sent.append((pilot, [email for email, _name in people]))
+        sent.append((pilot, [p.email for p in people]))
         if dry_run:
             continue
-        for email, name in people:
+        for person in people:
+            email, name = person.email, person.name_en
             token, token_hash = new_link()
             db.session.add(FollowUp(pilot_id=pilot.id, email=email, name=name, token_hash=token_hash,
                                     due_on=today))
             link = mail.external_url("pilots.follow_up", token=token)
-            if forum is not None and queue_custom(forum, "pilot_follow_up", email, follow_up_person(email, name),
+            if forum is not None and queue_custom(forum, "pilot_follow_up", email, person,
                                                   extra=pilot_values(pilot, link)):
                 continue
-            mail.queue_template(db.session, email, f"How did it go? {pilot.title} | 試點進展如何？",
-                                "pilot_follow_up", pilot=pilot, name=name, link=link)
+            queue_builtin(email, person, {"en": f"How did it go? {pilot.title}", "zh_Hant_HK": "試點進展如何？"},
+                          "pilot_follow_up", pilot=pilot, name=name, link=link)
         record(actor, "pilot.follow_up_sent", pilot, object_type="Pilot", changes={"to": len(people)})
     db.session.flush()
     return sent
@@ -109,8 +112,8 @@ def due_meetings(today: date) -> list:
         .order_by(Meeting.id)).all()
 
 
-def meeting_people(meeting) -> list[tuple[str, str]]:
-    """(email, name) of the meeting's participants who did not decline, without repeats."""
+def meeting_people(meeting) -> list[Person]:
+    """The meeting's participants who did not decline, without repeats, with their chosen language."""
     from ..matchmaking.models import Answer
 
     seen, out = set(), []
@@ -118,7 +121,7 @@ def meeting_people(meeting) -> list[tuple[str, str]]:
         email = (p.user.email or "").strip()
         if p.answer != Answer.declined and p.user.active and email and email.lower() not in seen:
             seen.add(email.lower())
-            out.append((email, p.user.display_name))
+            out.append(follow_up_person(email, p.user.display_name, p.user.locale))
     return out
 
 
@@ -128,19 +131,19 @@ def send_due_meetings(actor, today: date, *, dry_run: bool = False) -> list[tupl
     sent = []
     for meeting in due_meetings(today):
         people = meeting_people(meeting)
-        sent.append((meeting, [email for email, _name in people]))
+        sent.append((meeting, [p.email for p in people]))
         if dry_run:
             continue
-        for email, name in people:
+        for person in people:
+            email, name = person.email, person.name_en
             token, token_hash = new_link()
             db.session.add(FollowUp(meeting_id=meeting.id, email=email, name=name, token_hash=token_hash,
                                     due_on=today))
             link = mail.external_url("pilots.follow_up", token=token)
             values = {**meeting_values(meeting, ""), "follow_up_link": link}
-            if queue_custom(meeting.forum, "meeting_follow_up", email, follow_up_person(email, name), extra=values):
+            if queue_custom(meeting.forum, "meeting_follow_up", email, person, extra=values):
                 continue
-            mail.queue_template(db.session, email, MEETING_SUBJECT, "meeting_follow_up", meeting=meeting,
-                                name=name, link=link)
+            queue_builtin(email, person, MEETING_SUBJECT, "meeting_follow_up", meeting=meeting, name=name, link=link)
         record(actor, "meeting.follow_up_sent", meeting, forum_id=meeting.forum_id, changes={"to": len(people)})
     db.session.flush()
     return sent

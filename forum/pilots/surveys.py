@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import Person, queue_custom
+from ..communications.templates import person_at, queue_builtin, queue_custom
 from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
@@ -135,9 +135,10 @@ def send(actor, survey: Survey) -> int:
         token, token_hash = new_link()
         db.session.add(SurveyInvite(survey_id=survey.id, email=email, name=name, token_hash=token_hash))
         link = mail.external_url("surveys.respond", token=token)
-        if not queue_custom(forum, "forum_survey", email, Person(email, name_en=name), extra={"survey_link": link}):
-            mail.queue_template(db.session, email, f"Your view of {forum.title_en} | 意見調查：{forum.title_zh}",
-                                "forum_survey", forum=forum, name=name, link=link)
+        person = person_at(email, name_en=name)
+        if not queue_custom(forum, "forum_survey", email, person, extra={"survey_link": link}):
+            queue_builtin(email, person, {"en": f"Your view of {forum.title_en}",
+                                          "zh_Hant_HK": f"意見調查：{forum.title_zh}"}, "forum_survey", forum=forum, name=name, link=link)
         new += 1
     record(actor, "survey.send", survey, forum_id=survey.forum_id, changes={"invited": new})
     db.session.flush()

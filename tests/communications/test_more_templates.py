@@ -82,7 +82,8 @@ def test_without_a_wording_the_meeting_mail_is_the_built_in_one(forum, meeting_p
     _meeting(forum, meeting_people)
     db.session.commit()
     [doctor] = [m for m in outbox() if m["To"] == "doctor@ha.example.org.hk"]
-    assert doctor["Subject"].startswith("Meeting confirmed | 會面已確認")
+    # The built-in mail follows the doctor's choice (English) as a forum's own wording does.
+    assert doctor["Subject"] == f"Meeting confirmed: {meeting_people['company'].name_en}"
 
 
 def test_meeting_preview_is_made_on_the_forums_newest_meeting(app, forum, meeting_people):
@@ -96,7 +97,8 @@ def test_meeting_preview_is_made_on_the_forums_newest_meeting(app, forum, meetin
         assert shown["subject"] == f"Meeting confirmed: {meeting_people['company'].name_en}"
         assert "Block K" in shown["text"]
         follow = previews.preview(forum, "meeting_follow_up", templates.kind("meeting_follow_up").defaults(), record)
-        assert "/pilots/follow-up/preview" in follow["text"] and "六個月前" in follow["text"]
+        assert "/pilots/follow-up/preview" in follow["text"] and "Six months ago" in follow["text"]
+    assert "六個月前" not in follow["text"]  # the participant previewed on chose English
 
 
 def test_editor_says_when_the_forum_has_no_record_to_preview_on(client, login_as, forum):

@@ -103,3 +103,22 @@ def test_the_answer_page_links_to_a_pilot_and_the_dashboard_counts_it(app, clien
     assert "Meeting participants" in board
     record = db.session.scalar(sa.select(FollowUp).where(FollowUp.answer.is_not(None)))
     assert (record.answer, record.note) == (FollowUpAnswer.pilot_proposed, "Ward trial agreed")
+
+
+def test_a_meeting_follow_up_follows_each_participants_choice(app, forum, people, outbox):
+    from forum.db import utcnow
+    from forum.jobs import services as jobs
+
+    people["ha"].locale, people["booth"].locale = "zh_Hant_HK", "en"
+    _held(forum, people, utcnow() - timedelta(days=200))
+    db.session.commit()
+    before = len(outbox())
+    jobs.start_system("follow_ups")  # the daily job
+    db.session.commit()
+    mails = {m["To"]: m for m in outbox()[before:]}
+    chinese = mails["doctor@ha.example.org.hk"].get_body(("plain",)).get_content()
+    english = mails["sales@startup.example"].get_body(("plain",)).get_content()
+    assert mails["doctor@ha.example.org.hk"]["Subject"] == "會面之後進展如何？"
+    assert "進展如何" in chinese and "How did it go?" not in chinese
+    assert mails["sales@startup.example"]["Subject"] == "How did the meeting go?"
+    assert "How did it go?" in english and "進展如何" not in english
