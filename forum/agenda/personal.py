@@ -12,7 +12,8 @@ from ..db import HK
 from ..errors import NotFound
 from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
-from ..forms_util import commit_or_flash, safe_next
+from ..form_actions import commit_or_flash
+from ..forms_util import safe_next
 from ..forums.services import get_forum
 from ..nav import nav_link
 from ..permissions import can, public, requires

@@ -10,7 +10,7 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..errors import DomainError, NotFound
 from ..exhibitors.themes import list_themes
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..form_actions import submit
 from ..forums.services import current_forum, get_forum
 from ..i18n import current_locale, name_of
 from ..permissions import public, requires
@@ -40,20 +40,17 @@ def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url:
             flash(_("Your answer is saved. Thank you for letting us know.") if choice == "decline"
                   else _("Your registration is cancelled and your ticket no longer works."), "info")
         return redirect(action_url)
-    elif form.validate_on_submit():
+
+    def register() -> bool:
         mailed = registration.ticket_will_be_mailed(attendee)
-        try:
-            registration.register(attendee, {**form.data, "consent_wording": str(PDPO_PURPOSE),
-                                             "consent_locale": current_locale()}, actor=actor, token=token)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("You are registered. Your ticket is on its way by email.") if mailed
-                  else _("Your choices are saved. Your ticket has not changed."), "success")
-            return redirect(ticket_url)
-    return render_template("attendees/respond.html", a=attendee, forum=attendee.forum, form=form,
+        registration.register(attendee, {**form.data, "consent_wording": str(PDPO_PURPOSE),
+                                         "consent_locale": current_locale()}, actor=actor, token=token)
+        return mailed
+
+    done = submit(form, register, to=ticket_url,
+                  success=lambda mailed: _("You are registered. Your ticket is on its way by email.") if mailed
+                  else _("Your choices are saved. Your ticket has not changed."))
+    return done or render_template("attendees/respond.html", a=attendee, forum=attendee.forum, form=form,
                            action_url=action_url, ticket_url=ticket_url)
 
 

@@ -1,11 +1,9 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import HK
-from ..errors import DomainError
-from ..extensions import db
-from ..forms_util import show_domain_error
+from ..form_actions import submit
 from ..permissions import can, requires
 from . import services
 from .forms import STATUS_LABELS, ForumForm
@@ -29,17 +27,9 @@ def index():
 @requires("forum.manage")
 def create():
     form = ForumForm()
-    if form.validate_on_submit():
-        try:
-            forum = services.create_forum(current_user, _form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The forum is created."), "success")
-            return redirect(url_for("forums.show", ref=forum.slug))
-    return render_template("forums/form.html", form=form, forum=None)
+    done = submit(form, lambda: services.create_forum(current_user, _form_data(form)),
+                  success=_("The forum is created."), to=lambda forum: url_for("forums.show", ref=forum.slug))
+    return done or render_template("forums/form.html", form=form, forum=None)
 
 
 @bp.route("/<ref>")
@@ -63,14 +53,6 @@ def edit(ref: str):
             value = getattr(forum, name)
             getattr(form, name).data = value.astimezone(HK).replace(tzinfo=None) if value else None
         form.status.data = forum.status.value
-    if form.validate_on_submit():
-        try:
-            services.update_forum(current_user, forum, _form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The forum is saved."), "success")
-            return redirect(url_for("forums.show", ref=forum.slug))
-    return render_template("forums/form.html", form=form, forum=forum)
+    done = submit(form, lambda: services.update_forum(current_user, forum, _form_data(form)),
+                  success=_("The forum is saved."), to=url_for("forums.show", ref=forum.slug))
+    return done or render_template("forums/form.html", form=form, forum=forum)
