@@ -87,9 +87,9 @@ def create_user(email: str, role: str, *, password: str | None = None, name_en: 
 
 
 def update_profile(user: User, *, name_en: str, name_zh: str, locale: str | None) -> None:
-    from ..audit.services import diff
+    from ..audit.services import apply_changes
 
-    changes = diff(user, {"name_en": clean(name_en), "name_zh": clean(name_zh), "locale": locale})
+    changes = apply_changes(user, {"name_en": clean(name_en), "name_zh": clean(name_zh), "locale": locale})
     if changes:
         record(user, "user.update", user, changes=changes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import utcnow
 from ..errors import PermissionDenied, ValidationError
 from ..extensions import db
@@ -68,7 +68,7 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
         else:
             wanted = {k: v for k, v in values.items() if v not in ("", None)}
             wanted["status"] = AttendeeStatus.registered
-            changes = diff(attendee, wanted)
+            changes = apply_changes(attendee, wanted)
             if changes:
                 record(actor, "attendee.exhibitor_staff", attendee, forum_id=forum.id, changes=changes)
         if current_ticket(attendee) is None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -192,7 +192,7 @@ def update_attendee(actor, attendee: Attendee, values: dict) -> dict:
                                                            Attendee.id != attendee.id))
     if clash:
         raise Conflict(_l("This email is already on the forum's list."), field="email")
-    changes = diff(attendee, cleaned)
+    changes = apply_changes(attendee, cleaned)
     if changes:
         record(actor, "attendee.update", attendee, forum_id=attendee.forum_id, changes=changes)
         db.session.flush()

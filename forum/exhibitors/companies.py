@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import STAFF, ensure
@@ -114,7 +114,7 @@ def update_company(actor, company: Company, data: dict, *, logo: tuple[bytes, st
     if logo:
         values["logo_id"] = uploads.store(company.id, logo[0], kind="image", original_name=logo[1], actor=actor,
                                           field="logo").id
-    changes = diff(company, values)
+    changes = apply_changes(company, values)
     refresh_company_search(company)
     if changes:
         record(actor, "company.update", company, changes=changes)

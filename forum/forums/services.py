@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..schemas import FIRST_YEAR, LAST_YEAR
 from ..db import HK, starts_with
 from ..errors import Conflict, NotFound, ValidationError
@@ -191,7 +191,7 @@ def update_forum(actor, forum: Forum, data: dict) -> dict:
         if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted, Forum.id != forum.id)):
             raise Conflict(_l("Another forum already uses this short name."), field="slug")
         values["slug"] = slug_wanted
-    changes = diff(forum, values)
+    changes = apply_changes(forum, values)
     if changes:
         record(actor, "forum.update", forum, forum_id=forum.id, changes=changes)
     return changes
