@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
 from ..form_actions import commit_or_flash, show_domain_error, submit
-from ..forms_util import safe_next
+from ..safe_redirects import safe_next
 from ..i18n import name_of
 from ..permissions import public, requires
 from . import services, tokens

@@ -13,7 +13,7 @@ from ..errors import NotFound
 from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..form_actions import commit_or_flash
-from ..forms_util import safe_next
+from ..safe_redirects import safe_next
 from ..forums.services import get_forum
 from ..nav import nav_link
 from ..permissions import can, public, requires

@@ -10,7 +10,7 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..form_actions import submit
-from ..forms_util import safe_next
+from ..safe_redirects import safe_next
 from ..forums.models import ForumStatus
 from ..forums.services import get_forum
 from ..home.next_steps import Step, step

@@ -1,4 +1,4 @@
-"""Small helpers shared by the HTML views of every feature."""
+"""Where a view may send the browser next: only paths on this site (no open redirects)."""
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
