@@ -20,6 +20,7 @@ from ..errors import ValidationError
 from ..extensions import csrf
 from ..permissions import requires
 from ..schemas import load
+from ..secret_tokens import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -41,7 +42,7 @@ def _csrf_for_browser_sessions():
     # a browser session (cookie) can, so it needs the CSRF token like any form.
     if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not current_app.config["WTF_CSRF_ENABLED"]:
         return
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if bearer_token(request.headers) is not None:
         return
     if current_user.is_authenticated:  # signed in by cookie; anonymous callers get 401 from the view
         csrf.protect()

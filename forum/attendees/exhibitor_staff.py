@@ -9,8 +9,7 @@ from ..db import utcnow
 from ..errors import PermissionDenied, ValidationError
 from ..extensions import db
 from ..permissions import ensure
-from ..text import clean, normalise_email
-from .importer import EMAIL_SHAPE
+from ..text import clean, is_email, normalise_email
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .tickets import current_ticket, issue_ticket
 from .registration import withdraw
@@ -50,7 +49,7 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
                   "title": clean(entry.get("title"))[:160], "company_id": company.id,
                   "organisation": company.name_en or company.name_zh}
         email_key = normalise_email(entry.get("email"))
-        if not EMAIL_SHAPE.match(email_key):
+        if not is_email(email_key):
             raise ValidationError(_l("Enter a valid email address."), field="email")
         attendee = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,
                                                                Attendee.email_key == email_key))

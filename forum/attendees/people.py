@@ -16,8 +16,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
 from ..sites.models import Cluster, Site
-from ..text import clean, normalise_email
-from .importer import EMAIL_SHAPE
+from ..text import clean, is_email, normalise_email
 from . import permissions  # noqa: F401  (grants)
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .invitations import send_invitation
@@ -77,10 +76,9 @@ def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 5
 
 def arrived_ids(forum):
     """A subquery of the attendees whose first entry at the door stands (not annulled)."""
-    from ..checkin.models import CheckIn
+    from ..checkin.models import CheckIn, counts_as_arrival
 
-    return sa.select(CheckIn.attendee_id).where(CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True),
-                                                CheckIn.annulled_at.is_(None))
+    return sa.select(CheckIn.attendee_id).where(CheckIn.forum_id == forum.id, counts_as_arrival())
 
 
 def arrived_among(forum, attendee_ids: list[int]) -> set[int]:
@@ -128,7 +126,7 @@ def _clean_person(values: dict) -> dict:
     out = {"name_en": clean(values.get("name_en"))[:160], "name_zh": clean(values.get("name_zh"))[:160],
            "title": clean(values.get("title"))[:160], "department": clean(values.get("department"))[:160],
            "organisation": clean(values.get("organisation"))[:200]}
-    if not EMAIL_SHAPE.match(email_key):
+    if not is_email(email_key):
         raise ValidationError(_l("Enter a valid email address."), field="email")
     if not (out["name_en"] or out["name_zh"]):
         raise ValidationError(_l("Give the name in English or Chinese."), field="name_en")

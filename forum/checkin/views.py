@@ -12,7 +12,7 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..api.core import json_body
 from .api import scan_rate_key
 from ..db import utcnow
-from ..errors import DomainError, PermissionDenied
+from ..errors import DomainError, PermissionDenied, wants_json
 from ..extensions import db, limiter
 from ..form_actions import show_domain_error, submit
 from ..forums.services import current_forum, get_forum
@@ -90,7 +90,7 @@ def _kiosk_lock():
         # holds that person's pass, which the "attendee.badge" rule checks.
         current_user.attendee_id = args.get("attendee_id")
         return None
-    if request.path.startswith("/api/"):
+    if wants_json():
         raise PermissionDenied()
     return redirect(url_for("checkin.kiosk", forum=kiosk["forum"]))
 

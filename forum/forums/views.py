@@ -4,10 +4,9 @@ from flask_login import current_user
 
 from ..db import HK
 from ..form_actions import submit
-from ..permissions import can, requires
+from ..permissions import requires
 from . import services
 from .forms import STATUS_LABELS, ForumForm
-from .models import ForumStatus
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -19,7 +18,7 @@ def _form_data(form: ForumForm) -> dict:
 @bp.route("/")
 @requires("forum.view")
 def index():
-    forums = services.list_forums(include_drafts=can(current_user, "forum.manage"))
+    forums = services.forums_seen_by(current_user)
     return render_template("forums/index.html", forums=forums, status_labels=STATUS_LABELS)
 
 
@@ -35,11 +34,7 @@ def create():
 @bp.route("/<ref>")
 @requires("forum.view")
 def show(ref: str):
-    forum = services.get_forum(ref)
-    if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
-        from ..errors import NotFound
-
-        raise NotFound()
+    forum = services.visible_forum(current_user, ref)
     return render_template("forums/show.html", forum=forum, status_labels=STATUS_LABELS)
 
 
