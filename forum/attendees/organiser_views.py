@@ -52,9 +52,9 @@ def index(forum: str):
     forum = get_forum(forum)
     f = _filter_from_args()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = people.list_attendees(forum, f, page=page)
-    arrived = people.arrived_among(forum, [a.id for a in rows])
-    return render_template("attendees/index.html", forum=forum, rows=rows, total=total, page=page, per_page=50,
+    found = people.list_attendees(forum, f, page=page)
+    arrived = people.arrived_among(forum, [a.id for a in found.items])
+    return render_template("attendees/index.html", forum=forum, rows=found.items, total=found.total, pagination=found,
                            arrived=arrived,
                            f=f, clusters=list_clusters(), sites=list_sites(), counts=people.status_counts(forum),
                            status_labels=STATUS_LABELS, kind_labels=KIND_LABELS,

@@ -61,17 +61,14 @@ def filtered_query(forum, f: AttendeeFilter):
     return stmt
 
 
-def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50,
-                   with_themes: bool = False) -> tuple[list[Attendee], int]:
-    """One page of attendees and the total; two queries whatever the size (sites come joined)."""
-    stmt = filtered_query(forum, f)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50, with_themes: bool = False):
+    """One page of attendees (Flask-SQLAlchemy's Pagination: items, total, pages); the count and
+    the page are two queries whatever the size, sites loaded alongside."""
+    stmt = filtered_query(forum, f).options(selectinload(Attendee.site))
     if with_themes:
         stmt = stmt.options(selectinload(Attendee.theme_links))
-    rows = db.session.scalars(stmt.options(selectinload(Attendee.site))
-                              .order_by(Attendee.name_en, Attendee.id)
-                              .limit(per_page).offset(max(page - 1, 0) * per_page)).all()
-    return rows, total
+    return db.paginate(stmt.order_by(Attendee.name_en, Attendee.id), page=max(page, 1), per_page=per_page,
+                       error_out=False)
 
 
 def arrived_ids(forum):
