@@ -108,6 +108,9 @@ def register_blueprints(app: Flask) -> None:
     from .matchmaking import init_app as init_matchmaking
 
     init_matchmaking(app)
+    from .attendees.account_links import init_app as init_account_links
+
+    init_account_links(app)
     from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
 
     init_pilots_from_bookmarks(app)

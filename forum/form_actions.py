@@ -35,8 +35,8 @@ def submit(form, action: Callable[[], Any], *, success: str | Callable[[Any], st
     Answers the redirect, or None when the page is to be shown again: the form was not posted, it
     failed its own checks, or the service refused (then the session is rolled back and the refusal
     sits next to its field). `success` and `to` may be functions of what `action()` returned (the
-    new record's page, a message naming it); `after(result)` runs once the commit is made, for what
-    belongs to the browser's session rather than the database (signing in, the kiosk's session).
+    new record's page, a message naming it); `after(result)` runs just before the one commit, for what
+    belongs to the browser's session (signing in, the kiosk's session) and what follows from it.
     """
     if not form.validate_on_submit():
         return None
@@ -46,9 +46,9 @@ def submit(form, action: Callable[[], Any], *, success: str | Callable[[Any], st
         db.session.rollback()
         show_domain_error(form, error)
         return None
-    db.session.commit()
     if after is not None:
         after(result)
+    db.session.commit()
     message = success(result) if callable(success) else success
     if message:
         flash(message, category)

@@ -106,9 +106,9 @@ def verify_email(token: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("accounts.login"))
-    db.session.commit()
     logout_user()
-    login_user(user)
+    login_user(user)  # before the commit: signing in links the person's attendee records (attendees.account_links)
+    db.session.commit()
     flash(_("Your email address is confirmed. Welcome!"), "success")
     return redirect(url_for("exhibitors.company") if user.role == "exhibitor" else url_for("home.index"))
 

@@ -10,6 +10,7 @@ from ..errors import PermissionDenied, ValidationError
 from ..extensions import db
 from ..permissions import ensure
 from ..text import clean, is_email, normalise_email
+from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .tickets import current_ticket, issue_ticket
 from .registration import withdraw
@@ -59,6 +60,7 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
                                 share_contact=False, department="", responded_at=utcnow(), **values)
             db.session.add(attendee)
             db.session.flush()
+            link_new_records([email_key])
             record(actor, "attendee.exhibitor_staff", attendee, forum_id=forum.id, changes=values)
         elif attendee.kind != AttendeeKind.exhibitor or attendee.company_id != company.id:
             raise ValidationError(_l("%(email)s is already on this forum's list for someone else. Give the "

@@ -13,6 +13,7 @@ from ..permissions import ensure
 from ..sites.services import find_cluster, list_clusters, site_index
 from ..text import clean, is_email, normalise_email
 from . import permissions  # noqa: F401  (grants)
+from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .spreadsheet import SpreadsheetError, read_table
 
@@ -136,6 +137,7 @@ def apply_import(actor, forum, plan: ImportPlan, *, only_valid: bool = False) ->
              "email_key": r.email, "access_needs": "", "dietary_needs": "", "share_contact": False,
              "created_at": now, "updated_at": now, **r.values}
             for r in new_rows])
+        link_new_records(r.email for r in new_rows)
     for row in plan.rows:
         if row.action == "update":
             for name, (_old, new) in row.changes.items():

@@ -16,7 +16,8 @@ from ..i18n import current_locale, name_of
 from ..permissions import public, requires
 from ..qr import qr_svg
 from ..routes import Routes
-from . import invitations, people, registration
+from . import invitations, registration
+from .account_links import own_attendee
 from .forms import PDPO_PURPOSE, RegistrationForm
 from .models import AttendeeStatus
 from .tickets import code_for, current_ticket
@@ -80,10 +81,9 @@ def _ticket_page(attendee, *, respond_url: str):
 
 def _my_attendee(forum_ref: str | None):
     forum = get_forum(forum_ref) if forum_ref else current_forum()
-    attendee = people.attendee_for_user(current_user, forum)
+    attendee = own_attendee(current_user, forum)
     if attendee is None:
         raise NotFound(_l("You are not on the invitation list of this forum."))
-    db.session.commit()  # keeps the account linked when it was found by email
     return attendee
 
 
@@ -92,7 +92,7 @@ def _my_attendee(forum_ref: str | None):
 def my_ticket():
     forum_ref = request.args.get("forum")
     forum = get_forum(forum_ref) if forum_ref else current_forum()
-    if forum is None or people.attendee_for_user(current_user, forum) is None:
+    if forum is None or own_attendee(current_user, forum) is None:
         # Not a 404: say why there is no ticket and who can give one.
         return render_template("attendees/no_ticket.html", forum=forum), 404
     attendee = _my_attendee(forum_ref)

@@ -18,6 +18,7 @@ from ..permissions import ensure
 from ..sites.models import Cluster, Site
 from ..text import clean, is_email, normalise_email
 from . import permissions  # noqa: F401  (grants)
+from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .invitations import send_invitation
 from .ticket_mail import issue_and_mail
@@ -94,30 +95,6 @@ def status_counts(forum) -> dict[str, int]:
     return counts
 
 
-def attendee_for_user(user, forum) -> Attendee | None:
-    """The user's own attendee record at the forum: linked by account, else by the same email (then linked).
-
-    Linking by email needs an address the account has proven it owns, and an exhibitor account only
-    ever takes its own company's exhibitor-staff record, never an HA invitee's.
-    """
-    if forum is None or user is None:
-        return None
-    attendee = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,
-                                                           Attendee.user_id == user.id))
-    if attendee is None and user.email_verified:
-        match = sa.select(Attendee).where(Attendee.forum_id == forum.id,
-                                          Attendee.email_key == normalise_email(user.email),
-                                          Attendee.user_id.is_(None))
-        if user.role == "exhibitor":
-            match = match.where(Attendee.kind == AttendeeKind.exhibitor, Attendee.company_id == user.company_id,
-                                Attendee.company_id.is_not(None))
-        attendee = db.session.scalar(match)
-        if attendee is not None:
-            attendee.user_id = user.id
-            db.session.flush()
-    return attendee
-
-
 def _clean_person(values: dict) -> dict:
     email_key = normalise_email(values.get("email"))
     out = {"name_en": clean(values.get("name_en"))[:160], "name_zh": clean(values.get("name_zh"))[:160],
@@ -167,6 +144,7 @@ def _add(actor, forum, values: dict, *, walk_in: bool, invite: bool) -> Attendee
                         dietary_needs="", share_contact=False, **cleaned)
     db.session.add(attendee)
     db.session.flush()
+    link_new_records([attendee.email_key])
     record(actor, "attendee.walk_in" if walk_in else "attendee.add", attendee, forum_id=forum.id,
            changes={"email": attendee.email, "kind": attendee.kind})
     if walk_in:

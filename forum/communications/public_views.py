@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attendees import services as attendee_services
+from ..attendees.account_links import own_attendee
 from ..attendees.models import AttendeeStatus
 from ..attendees.tickets import code_for, current_ticket
 from ..errors import NotFound
@@ -72,7 +73,7 @@ def token_pass(token: str):
 def my_pass():
     forum_ref = request.args.get("forum")
     forum = get_forum(forum_ref) if forum_ref else current_forum()
-    attendee = attendee_services.attendee_for_user(current_user, forum) if forum else None
+    attendee = own_attendee(current_user, forum) if forum else None
     if attendee is None:
         raise NotFound()
     return _pass_response(attendee)

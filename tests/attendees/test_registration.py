@@ -9,7 +9,7 @@ from forum.secret_tokens import hash_token
 from forum.attendees.models import Attendee, AttendeeStatus
 from forum.attendees.tickets import code_for, current_ticket, lookup
 from forum.extensions import db
-from tests.factories import AttendeeFactory, UserFactory
+from tests.factories import PASSWORD, AttendeeFactory, UserFactory
 from tests.support.documents import decode_qr
 
 
@@ -133,9 +133,11 @@ def test_full_forum_refuses_new_registrations(client, organiser, forum, outbox):
     assert attendee.status == AttendeeStatus.invited
 
 
-def test_signed_in_staff_find_their_invitation_and_ticket(client, login_as, forum, outbox):
-    user = login_as("ha_staff", email="raymond.chan@ha.example.org.hk")
+def test_signed_in_staff_find_their_invitation_and_ticket(client, forum, outbox):
+    user = UserFactory(role="ha_staff", email="raymond.chan@ha.example.org.hk")
     attendee = AttendeeFactory(forum=forum, email=user.email)
+    # Signing in links the invitation addressed to the account's confirmed email.
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
     response = client.get(f"/my-ticket?forum={forum.slug}")
     assert response.status_code == 302 and "/my-invitation" in response.headers["Location"]
     response = client.post(f"/my-invitation?forum={forum.slug}", data={"answer": "register", "themes": ["data_ai"]})
