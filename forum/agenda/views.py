@@ -14,7 +14,6 @@ from ..errors import DomainError, ValidationError
 from ..extensions import db
 from ..form_actions import commit_or_flash, submit
 from ..forums.services import get_forum
-from ..nav import nav_link
 from ..permissions import requires
 from . import releases, scheduler, sessions
 from .conflicts import find_conflicts, live_sessions, rooms_of
@@ -229,4 +228,3 @@ def editor_home():
     return redirect(url_for("agenda.editor", forum=target.slug))
 
 
-nav_link("agenda.editor_home", _l("Agenda"), "agenda.manage", 45)

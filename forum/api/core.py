@@ -91,10 +91,22 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
             "summary": summary, "tag": tag, "body": body_schema, "query": query_schema, "response": answer_schema,
             "statuses": statuses, "responses": responses or {}, "permission": permission,
         }
-        target.add_url_rule(rule, view_func=guarded, methods=list(methods))
+        _DECLARED.setdefault(view.__module__, []).append((target, rule, guarded, list(methods)))
         return guarded
 
     return decorator
+
+
+# Endpoints declared by each module, added to their blueprint by add_endpoints(): importing a
+# module registers nothing (the feature's init_app names the module it adds).
+_DECLARED: dict[str, list] = {}
+
+
+def add_endpoints(module) -> None:
+    """Add the endpoints `module` declared with api_route() to their blueprint (once per process:
+    the blueprint keeps them for every app it is registered on)."""
+    for target, rule, view, methods in _DECLARED.pop(module.__name__, []):
+        target.add_url_rule(rule, view_func=view, methods=methods)
 
 
 def json_body() -> dict[str, Any]:

@@ -14,7 +14,6 @@ from ..extensions import db
 from ..form_actions import show_domain_error, submit
 from ..home.next_steps import Step, step
 from ..i18n import both_names, name_of
-from ..nav import nav_link
 from ..permissions import can, requires
 from ..sites.services import get_site
 from ..refs import parse_id
@@ -29,7 +28,6 @@ from .timeline import ORIGIN_LABELS, timeline
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 add_follow_up_routes(bp)
 
-nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)
 
 
 @step("partnership", "organiser", "admin", order=60)
