@@ -82,45 +82,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .accounts.views import bp as accounts_bp
-    from .agenda.personal import bp as agenda_personal_bp
-    from .agenda.public import bp as agenda_public_bp
-    from .agenda.views import bp as agenda_bp
-    from .api import bp as api_bp
-    from .api.health import health_bp
-    from .attendees.views import bp as attendees_bp
-    from .audit.views import bp as audit_bp
-    from .checkin.views import bp as checkin_bp
-    from .datalab.staff_views import bp as datalab_staff_bp
-    from .datalab.views import bp as datalab_bp
-    from .exhibitors.views import bp as exhibitors_bp
-    from .forums.views import bp as forums_bp
-    from .home.views import bp as home_bp
-    from .pilots.dashboard_views import bp as pilot_dashboard_bp
-    from .pilots.survey_views import bp as surveys_bp
-    from .pilots.views import bp as pilots_bp
-    from .sites.views import bp as sites_bp
+    """Every feature, in the order it joins the app: each one's init_app adds its pages, API
+    endpoints, menu entries and home-page steps. The API comes last: its blueprint is registered
+    once every feature has added its endpoints."""
+    from . import (accounts, agenda, api, attendees, audit, checkin, communications, datalab, exhibitors, forums,
+                   home, jobs, matchmaking, pilots, privacy, sites)
 
-    for bp in (home_bp, accounts_bp, forums_bp, sites_bp, audit_bp, exhibitors_bp, attendees_bp, checkin_bp,
-               datalab_bp, datalab_staff_bp, api_bp, health_bp, agenda_bp, agenda_public_bp,
-               agenda_personal_bp, pilots_bp, pilot_dashboard_bp, surveys_bp):
-        app.register_blueprint(bp)
-    from .matchmaking import init_app as init_matchmaking
-
-    init_matchmaking(app)
-    from .pilots.from_bookmark import init_app as init_pilots_from_bookmarks
-
-    init_pilots_from_bookmarks(app)
-    from .audit.sentences import word_actions
-    from .datalab.sentences import sentence as datalab_sentence
-
-    word_actions("datalab.", datalab_sentence)  # the audit trail shows data-lab events in the lab's own words
-    from .jobs import init_app as init_jobs
-
-    init_jobs(app)
-    from .privacy import init_app as init_privacy
-
-    init_privacy(app)
-    from .communications import init_app as init_communications
-
-    init_communications(app)
+    for feature in (home, accounts, forums, sites, audit, exhibitors, attendees, checkin, datalab, agenda, pilots,
+                    matchmaking, jobs, privacy, communications, api):
+        feature.init_app(app)

@@ -116,3 +116,19 @@ def restore_sqlite(url: str, backup: str | Path) -> int:
     finally:
         source.close()
     return tables
+
+
+def backup(url: str, destination: str | Path) -> str:
+    """A consistent copy of the database at `url`, by the means its kind has; says what was done."""
+    if sqlite_path(url) is None:
+        run_pg("pg_dump", url, destination)
+        return f"backed up with pg_dump to {destination}"
+    return f"backed up {backup_sqlite(url, destination)} tables to {destination}"
+
+
+def restore(url: str, backup_file: str | Path) -> str:
+    """Put a copy made by backup() into the database at `url`; says what was done."""
+    if sqlite_path(url) is None:
+        run_pg("pg_restore", url, backup_file)
+        return f"restored with pg_restore from {backup_file}"
+    return f"restored {restore_sqlite(url, backup_file)} tables from {backup_file}"

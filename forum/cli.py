@@ -64,21 +64,12 @@ def list_command():
 @click.option("-o", "--output", "output", help="Where to write the copy (or give it as PATH).")
 def backup_command(path, output):
     """A consistent copy of the database (SQLite online backup; PostgreSQL: prints the pg_dump command)."""
-    from .backup import BackupError, backup_sqlite, run_pg, sqlite_path
+    from . import backup
 
     target = output or path
     if not target:
         raise click.UsageError("give the file to write: forum backup -o FILE")
-    url = db.engine.url.render_as_string(hide_password=False)
-    db.session.remove()
-    try:
-        if sqlite_path(url) is None:
-            run_pg("pg_dump", url, target)
-            click.echo(f"backed up with pg_dump to {target}")
-        else:
-            click.echo(f"backed up {backup_sqlite(url, target)} tables to {target}")
-    except BackupError as error:
-        raise click.ClickException(str(error))
+    _run_backup(backup.backup, target)
 
 
 @forum_cli.command("restore")
@@ -86,19 +77,25 @@ def backup_command(path, output):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(path, yes):
     """Replace the database's content with a copy made by `forum backup`."""
-    from .backup import BackupError, restore_sqlite, run_pg, sqlite_path
+    from . import backup
 
-    url = db.engine.url.render_as_string(hide_password=False)
     if not yes and sys.stdin.isatty():
         click.confirm(f"Replace everything in {db.engine.url.database} with {path}?", abort=True)
+    # No pooled connection may keep a view of (or a lock on) the old content.
+    _run_backup(backup.restore, path, dispose=True)
+
+
+def _run_backup(operation, path, *, dispose: bool = False) -> None:
+    """backup.backup() or backup.restore() on this app's database, with no session open (and, with
+    `dispose`, no pooled connection); a refusal ends the command with its message."""
+    from .backup import BackupError
+
+    url = db.engine.url.render_as_string(hide_password=False)
     db.session.remove()
-    db.engine.dispose()  # no pooled connection keeps a view of (or a lock on) the old content
+    if dispose:
+        db.engine.dispose()
     try:
-        if sqlite_path(url) is None:
-            run_pg("pg_restore", url, path)
-            click.echo(f"restored with pg_restore from {path}")
-        else:
-            click.echo(f"restored {restore_sqlite(url, path)} tables from {path}")
+        click.echo(operation(url, path))
     except BackupError as error:
         raise click.ClickException(str(error))
 

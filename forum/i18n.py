@@ -71,14 +71,8 @@ def hk_datetime(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def register_template_helpers(app) -> None:
-    from .nav import current_href, nav_link, visible_links
+    from .nav import current_href, visible_links
     from .permissions import can
-    from flask_babel import lazy_gettext as _l
-
-    nav_link("forums.index", _l("Forums"), "forum.view", 10)
-    nav_link("sites.index", _l("Sites"), "site.view", 70)
-    nav_link("accounts.users", _l("Users"), "user.manage", 80)
-    nav_link("audit.index", _l("Audit"), "audit.view", 90)
 
     @app.context_processor
     def _helpers():

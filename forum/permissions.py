@@ -10,10 +10,9 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable
 
-from flask import request
 from flask_login import current_user
 
-from .errors import PermissionDenied, Unauthorized
+from .errors import PermissionDenied, Unauthorized, wants_json
 
 # researcher: a partner of a park company or an academic, invited by data-lab staff for an organisation.
 ROLES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership", "researcher")
@@ -128,7 +127,7 @@ def requires(action: str):
         def wrapper(*args, **kwargs):
             if action != PUBLIC:
                 if not current_user.is_authenticated:
-                    if request.path.startswith("/api/"):
+                    if wants_json():
                         raise Unauthorized()
                     from .extensions import login_manager
 

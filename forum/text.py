@@ -24,6 +24,14 @@ def normalise_email(value: str | None) -> str:
     return normalise(value).replace(" ", "")
 
 
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def is_email(address: str) -> bool:
+    """An address (as normalise_email() gives it) mail can go to: one @, a dotted domain, 254 characters at most."""
+    return len(address) <= 254 and _EMAIL_SHAPE.match(address) is not None
+
+
 def slugify(value: str, max_length: int = 60) -> str:
     folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")

@@ -5,6 +5,7 @@ from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login_manager
+from ..secret_tokens import bearer_token
 from .models import User
 
 
@@ -28,8 +29,8 @@ def init_login(app: Flask) -> None:
 
     @login_manager.request_loader
     def _load_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if not header.lower().startswith("bearer "):
+        token = bearer_token(req.headers)
+        if token is None:
             from flask import session
 
             if session.get("kiosk"):  # a tablet in kiosk mode: its own session, no account
@@ -39,13 +40,13 @@ def init_login(app: Flask) -> None:
             return None
         from .tokens import user_for_token
 
-        return user_for_token(header[7:].strip())
+        return user_for_token(token)
 
     @login_manager.unauthorized_handler
     def _unauthorized():
-        from ..errors import Unauthorized
+        from ..errors import Unauthorized, wants_json
 
-        if request.path.startswith("/api/"):
+        if wants_json():
             raise Unauthorized()
         from flask import flash
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -82,10 +81,6 @@ class ApiToken(db.Model):
 
     user = relationship(User, lazy="joined")
 
-    @staticmethod
-    def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
 
 class Invitation(db.Model):
     """A link that lets a person set a password and join with a role (and company)."""
@@ -105,5 +100,3 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company = relationship("Company")
-
-    hash = staticmethod(ApiToken.hash)

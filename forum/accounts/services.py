@@ -17,7 +17,8 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..keys import key_for
 from ..permissions import ROLES, ensure
-from ..text import clean, normalise_email
+from ..secret_tokens import hash_token
+from ..text import clean, is_email, normalise_email
 from .models import Invitation, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -69,7 +70,7 @@ def check_password_strength(password: str) -> None:
 def create_user(email: str, role: str, *, password: str | None = None, name_en: str = "",
                 name_zh: str = "", company_id: int | None = None, actor=None, verified: bool = True) -> User:
     email_key = normalise_email(email)
-    if "@" not in email_key or len(email_key) > 254:
+    if not is_email(email_key):
         raise ValidationError(_l("Enter a valid email address."), field="email")
     if role not in ROLES:
         raise ValidationError(_l("Unknown role %(role)s.", role=role), field="role")
@@ -87,9 +88,9 @@ def create_user(email: str, role: str, *, password: str | None = None, name_en: 
 
 
 def update_profile(user: User, *, name_en: str, name_zh: str, locale: str | None) -> None:
-    from ..audit.services import diff
+    from ..audit.services import apply_changes
 
-    changes = diff(user, {"name_en": clean(name_en), "name_zh": clean(name_zh), "locale": locale})
+    changes = apply_changes(user, {"name_en": clean(name_en), "name_zh": clean(name_zh), "locale": locale})
     if changes:
         record(user, "user.update", user, changes=changes)
 
@@ -258,7 +259,7 @@ def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh:
                     company_id: int | None = None) -> Invitation:
     """Make and mail the invitation; the caller has checked the actor may (invite(), or data-lab staff)."""
     email_key = normalise_email(email)
-    if "@" not in email_key:
+    if not is_email(email_key):
         raise ValidationError(_l("Enter a valid email address."), field="email")
     # An unconfirmed sign-up never blocks the real owner: accepting the invitation replaces it.
     if (existing := find_by_email(email_key)) is not None and existing.email_verified:
@@ -266,7 +267,7 @@ def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh:
     token = secrets.token_urlsafe(32)
     invitation = Invitation(email=email_key, role=role, name_en=clean(name_en), name_zh=clean(name_zh),
                             company_id=company_id if role == "exhibitor" else None,
-                            token_hash=Invitation.hash(token), invited_by_id=actor.id)
+                            token_hash=hash_token(token), invited_by_id=actor.id)
     db.session.add(invitation)
     db.session.flush()
     record(actor, "invitation.create", invitation, changes={"email": email_key, "role": role})
@@ -278,7 +279,7 @@ def send_invitation(actor, email: str, role: str, *, name_en: str = "", name_zh:
 
 
 def invitation_for_token(token: str) -> Invitation:
-    row = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == Invitation.hash(token)))
+    row = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
     if row is None:
         raise NotFound(_l("This invitation link is not valid."))
     if row.accepted_at is not None:

@@ -12,6 +12,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
+from ..secret_tokens import hash_token
 from ..text import clean
 from .models import ApiToken, User
 
@@ -21,7 +22,7 @@ TOKEN_PREFIX = "hkf_"
 def issue_token(user: User, label: str = "", actor=None) -> str:
     """Create a token and return it; only its hash is stored, so this is the one time it is seen."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:10],
+    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:10],
                             label=clean(label)[:80]))
     record(actor or user, "token.issue", user, changes={"label": label})
     db.session.flush()
@@ -57,7 +58,7 @@ def _user_from_row(row) -> User:
 def user_for_token(token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = db.session.connection().execute(_TOKEN_USER, {"token_hash": ApiToken.hash(token)}).first()
+    row = db.session.connection().execute(_TOKEN_USER, {"token_hash": hash_token(token)}).first()
     if row is None or row.revoked_at is not None or not row.active:
         return None
     now = utcnow()

@@ -7,7 +7,8 @@ from flask_login import current_user, login_user, logout_user
 
 from ..errors import DomainError, NotFound
 from ..extensions import db, limiter
-from ..forms_util import safe_next, show_domain_error
+from ..form_actions import commit_or_flash, show_domain_error, submit
+from ..safe_redirects import safe_next
 from ..i18n import name_of
 from ..permissions import public, requires
 from . import services, tokens
@@ -91,17 +92,9 @@ def reset_password(token: str):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("accounts.forgot_password"))
-    if form.validate_on_submit():
-        try:
-            user = services.reset_password(token, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Your password is set."), "success")
-            return redirect(url_for("home.index"))
-    return render_template("accounts/reset_password.html", form=form)
+    done = submit(form, lambda: services.reset_password(token, form.password.data), after=login_user,
+                  success=_("Your password is set."), to=url_for("home.index"))
+    return done or render_template("accounts/reset_password.html", form=form)
 
 
 @bp.route("/verify/<token>")
@@ -113,9 +106,9 @@ def verify_email(token: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("accounts.login"))
-    db.session.commit()
     logout_user()
-    login_user(user)
+    login_user(user)  # before the commit: signing in links the person's attendee records (attendees.account_links)
+    db.session.commit()
     flash(_("Your email address is confirmed. Welcome!"), "success")
     return redirect(url_for("exhibitors.company") if user.role == "exhibitor" else url_for("home.index"))
 
@@ -131,20 +124,16 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name_en.data, form.name_zh.data = invitation.name_en, invitation.name_zh
-    if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(token, password=form.password.data,
-                                              name_en=form.name_en.data, name_zh=form.name_zh.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            user.locale = session.get("locale")
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("home.index"))
-    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
+
+    def accept():
+        user = services.accept_invitation(token, password=form.password.data,
+                                          name_en=form.name_en.data, name_zh=form.name_zh.data)
+        user.locale = session.get("locale")
+        return user
+
+    done = submit(form, accept, after=login_user, success=_("Welcome! Your account is ready."),
+                  to=url_for("home.index"))
+    return done or render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
                            role_label=ROLE_LABELS[invitation.role])
 
 
@@ -191,20 +180,14 @@ def profile():
 @requires("account.edit_own")
 def change_password():
     password_form = ChangePasswordForm(prefix="pw")
-    if password_form.validate_on_submit():
-        try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.password.data)
-        except DomainError as error:
-            show_domain_error(password_form, error)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # the session carries the new version
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
-                           password_form=password_form, tokens=tokens.tokens_of(current_user),
-                           token_form=TokenForm()), 400
+    done = submit(password_form, lambda: services.change_password(current_user, password_form.current_password.data,
+                                                                  password_form.password.data),
+                  # the session carries the new version
+                  after=lambda _result: login_user(current_user._get_current_object()),
+                  success=_("Your password is changed."), to=url_for("accounts.profile"))
+    return done or (render_template("accounts/profile.html", form=ProfileForm(obj=current_user),
+                                    password_form=password_form, tokens=tokens.tokens_of(current_user),
+                                    token_form=TokenForm()), 400)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -246,15 +229,10 @@ def update_user(user_id: int):
         raise NotFound()
     form = UserAdminForm()
     if form.validate_on_submit():
-        try:
+        def save():
             services.set_role(current_user, user, form.role.data)
             services.set_active(current_user, user, form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        commit_or_flash(save, _("Saved."))
     return redirect(url_for("accounts.users"))
 
 

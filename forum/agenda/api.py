@@ -5,7 +5,7 @@ from marshmallow import fields
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..api.core import api_route
 from ..forums.services import get_forum
-from ..permissions import PUBLIC, can
+from ..permissions import PUBLIC
 from ..schemas import ApiSchema, HKDateTime
 from . import outputs
 
@@ -37,7 +37,7 @@ class Agenda(ApiSchema):
            response=Agenda, responses={404: "No such forum."})
 def forum_agenda(forum: str):
     target = get_forum(forum)
-    release = outputs.published(target, can(current_user, "forum.manage"))
+    release = outputs.published(target, current_user)
     return {"forum": target.slug, "version": release.number if release else None,
             "published_at": release.published_at.isoformat() if release else None,
             "sessions": [outputs.session_json(s) for s in (release.sessions if release else [])]}

@@ -6,7 +6,6 @@ either finds the place taken, both are undone.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..permissions import ensure
+from ..secret_tokens import hash_token
 from .models import AgendaFeedToken, AgendaSession, BoothBooking, BoothDemoSlot, SessionStar, SessionStatus
 from .sessions import check_times
 
@@ -162,19 +162,15 @@ def personal_items(user, forum) -> list[dict]:
     return sorted(items, key=lambda i: i["starts_at"])
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_feed_token(actor) -> str:
     """A new private feed URL secret (shown once); the previous one stops working."""
     ensure(actor, "agenda.my")
     token = secrets.token_urlsafe(24)
     row = db.session.get(AgendaFeedToken, actor.id)
     if row is None:
-        db.session.add(AgendaFeedToken(user_id=actor.id, token_hash=_hash(token)))
+        db.session.add(AgendaFeedToken(user_id=actor.id, token_hash=hash_token(token)))
     else:
-        row.token_hash, row.created_at = _hash(token), utcnow()
+        row.token_hash, row.created_at = hash_token(token), utcnow()
     db.session.flush()
     return token
 
@@ -182,7 +178,7 @@ def new_feed_token(actor) -> str:
 def user_for_feed(token: str):
     from ..accounts.models import User
 
-    row = db.session.scalar(sa.select(AgendaFeedToken).where(AgendaFeedToken.token_hash == _hash(token or "")))
+    row = db.session.scalar(sa.select(AgendaFeedToken).where(AgendaFeedToken.token_hash == hash_token(token or "")))
     user = db.session.get(User, row.user_id) if row else None
     if user is None or not user.active:
         raise NotFound()

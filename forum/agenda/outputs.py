@@ -8,13 +8,13 @@ from datetime import datetime
 
 from ..db import HK, utcnow
 from ..errors import NotFound
-from ..forums.models import ForumStatus
+from ..forums.permissions import may_see
 from .releases import latest_release
 
 
-def published(forum, viewer_may_manage: bool = False):
-    """The latest release; NotFound for a draft forum unless the viewer manages forums."""
-    if forum.status == ForumStatus.draft and not viewer_may_manage:
+def published(forum, viewer):
+    """The latest release; NotFound for a forum the viewer may not see (a draft, to all but its managers)."""
+    if not may_see(viewer, forum):
         raise NotFound()
     return latest_release(forum)
 

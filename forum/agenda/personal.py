@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -12,9 +11,9 @@ from ..db import HK
 from ..errors import NotFound
 from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
-from ..forms_util import commit_or_flash, safe_next
+from ..form_actions import commit_or_flash
+from ..safe_redirects import safe_next
 from ..forums.services import get_forum
-from ..nav import nav_link
 from ..permissions import can, public, requires
 from . import bookings, outputs
 from .forms import BoothSlotsForm
@@ -144,4 +143,3 @@ def my_agenda_home():
     return redirect(url_for("agenda_personal.my_agenda", forum=target.slug))
 
 
-nav_link("agenda_personal.my_agenda_home", _l("My agenda"), "agenda.my", 46)

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
@@ -146,7 +146,7 @@ def save_session(actor, forum, data: dict, session: AgendaSession | None = None)
         return session
     if "version" in data and data["version"] != session.version:
         raise Conflict(_l("Someone changed this session meanwhile; reload to see their change."), field="version")
-    changes = diff(session, values)
+    changes = apply_changes(session, values)
     if "speakers" in data:
         _speakers(session, data["speakers"])
         changes["speakers"] = [None, [s.get("name_en") or s.get("user_id") for s in data["speakers"]]]
@@ -178,7 +178,7 @@ def cancel_session(actor, forum, session: AgendaSession) -> None:
     ensure(actor, "agenda.manage", forum)
     if session.status == SessionStatus.cancelled:
         return
-    changes = diff(session, {"status": SessionStatus.cancelled})
+    changes = apply_changes(session, {"status": SessionStatus.cancelled})
     _bump(session)
     record(actor, "agenda.session_cancel", session, forum_id=forum.id, changes=changes)
 
@@ -188,7 +188,7 @@ def set_pinned(actor, forum, session: AgendaSession, pinned: bool) -> None:
     if session.kind != SessionKind.live_demo:
         raise ValidationError(_l("Only live demos are placed by the scheduler, so only they can be pinned."),
                               field="pinned")
-    changes = diff(session, {"pinned": bool(pinned)})
+    changes = apply_changes(session, {"pinned": bool(pinned)})
     if changes:
         _bump(session)
         record(actor, "agenda.session_pin", session, forum_id=forum.id, changes=changes)

@@ -12,9 +12,8 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..db import HK
 from ..errors import DomainError, ValidationError
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, submit
 from ..forums.services import get_forum
-from ..nav import nav_link
 from ..permissions import requires
 from . import releases, scheduler, sessions
 from .conflicts import find_conflicts, live_sessions, rooms_of
@@ -90,17 +89,9 @@ def _form_data(form: SessionForm) -> dict:
 def new_session(forum):
     target = get_forum(forum)
     form = _session_form(target)
-    if form.validate_on_submit():
-        try:
-            sessions.save_session(current_user, target, _form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Session added."), "success")
-            return redirect(url_for("agenda.editor", forum=target.slug))
-    return render_template("agenda/session_form.html", forum=target, form=form, session=None)
+    done = submit(form, lambda: sessions.save_session(current_user, target, _form_data(form)),
+                  success=_("Session added."), to=url_for("agenda.editor", forum=target.slug))
+    return done or render_template("agenda/session_form.html", forum=target, form=form, session=None)
 
 
 @bp.route(f"{BASE}/sessions/<int:session_id>", methods=["GET", "POST"])
@@ -115,16 +106,10 @@ def edit_session(forum, session_id):
         form.ends_at.data = row.ends_at.astimezone(HK).replace(tzinfo=None)
         form.room_id.data = str(row.room_id or "")
         form.speakers.data = "\n".join(s.user.email if s.user else s.display_name for s in row.speakers)
-    if form.validate_on_submit():
-        try:
-            sessions.save_session(current_user, target, _form_data(form), row)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Session saved."), "success")
-            return redirect(url_for("agenda.editor", forum=target.slug))
+    done = submit(form, lambda: sessions.save_session(current_user, target, _form_data(form), row),
+                  success=_("Session saved."), to=url_for("agenda.editor", forum=target.slug))
+    if done:
+        return done
     conflicts = find_conflicts(target, only={row.id})
     return render_template("agenda/session_form.html", forum=target, form=form, session=row, conflicts=conflicts)
 
@@ -243,4 +228,3 @@ def editor_home():
     return redirect(url_for("agenda.editor", forum=target.slug))
 
 
-nav_link("agenda.editor_home", _l("Agenda"), "agenda.manage", 45)

@@ -1,12 +1,17 @@
-"""The JSON API under /api/v1. Feature modules add their endpoints to the one blueprint."""
-from .core import bp  # noqa: F401
-from . import health, openapi  # noqa: F401,E402
-from ..forums import api as _forums_api  # noqa: F401,E402
-from ..exhibitors import api as _exhibitors_api  # noqa: F401,E402
-from ..attendees import api as _attendees_api  # noqa: F401,E402
-from ..checkin import api as _checkin_api  # noqa: F401,E402
-from ..matchmaking import api as _matchmaking_api  # noqa: F401,E402
-from ..matchmaking import meeting_api as _meeting_api  # noqa: F401,E402
-from ..agenda import api as _agenda_api  # noqa: F401,E402
-from ..pilots import api as _pilots_api  # noqa: F401,E402
-from ..datalab import api as _datalab_api  # noqa: F401,E402
+"""The JSON API under /api/v1: one blueprint (core.bp) and the health check.
+
+Each feature's init_app adds the endpoints its api module declared with api_route()
+(core.add_endpoints); create_app calls init_app here last, once all are added (a registered
+blueprint takes no more routes).
+"""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from . import health, openapi
+    from .core import add_endpoints, bp
+
+    add_endpoints(openapi)  # the document's own route
+    add_endpoints(health)
+    app.register_blueprint(bp)
+    app.register_blueprint(health.health_bp)

@@ -20,6 +20,7 @@ from ..errors import ValidationError
 from ..extensions import csrf
 from ..permissions import requires
 from ..schemas import load
+from ..secret_tokens import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -41,7 +42,7 @@ def _csrf_for_browser_sessions():
     # a browser session (cookie) can, so it needs the CSRF token like any form.
     if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not current_app.config["WTF_CSRF_ENABLED"]:
         return
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if bearer_token(request.headers) is not None:
         return
     if current_user.is_authenticated:  # signed in by cookie; anonymous callers get 401 from the view
         csrf.protect()
@@ -94,10 +95,22 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
             "statuses": statuses, "responses": responses or {}, "permission": permission,
             "links": links or {},
         }
-        target.add_url_rule(rule, view_func=guarded, methods=list(methods))
+        _DECLARED.setdefault(view.__module__, []).append((target, rule, guarded, list(methods)))
         return guarded
 
     return decorator
+
+
+# Endpoints declared by each module, added to their blueprint by add_endpoints(): importing a
+# module registers nothing (the feature's init_app names the module it adds).
+_DECLARED: dict[str, list] = {}
+
+
+def add_endpoints(module) -> None:
+    """Add the endpoints `module` declared with api_route() to their blueprint (once per process:
+    the blueprint keeps them for every app it is registered on)."""
+    for target, rule, view, methods in _DECLARED.pop(module.__name__, []):
+        target.add_url_rule(rule, view_func=view, methods=methods)
 
 
 def json_body() -> dict[str, Any]:

@@ -1,0 +1,19 @@
+"""Attendees: invitation lists, invitations, registration, tickets and badges."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from ..nav import nav_link
+    from . import account_links
+    from ..api.core import add_endpoints
+    from . import api
+    from . import steps  # noqa: F401  (its @step providers join the home page)
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_endpoints(api)  # its API endpoints, on the API blueprint registered last
+    account_links.init_app(app)
+    nav_link("attendees.home", _l("Attendees"), "attendee.manage", 20)
+    nav_link("attendees.my_ticket", _l("My ticket"), "attendee.respond_own", 25)

@@ -72,9 +72,9 @@ def list_attendees_api(forum: str, query: dict):
     f = services.AttendeeFilter(q=query["q"], cluster=query["cluster"], site_id=parse_id(query["site"]),
                                 status=query["status"], kind=query["kind"])
     page = query["page"]
-    rows, total = services.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
-    codes = services.current_codes(forum) if rows else {}
-    return {"attendees": [_as_json(a, codes.get(a.id)) for a in rows], "total": total, "page": page}
+    found = services.list_attendees(forum, f, page=page, per_page=200, with_themes=True)
+    codes = services.current_codes(forum) if found.items else {}
+    return {"attendees": [_as_json(a, codes.get(a.id)) for a in found.items], "total": found.total, "page": page}
 
 
 @api_route("/forums/<forum>/attendees", methods=("POST",), permission="attendee.manage", tag="attendees",

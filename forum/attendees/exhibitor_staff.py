@@ -4,13 +4,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import utcnow
 from ..errors import PermissionDenied, ValidationError
 from ..extensions import db
 from ..permissions import ensure
-from ..text import clean, normalise_email
-from .importer import EMAIL_SHAPE
+from ..text import clean, is_email, normalise_email
+from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .tickets import current_ticket, issue_ticket
 from .registration import withdraw
@@ -50,7 +50,7 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
                   "title": clean(entry.get("title"))[:160], "company_id": company.id,
                   "organisation": company.name_en or company.name_zh}
         email_key = normalise_email(entry.get("email"))
-        if not EMAIL_SHAPE.match(email_key):
+        if not is_email(email_key):
             raise ValidationError(_l("Enter a valid email address."), field="email")
         attendee = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,
                                                                Attendee.email_key == email_key))
@@ -60,6 +60,7 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
                                 share_contact=False, department="", responded_at=utcnow(), **values)
             db.session.add(attendee)
             db.session.flush()
+            link_new_records([email_key])
             record(actor, "attendee.exhibitor_staff", attendee, forum_id=forum.id, changes=values)
         elif attendee.kind != AttendeeKind.exhibitor or attendee.company_id != company.id:
             raise ValidationError(_l("%(email)s is already on this forum's list for someone else. Give the "
@@ -68,7 +69,7 @@ def sync_exhibitor_staff(forum, actor, entries: list[dict], *, notify: bool = Tr
         else:
             wanted = {k: v for k, v in values.items() if v not in ("", None)}
             wanted["status"] = AttendeeStatus.registered
-            changes = diff(attendee, wanted)
+            changes = apply_changes(attendee, wanted)
             if changes:
                 record(actor, "attendee.exhibitor_staff", attendee, forum_id=forum.id, changes=changes)
         if current_ticket(attendee) is None:

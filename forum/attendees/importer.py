@@ -1,7 +1,6 @@
 """Invitation lists: check every row, show what would change, then write all of it or only the good rows."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -12,12 +11,12 @@ from ..db import utcnow
 from ..extensions import db
 from ..permissions import ensure
 from ..sites.services import find_cluster, list_clusters, site_index
-from ..text import clean, normalise_email
+from ..text import clean, is_email, normalise_email
 from . import permissions  # noqa: F401  (grants)
+from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .spreadsheet import SpreadsheetError, read_table
 
-EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # Columns an import may change on an existing attendee; status, tickets and answers are theirs.
 IMPORTED = ("name_en", "name_zh", "title", "department", "organisation", "site_id")
 
@@ -88,7 +87,7 @@ def plan_import(actor, forum, content: bytes, filename: str = "") -> ImportPlan:
         problems = []
         if not email_key:
             problems.append(str(_l("missing email")))
-        elif not EMAIL_SHAPE.match(email_key) or len(email_key) > 254:
+        elif not is_email(email_key):
             problems.append(str(_l("\"%(email)s\" is not an email address", email=raw_email)))
         if not (name_en or name_zh):
             problems.append(str(_l("missing name (English or Chinese)")))
@@ -138,6 +137,7 @@ def apply_import(actor, forum, plan: ImportPlan, *, only_valid: bool = False) ->
              "email_key": r.email, "access_needs": "", "dietary_needs": "", "share_contact": False,
              "created_at": now, "updated_at": now, **r.values}
             for r in new_rows])
+        link_new_records(r.email for r in new_rows)
     for row in plan.rows:
         if row.action == "update":
             for name, (_old, new) in row.changes.items():

@@ -1,7 +1,6 @@
 """Personal invitation links (stored hashed), the invitee they lead to, and the invitation mail."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 import sqlalchemy as sa
@@ -14,18 +13,15 @@ from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
 from ..permissions import ensure
+from ..secret_tokens import hash_token
 from ..text import normalise_email
 from .models import Attendee, AttendeeStatus
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def attendee_for_token(token: str) -> Attendee:
     attendee = None
     if token and len(token) < 200:
-        attendee = db.session.scalar(sa.select(Attendee).where(Attendee.invitation_token_hash == token_hash(token)))
+        attendee = db.session.scalar(sa.select(Attendee).where(Attendee.invitation_token_hash == hash_token(token)))
     if attendee is None:
         raise NotFound(_l("This invitation link is not valid. It may have been replaced by a newer one."))
     return attendee
@@ -33,7 +29,7 @@ def attendee_for_token(token: str) -> Attendee:
 
 def new_link_token(attendee: Attendee) -> str:
     token = secrets.token_urlsafe(24)
-    attendee.invitation_token_hash = token_hash(token)
+    attendee.invitation_token_hash = hash_token(token)
     return token
 
 

@@ -10,13 +10,14 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..errors import DomainError, NotFound
 from ..exhibitors.themes import list_themes
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..form_actions import submit
 from ..forums.services import current_forum, get_forum
 from ..i18n import current_locale, name_of
 from ..permissions import public, requires
 from ..qr import qr_svg
 from ..routes import Routes
-from . import invitations, people, registration
+from . import invitations, registration
+from .account_links import own_attendee
 from .forms import PDPO_PURPOSE, RegistrationForm
 from .models import AttendeeStatus
 from .tickets import code_for, current_ticket
@@ -40,20 +41,17 @@ def _respond(attendee, *, token: str | None, actor, ticket_url: str, action_url:
             flash(_("Your answer is saved. Thank you for letting us know.") if choice == "decline"
                   else _("Your registration is cancelled and your ticket no longer works."), "info")
         return redirect(action_url)
-    elif form.validate_on_submit():
+
+    def register() -> bool:
         mailed = registration.ticket_will_be_mailed(attendee)
-        try:
-            registration.register(attendee, {**form.data, "consent_wording": str(PDPO_PURPOSE),
-                                             "consent_locale": current_locale()}, actor=actor, token=token)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("You are registered. Your ticket is on its way by email.") if mailed
-                  else _("Your choices are saved. Your ticket has not changed."), "success")
-            return redirect(ticket_url)
-    return render_template("attendees/respond.html", a=attendee, forum=attendee.forum, form=form,
+        registration.register(attendee, {**form.data, "consent_wording": str(PDPO_PURPOSE),
+                                         "consent_locale": current_locale()}, actor=actor, token=token)
+        return mailed
+
+    done = submit(form, register, to=ticket_url,
+                  success=lambda mailed: _("You are registered. Your ticket is on its way by email.") if mailed
+                  else _("Your choices are saved. Your ticket has not changed."))
+    return done or render_template("attendees/respond.html", a=attendee, forum=attendee.forum, form=form,
                            action_url=action_url, ticket_url=ticket_url)
 
 
@@ -83,10 +81,9 @@ def _ticket_page(attendee, *, respond_url: str):
 
 def _my_attendee(forum_ref: str | None):
     forum = get_forum(forum_ref) if forum_ref else current_forum()
-    attendee = people.attendee_for_user(current_user, forum)
+    attendee = own_attendee(current_user, forum)
     if attendee is None:
         raise NotFound(_l("You are not on the invitation list of this forum."))
-    db.session.commit()  # keeps the account linked when it was found by email
     return attendee
 
 
@@ -95,7 +92,7 @@ def _my_attendee(forum_ref: str | None):
 def my_ticket():
     forum_ref = request.args.get("forum")
     forum = get_forum(forum_ref) if forum_ref else current_forum()
-    if forum is None or people.attendee_for_user(current_user, forum) is None:
+    if forum is None or own_attendee(current_user, forum) is None:
         # Not a 404: say why there is no ticket and who can give one.
         return render_template("attendees/no_ticket.html", forum=forum), 404
     attendee = _my_attendee(forum_ref)

@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..refs import parse_id
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, submit
 from ..forums.services import current_forum, get_forum
 from ..permissions import requires
 from ..qr import qr_svg
@@ -52,9 +52,9 @@ def index(forum: str):
     forum = get_forum(forum)
     f = _filter_from_args()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = people.list_attendees(forum, f, page=page)
-    arrived = people.arrived_among(forum, [a.id for a in rows])
-    return render_template("attendees/index.html", forum=forum, rows=rows, total=total, page=page, per_page=50,
+    found = people.list_attendees(forum, f, page=page)
+    arrived = people.arrived_among(forum, [a.id for a in found.items])
+    return render_template("attendees/index.html", forum=forum, rows=found.items, total=found.total, pagination=found,
                            arrived=arrived,
                            f=f, clusters=list_clusters(), sites=list_sites(), counts=people.status_counts(forum),
                            status_labels=STATUS_LABELS, kind_labels=KIND_LABELS,
@@ -146,18 +146,11 @@ def create(forum: str):
     form = _site_choices(AttendeeForm())
     if request.method == "GET" and request.args.get("walk_in"):
         form.walk_in.data = True
-    if form.validate_on_submit():
-        try:
-            attendee = people.add_attendee(current_user, forum, form.data, walk_in=form.walk_in.data,
-                                             invite=form.invite.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is added.", name=attendee.display_name), "success")
-            return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
-    return render_template("attendees/form.html", forum=forum, form=form)
+    done = submit(form, lambda: people.add_attendee(current_user, forum, form.data, walk_in=form.walk_in.data,
+                                                    invite=form.invite.data),
+                  success=lambda attendee: _("%(name)s is added.", name=attendee.display_name),
+                  to=lambda attendee: url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
+    return done or render_template("attendees/form.html", forum=forum, form=form)
 
 
 @routes.route("/forums/<forum>/attendees/invite", methods=["POST"])
@@ -209,17 +202,10 @@ def edit(forum: str, attendee_id: int):
     if request.method == "GET":
         form.site_id.data = str(attendee.site_id or "")
         form.kind.data = attendee.kind.value
-    if form.validate_on_submit():
-        try:
-            people.update_attendee(current_user, attendee, form.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The details are saved."), "success")
-            return redirect(url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
-    return render_template("attendees/form.html", forum=forum, form=form, attendee=attendee)
+    done = submit(form, lambda: people.update_attendee(current_user, attendee, form.data),
+                  success=_("The details are saved."),
+                  to=url_for("attendees.show", forum=forum.slug, attendee_id=attendee.id))
+    return done or render_template("attendees/form.html", forum=forum, form=form, attendee=attendee)
 
 
 @routes.route("/forums/<forum>/attendees/<int:attendee_id>/badge.pdf")

@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import contains, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
 from ..sites.models import Cluster, Site
-from ..text import clean, normalise_email
-from .importer import EMAIL_SHAPE
+from ..text import clean, is_email, normalise_email
 from . import permissions  # noqa: F401  (grants)
+from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .invitations import send_invitation
 from .ticket_mail import issue_and_mail
@@ -62,25 +62,21 @@ def filtered_query(forum, f: AttendeeFilter):
     return stmt
 
 
-def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50,
-                   with_themes: bool = False) -> tuple[list[Attendee], int]:
-    """One page of attendees and the total; two queries whatever the size (sites come joined)."""
-    stmt = filtered_query(forum, f)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+def list_attendees(forum, f: AttendeeFilter, *, page: int = 1, per_page: int = 50, with_themes: bool = False):
+    """One page of attendees (Flask-SQLAlchemy's Pagination: items, total, pages); the count and
+    the page are two queries whatever the size, sites loaded alongside."""
+    stmt = filtered_query(forum, f).options(selectinload(Attendee.site))
     if with_themes:
         stmt = stmt.options(selectinload(Attendee.theme_links))
-    rows = db.session.scalars(stmt.options(selectinload(Attendee.site))
-                              .order_by(Attendee.name_en, Attendee.id)
-                              .limit(per_page).offset(max(page - 1, 0) * per_page)).all()
-    return rows, total
+    return db.paginate(stmt.order_by(Attendee.name_en, Attendee.id), page=max(page, 1), per_page=per_page,
+                       error_out=False)
 
 
 def arrived_ids(forum):
     """A subquery of the attendees whose first entry at the door stands (not annulled)."""
-    from ..checkin.models import CheckIn
+    from ..checkin.models import CheckIn, counts_as_arrival
 
-    return sa.select(CheckIn.attendee_id).where(CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True),
-                                                CheckIn.annulled_at.is_(None))
+    return sa.select(CheckIn.attendee_id).where(CheckIn.forum_id == forum.id, counts_as_arrival())
 
 
 def arrived_among(forum, attendee_ids: list[int]) -> set[int]:
@@ -99,36 +95,12 @@ def status_counts(forum) -> dict[str, int]:
     return counts
 
 
-def attendee_for_user(user, forum) -> Attendee | None:
-    """The user's own attendee record at the forum: linked by account, else by the same email (then linked).
-
-    Linking by email needs an address the account has proven it owns, and an exhibitor account only
-    ever takes its own company's exhibitor-staff record, never an HA invitee's.
-    """
-    if forum is None or user is None:
-        return None
-    attendee = db.session.scalar(sa.select(Attendee).where(Attendee.forum_id == forum.id,
-                                                           Attendee.user_id == user.id))
-    if attendee is None and user.email_verified:
-        match = sa.select(Attendee).where(Attendee.forum_id == forum.id,
-                                          Attendee.email_key == normalise_email(user.email),
-                                          Attendee.user_id.is_(None))
-        if user.role == "exhibitor":
-            match = match.where(Attendee.kind == AttendeeKind.exhibitor, Attendee.company_id == user.company_id,
-                                Attendee.company_id.is_not(None))
-        attendee = db.session.scalar(match)
-        if attendee is not None:
-            attendee.user_id = user.id
-            db.session.flush()
-    return attendee
-
-
 def _clean_person(values: dict) -> dict:
     email_key = normalise_email(values.get("email"))
     out = {"name_en": clean(values.get("name_en"))[:160], "name_zh": clean(values.get("name_zh"))[:160],
            "title": clean(values.get("title"))[:160], "department": clean(values.get("department"))[:160],
            "organisation": clean(values.get("organisation"))[:200]}
-    if not EMAIL_SHAPE.match(email_key):
+    if not is_email(email_key):
         raise ValidationError(_l("Enter a valid email address."), field="email")
     if not (out["name_en"] or out["name_zh"]):
         raise ValidationError(_l("Give the name in English or Chinese."), field="name_en")
@@ -172,6 +144,7 @@ def _add(actor, forum, values: dict, *, walk_in: bool, invite: bool) -> Attendee
                         dietary_needs="", share_contact=False, **cleaned)
     db.session.add(attendee)
     db.session.flush()
+    link_new_records([attendee.email_key])
     record(actor, "attendee.walk_in" if walk_in else "attendee.add", attendee, forum_id=forum.id,
            changes={"email": attendee.email, "kind": attendee.kind})
     if walk_in:
@@ -192,7 +165,7 @@ def update_attendee(actor, attendee: Attendee, values: dict) -> dict:
                                                            Attendee.id != attendee.id))
     if clash:
         raise Conflict(_l("This email is already on the forum's list."), field="email")
-    changes = diff(attendee, cleaned)
+    changes = apply_changes(attendee, cleaned)
     if changes:
         record(actor, "attendee.update", attendee, forum_id=attendee.forum_id, changes=changes)
         db.session.flush()

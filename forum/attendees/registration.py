@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import Invitee, diff, record
+from ..audit.services import Invitee, apply_changes, record
 from ..db import utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..exhibitors.models import Theme
@@ -42,7 +42,7 @@ def register(attendee: Attendee, values: dict, *, actor=None, token: str | None 
     # The organisers' theme list: a theme they added reaches attendees; retired or unknown keys are dropped.
     active = set(db.session.scalars(sa.select(Theme.key).where(Theme.active.is_(True))))
     themes = [t for t in (values.get("themes") or []) if t in active]
-    changes = diff(attendee, {
+    changes = apply_changes(attendee, {
         "status": AttendeeStatus.registered, "themes": themes,
         "access_needs": clean(values.get("access_needs"))[:2000],
         "dietary_needs": clean(values.get("dietary_needs"))[:2000],
@@ -98,7 +98,7 @@ def cancel(attendee: Attendee, *, actor=None) -> Attendee:
 
 
 def withdraw(attendee: Attendee, status: AttendeeStatus, actor) -> Attendee:
-    changes = diff(attendee, {"status": status})
+    changes = apply_changes(attendee, {"status": status})
     attendee.responded_at = utcnow()
     now = utcnow()
     for ticket in attendee.tickets:

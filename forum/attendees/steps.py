@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..home.next_steps import Step, step
 from ..permissions import can
-from . import people
+from .account_links import own_attendee
 from .models import AttendeeStatus
 
 
@@ -23,7 +23,7 @@ def _organiser_steps(user, forum):
 def _attendee_steps(user, forum):
     if forum is None or not can(user, "attendee.respond_own"):
         return []
-    attendee = people.attendee_for_user(user, forum)
+    attendee = own_attendee(user, forum)
     if attendee is None:
         return []
     if attendee.status == AttendeeStatus.invited:

@@ -8,11 +8,9 @@ compact and fast to scan from a phone.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
@@ -64,32 +62,6 @@ def current_ticket(attendee: Attendee) -> Ticket | None:
     return live[-1] if live else None
 
 
-@dataclass
-class TicketLookup:
-    """What a scanned code turned out to be. `status` is one of ok / invalid / revoked / wrong_forum."""
-
-    status: str
-    ticket: Ticket | None = None
-
-    @property
-    def attendee(self) -> Attendee | None:
-        return self.ticket.attendee if self.ticket else None
-
-
-def lookup(code: str | None, forum_id: int) -> TicketLookup:
-    key = parse_code(code)
-    if key is None:
-        return TicketLookup("invalid")
-    ticket = db.session.scalar(sa.select(Ticket).where(Ticket.key == key).options(joinedload(Ticket.attendee)))
-    if ticket is None:
-        return TicketLookup("invalid")
-    if ticket.forum_id != forum_id:
-        return TicketLookup("wrong_forum", ticket)
-    if ticket.revoked_at is not None:
-        return TicketLookup("revoked", ticket)
-    return TicketLookup("ok", ticket)
-
-
 # The door's lookup (check_in): the ticket and its holder's badge fields in one Core statement,
 # built once so SQLAlchemy reuses its compiled form; plain rows, no ORM objects to build.
 _ticket, _attendee = Ticket.__table__.c, Attendee.__table__.c
@@ -101,7 +73,8 @@ _SCAN_ROW = (sa.select(_ticket.id.label("ticket_id"), _ticket.forum_id, _ticket.
 
 
 def lookup_for_scan(code: str | None, forum_id: int) -> tuple[str, sa.Row | None]:
-    """Like lookup(), but (status, row) with the ticket_id and the attendee's badge columns."""
+    """What a scanned code is at this forum: (ok / invalid / revoked / wrong_forum, the row with the
+    ticket_id and the holder's badge columns), the one lookup the door makes."""
     key = parse_code(code)
     if key is None:
         return "invalid", None

@@ -62,7 +62,7 @@ def record(actor, action: str, obj: Any = None, *, forum_id: int | None = None,
     return event
 
 
-def diff(obj: Any, values: dict[str, Any]) -> dict[str, list]:
+def apply_changes(obj: Any, values: dict[str, Any]) -> dict[str, list]:
     """Apply values to obj and return {field: [old, new]} for those that changed."""
     changed = {}
     for name, new in values.items():

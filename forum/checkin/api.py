@@ -1,8 +1,6 @@
 """Check-in JSON API: single scans, offline batches and counts (see shared CONTRACT.md)."""
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -12,6 +10,7 @@ from ..api.core import api_route
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
+from ..secret_tokens import bearer_token, hash_token
 from . import arrivals, services
 from .schemas import BatchIn, BatchOut, CheckInAnswer, ScanIn, Stats
 
@@ -21,9 +20,9 @@ REFUSALS = {400: "Malformed body.", 401: "Missing or unknown token.", 403: "Not 
 
 def scan_rate_key() -> str:
     """Rate limits count per token (or per signed-in user), not per address: a hall shares one NAT."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    token = bearer_token(request.headers)
+    if token is not None:
+        return "token:" + hash_token(token)[:32]
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     return "addr:" + (get_remote_address() or "")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..attendees.models import Attendee, AttendeeStatus
 from ..db import HK
 from ..extensions import db
-from .models import CheckIn, ScanResult
+from .models import CheckIn, ScanResult, counts_as_arrival
 from .points import points_of
 
 
@@ -23,7 +23,7 @@ def stats(forum, points: list | None = None) -> dict:
         .group_by(Attendee.status)).all())
     invited = sum(n for status, n in by_status.items() if status != AttendeeStatus.cancelled)
     checked_in = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
-        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
+        CheckIn.forum_id == forum.id, counts_as_arrival()))
     seen = dict(db.session.execute(
         sa.select(CheckIn.point_id, sa.func.count(sa.distinct(CheckIn.attendee_id)))
         .where(CheckIn.forum_id == forum.id, CheckIn.annulled_at.is_(None), CheckIn.result.in_(_COUNTED))
@@ -57,7 +57,7 @@ def dashboard(forum) -> Dashboard:
     points = points_of(forum)
     summary = stats(forum, points)
     times = db.session.scalars(sa.select(CheckIn.scanned_at).where(
-        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None))
+        CheckIn.forum_id == forum.id, counts_as_arrival())
         .order_by(CheckIn.scanned_at)).all()
     buckets: list[tuple[datetime, int]] = []
     if times:
@@ -75,7 +75,7 @@ def dashboard(forum) -> Dashboard:
                    for s in range(first, last + 1)]
 
     arrived = (sa.select(CheckIn.attendee_id).where(
-        CheckIn.forum_id == forum.id, CheckIn.first_entry.is_(True), CheckIn.annulled_at.is_(None)))
+        CheckIn.forum_id == forum.id, counts_as_arrival()))
     live = sa.and_(Attendee.forum_id == forum.id, Attendee.status != AttendeeStatus.cancelled)
     arrived_flag = sa.case((Attendee.id.in_(arrived), 1), else_=0)
     by_site = db.session.execute(

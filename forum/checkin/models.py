@@ -79,3 +79,11 @@ class CheckIn(db.Model):
                  postgresql_where=sa.text("first_entry AND annulled_at IS NULL")),
         sa.Index("ix_checkin_forum_first", "forum_id", "first_entry"),
     )
+
+
+def counts_as_arrival(checkin=CheckIn):
+    """Who has arrived, written once: the scan that admitted the person, not annulled since.
+
+    `checkin` is CheckIn, an alias of it, or its table's columns (for Core statements).
+    """
+    return sa.and_(checkin.first_entry.is_(True), checkin.annulled_at.is_(None))

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..forums.models import ForumStatus
 from ..permissions import ensure
 from ..text import clean
-from .models import CheckIn, CheckInPoint
+from .models import CheckIn, CheckInPoint, counts_as_arrival
 from .services import attendee_json, check_in, hk_iso, parse_scan
 
 SEARCH_LIMIT = 20
@@ -41,8 +41,7 @@ def search_attendees(actor, forum, query: str, limit: int = SEARCH_LIMIT) -> lis
         raise ValidationError(_l("Type at least two letters, or one Chinese character."), field="q")
     live_ticket = (sa.select(Ticket.id).where(Ticket.attendee_id == Attendee.id, Ticket.revoked_at.is_(None))
                    .exists())
-    first_entry = sa.and_(CheckIn.attendee_id == Attendee.id, CheckIn.first_entry.is_(True),
-                          CheckIn.annulled_at.is_(None))
+    first_entry = sa.and_(CheckIn.attendee_id == Attendee.id, counts_as_arrival())
     arrived_at = sa.select(CheckIn.scanned_at).where(first_entry).limit(1).scalar_subquery()
     arrived_point = (sa.select(CheckInPoint.key).join(CheckIn, CheckIn.point_id == CheckInPoint.id)
                      .where(first_entry).limit(1).scalar_subquery())

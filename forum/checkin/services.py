@@ -25,7 +25,7 @@ from ..permissions import ensure
 from ..text import clean
 from ..schemas import load
 from ..refs import parse_id
-from .models import CheckIn, CheckInPoint, ScanResult
+from .models import CheckIn, CheckInPoint, ScanResult, counts_as_arrival
 from .schemas import ScanIn
 
 
@@ -127,7 +127,7 @@ _LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"
                      .select_from(_checkin_table.outerjoin(CheckInPoint.__table__, _point.id == _checkin.point_id))
                      .where(_checkin.forum_id == sa.bindparam("forum_id"),
                             _checkin.attendee_id == sa.bindparam("attendee_id"),
-                            _checkin.first_entry.is_(True), _checkin.annulled_at.is_(None)))
+                            counts_as_arrival(_checkin)))
 # ON CONFLICT DO NOTHING: a row refused by a unique index (first entry or nonce) is simply not
 # inserted (rowcount 0), on SQLite (3.24+) and PostgreSQL alike. The database still
 # decides; this only saves the SAVEPOINT and the exception a refused INSERT would otherwise cost.

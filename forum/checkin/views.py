@@ -12,9 +12,9 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..api.core import json_body
 from .api import scan_rate_key
 from ..db import utcnow
-from ..errors import DomainError, PermissionDenied
+from ..errors import DomainError, PermissionDenied, wants_json
 from ..extensions import db, limiter
-from ..forms_util import show_domain_error
+from ..form_actions import show_domain_error, submit
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
 from ..i18n import name_of
@@ -90,7 +90,7 @@ def _kiosk_lock():
         # holds that person's pass, which the "attendee.badge" rule checks.
         current_user.attendee_id = args.get("attendee_id")
         return None
-    if request.path.startswith("/api/"):
+    if wants_json():
         raise PermissionDenied()
     return redirect(url_for("checkin.kiosk", forum=kiosk["forum"]))
 
@@ -177,22 +177,19 @@ def kiosk(forum: str):
     points = points_of(forum, active_only=True)
     form = KioskStartForm()
     form.point.choices = [(p.key, p.display_name) for p in points]
-    if form.validate_on_submit():
-        try:
-            kiosk_mode.start_kiosk(current_user, forum, form.pin.data, make_new_pin=form.new_pin.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            # The organiser's session leaves the tablet: from here on it is a kiosk and nothing else.
-            logout_user()
-            session["kiosk"] = {"forum": forum.slug, "point": form.point.data}
-            # Already "not fresh": Flask-Login's session protection would otherwise write that into the
-            # session on the first scan, and a late scan's cookie could then revive an ended kiosk.
-            session["_fresh"] = False
-            return redirect(url_for("checkin.kiosk", forum=forum.slug))
-    return render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points,
+
+    def become_kiosk(_result) -> None:
+        # The organiser's session leaves the tablet: from here on it is a kiosk and nothing else.
+        logout_user()
+        session["kiosk"] = {"forum": forum.slug, "point": form.point.data}
+        # Already "not fresh": Flask-Login's session protection would otherwise write that into the
+        # session on the first scan, and a late scan's cookie could then revive an ended kiosk.
+        session["_fresh"] = False
+
+    done = submit(form, lambda: kiosk_mode.start_kiosk(current_user, forum, form.pin.data,
+                                                       make_new_pin=form.new_pin.data),
+                  after=become_kiosk, to=url_for("checkin.kiosk", forum=forum.slug))
+    return done or render_template("checkin/kiosk_start.html", forum=forum, form=form, points=points,
                            pin_set=forum.kiosk_pin_hash is not None)
 
 

@@ -18,7 +18,7 @@ from ..accounts.models import User
 from ..agenda.models import BoothBooking, BoothDemoSlot
 from ..attendees.models import Attendee, AttendeeKind, AttendeeStatus
 from ..audit.services import record
-from ..checkin.models import CheckIn
+from ..checkin.models import CheckIn, counts_as_arrival
 from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..exhibitors.models import Application, ApplicationStaff, ApplicationStatus
@@ -70,8 +70,7 @@ def recipients(forum, group, *, company_id: int | None = None, booth_slot_id: in
         people = _attendees(sa.select(Attendee).where(Attendee.forum_id == forum.id, Attendee.kind == AttendeeKind.ha,
                                                       live))
     elif group == AnnouncementGroup.registered_not_arrived:
-        arrived = sa.select(CheckIn.id).where(CheckIn.attendee_id == Attendee.id, CheckIn.first_entry.is_(True),
-                                              CheckIn.annulled_at.is_(None))
+        arrived = sa.select(CheckIn.id).where(CheckIn.attendee_id == Attendee.id, counts_as_arrival())
         people = _attendees(sa.select(Attendee).where(Attendee.forum_id == forum.id,
                                                       Attendee.status == AttendeeStatus.registered, ~arrived.exists()))
     elif group == AnnouncementGroup.approved_exhibitors:

@@ -2,16 +2,17 @@
 wallet passes and the wallet certificate settings."""
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attendees import services as attendee_services
+from ..attendees.account_links import own_attendee
 from ..attendees.models import AttendeeStatus
 from ..attendees.tickets import code_for, current_ticket
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..extensions import csrf, db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, submit
 from ..forums.services import current_forum, get_forum
 from ..permissions import public, requires
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
@@ -72,7 +73,7 @@ def token_pass(token: str):
 def my_pass():
     forum_ref = request.args.get("forum")
     forum = get_forum(forum_ref) if forum_ref else current_forum()
-    attendee = attendee_services.attendee_for_user(current_user, forum) if forum else None
+    attendee = own_attendee(current_user, forum) if forum else None
     if attendee is None:
         raise NotFound()
     return _pass_response(attendee)
@@ -86,19 +87,13 @@ def wallet_settings():
     if request.method == "GET" and settings is not None:
         form.pass_type_id.data, form.team_id.data = settings.pass_type_id, settings.team_id
         form.organisation.data = settings.organisation
-    if form.validate_on_submit():
-        try:
-            wallet.configure(current_user, p12=form.certificate.data.read(), password=form.password.data or "",
-                             wwdr=form.wwdr.data.read(), pass_type_id=form.pass_type_id.data,
-                             team_id=form.team_id.data, organisation=form.organisation.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Wallet passes are set up: tickets now offer “Add to Apple Wallet”."), "success")
-            return redirect(url_for("communications.wallet_settings"))
-    return render_template("communications/wallet.html", form=form, settings=settings)
+    done = submit(form, lambda: wallet.configure(current_user, p12=form.certificate.data.read(),
+                                                 password=form.password.data or "", wwdr=form.wwdr.data.read(),
+                                                 pass_type_id=form.pass_type_id.data, team_id=form.team_id.data,
+                                                 organisation=form.organisation.data or ""),
+                  success=_("Wallet passes are set up: tickets now offer “Add to Apple Wallet”."),
+                  to=url_for("communications.wallet_settings"))
+    return done or render_template("communications/wallet.html", form=form, settings=settings)
 
 
 @bp.route("/admin/wallet/remove", methods=["POST"])

@@ -8,7 +8,7 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..forms_util import commit_or_flash
+from ..form_actions import commit_or_flash
 from ..permissions import requires
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from . import previews, templates

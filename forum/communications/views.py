@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, show_domain_error
 from ..forums.services import get_forum
 from ..i18n import hk_datetime, name_of
 from ..jobs.services import ACTIVE

@@ -9,7 +9,7 @@ from . import permissions as _permissions  # noqa: F401  (grants exist before @r
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
 from . import applications, bookings, lab, outputs, partners, reports, review, waitlist
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,

@@ -12,7 +12,7 @@ from . import permissions as _permissions  # noqa: F401  (grants exist before @r
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, show_domain_error
 from ..i18n import current_locale
 from ..nav import nav_link
 from ..permissions import can, public, requires

@@ -1,0 +1,19 @@
+"""Exhibitors: companies, solutions, applications, the organisers' review and the directory."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from ..nav import nav_link
+    from ..api.core import add_endpoints
+    from . import api
+    from . import steps  # noqa: F401  (its @step providers join the home page)
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_endpoints(api)  # its API endpoints, on the API blueprint registered last
+    nav_link("exhibitors.directory_current", _l("Exhibitors"), "directory.view", 20)
+    nav_link("exhibitors.company", _l("My company"), "company.view_own", 25,
+             when=lambda user: user.company_id is not None)
+    nav_link("exhibitors.review_current", _l("Review exhibitors"), "exhibitor.review", 30)

@@ -4,10 +4,7 @@ from marshmallow import fields
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..api.core import api_route
-from ..errors import NotFound
-from ..forums.models import ForumStatus
-from ..forums.services import get_forum
-from ..permissions import can
+from ..forums.services import visible_forum
 from ..schemas import ApiSchema
 from .directory import SOLUTION_DETAILS, approved_with_solutions, exhibitor_json
 
@@ -43,7 +40,5 @@ class Exhibitors(ApiSchema):
            summary="The forum's approved exhibitors with the solutions they show.",
            response=Exhibitors, responses={404: "No such forum."})
 def forum_exhibitors(forum: str):
-    forum = get_forum(forum)
-    if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
-        raise NotFound()
+    forum = visible_forum(current_user, forum)
     return {"forum": forum.slug, "exhibitors": [exhibitor_json(a) for a in approved_with_solutions(forum)]}

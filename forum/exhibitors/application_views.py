@@ -1,15 +1,14 @@
 """A company's application to exhibit: the form, its page with history, and the booth poster."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..forms_util import show_domain_error
+from ..errors import NotFound
+from ..form_actions import submit
 from ..forums.services import get_forum
 from ..i18n import name_of
 from ..permissions import STAFF, requires
@@ -44,25 +43,23 @@ def _application_form(forum, company, application) -> ApplicationForm:
     return form
 
 
+def _application_data(form) -> dict:
+    data = {name: form[name].data for name in (
+        "solution_ids", "needs_power", "needs_screen", "needs_table", "booth_notes", "demo_requested",
+        "demo_solution_id", "demo_presenter", "demo_minutes", "demo_av", "demo_windows")}
+    data["staff"] = [entry.data for entry in form.staff.entries]
+    return data
+
+
 def _edit_application(forum, company, application):
     form = _application_form(forum, company, application)
-    if form.validate_on_submit():
-        data = {name: form[name].data for name in (
-            "solution_ids", "needs_power", "needs_screen", "needs_table", "booth_notes", "demo_requested",
-            "demo_solution_id", "demo_presenter", "demo_minutes", "demo_av", "demo_windows")}
-        data["staff"] = [entry.data for entry in form.staff.entries]
-        submit = request.form.get("action") == "submit"
-        try:
-            application = applications.save_application(current_user, forum, company, data, submit=submit)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your application is submitted.") if submit else _("Your application is saved."), "success")
-            return redirect(url_for("exhibitors.application", application_id=application.id))
-    return render_template("exhibitors/apply.html", form=form, forum=forum, company=company,
-                           application=application, forum_open=applications.is_open(forum))
+    sending = request.form.get("action") == "submit"
+    done = submit(form, lambda: applications.save_application(current_user, forum, company, _application_data(form),
+                                                              submit=sending),
+                  success=_("Your application is submitted.") if sending else _("Your application is saved."),
+                  to=lambda saved: url_for("exhibitors.application", application_id=saved.id))
+    return done or render_template("exhibitors/apply.html", form=form, forum=forum, company=company,
+                                   application=application, forum_open=applications.is_open(forum))
 
 
 @routes.route("/forums/<forum>/apply", methods=["GET", "POST"])

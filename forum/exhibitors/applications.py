@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
@@ -127,7 +127,7 @@ def save_application(actor, forum: Forum, company: Company, data: dict, *, submi
             if not values.get("demo_windows", application.demo_windows):
                 raise ValidationError(_l("Give at least one time window."), field="demo_windows")
 
-    changes = diff(application, values)
+    changes = apply_changes(application, values)
     before = [s.id for s in application.solutions]
     if [s.id for s in solutions] != before:
         application.solutions = solutions

@@ -7,11 +7,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..permissions import STAFF, ensure
-from ..text import clean, normalise, normalise_email
+from ..text import clean, is_email, normalise, normalise_email
 from . import uploads
 from .models import SECTORS, Application, ApplicationStatus, Company, company_admin
 
@@ -77,7 +77,7 @@ def sign_up(data: dict, *, password: str, logo: tuple[bytes, str] | None = None)
     key_en, key_zh = _company_keys(values.get("name_en", ""), values.get("name_zh", ""))
     check_password_strength(password)
     email = normalise_email(data.get("contact_email"))
-    if "@" not in email or len(email) > 254:
+    if not is_email(email):
         raise ValidationError(_l("Enter a valid email address."), field="contact_email")
     if address_taken(email):
         tell_owner_of_taken_address(email)
@@ -114,7 +114,7 @@ def update_company(actor, company: Company, data: dict, *, logo: tuple[bytes, st
     if logo:
         values["logo_id"] = uploads.store(company.id, logo[0], kind="image", original_name=logo[1], actor=actor,
                                           field="logo").id
-    changes = diff(company, values)
+    changes = apply_changes(company, values)
     refresh_company_search(company)
     if changes:
         record(actor, "company.update", company, changes=changes)

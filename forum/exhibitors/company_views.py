@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..extensions import db, limiter
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, submit
 from ..forums.services import current_forum
 from ..permissions import ensure, public, requires
 from ..routes import Routes
@@ -36,20 +36,13 @@ def signup():
         flash(_("You are already signed in."), "info")
         return redirect(url_for("exhibitors.company") if current_user.role == "exhibitor" else url_for("home.index"))
     form = SignUpForm()
-    if form.validate_on_submit():
-        try:
-            data = _company_data(form) | {"contact_name_zh": form.contact_name_zh.data}
-            companies.sign_up(data, password=form.password.data, logo=uploaded_file(form.logo))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            # The same answer whether or not the address was free (no account probing).
-            flash(_("Check your mail: we sent a link to %(email)s. Open it to confirm the address; your "
-                    "company's pages open after that.", email=form.contact_email.data), "info")
-            return redirect(url_for("accounts.login"))
-    return render_template("exhibitors/signup.html", form=form)
+    # The same answer whether or not the address was free (no account probing).
+    done = submit(form, lambda: companies.sign_up(_company_data(form) | {"contact_name_zh": form.contact_name_zh.data},
+                                                  password=form.password.data, logo=uploaded_file(form.logo)),
+                  success=_("Check your mail: we sent a link to %(email)s. Open it to confirm the address; your "
+                            "company's pages open after that.", email=form.contact_email.data),
+                  category="info", to=url_for("accounts.login"))
+    return done or render_template("exhibitors/signup.html", form=form)
 
 
 @routes.route("/company")
@@ -73,17 +66,10 @@ def company():
 def edit_company():
     company = companies.own_company(current_user)
     form = CompanyForm(obj=company)
-    if form.validate_on_submit():
-        try:
-            companies.update_company(current_user, company, _company_data(form), logo=uploaded_file(form.logo))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The company profile is saved."), "success")
-            return redirect(url_for("exhibitors.company"))
-    return render_template("exhibitors/company_form.html", form=form, company=company)
+    done = submit(form, lambda: companies.update_company(current_user, company, _company_data(form),
+                                                         logo=uploaded_file(form.logo)),
+                  success=_("The company profile is saved."), to=url_for("exhibitors.company"))
+    return done or render_template("exhibitors/company_form.html", form=form, company=company)
 
 
 @routes.route("/company/members", methods=["POST"])

@@ -36,7 +36,7 @@ def _terms(q: str) -> list[str]:
 
 
 def directory(forum: Forum, query: DirectoryQuery):
-    """(applications on this page, total) of approved exhibitors matching the query.
+    """One page (db.paginate: items, total, pages) of the approved exhibitors matching the query.
 
     Search is a substring match over normalised text (NFKC + casefold), every term
     required, over the company's names and description and its solutions' titles,
@@ -59,13 +59,9 @@ def directory(forum: Forum, query: DirectoryQuery):
         stmt = stmt.where(sa.exists(shown.where(Solution.trl >= query.trl_min)))
     if query.sector:
         stmt = stmt.where(Company.sector == query.sector)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    page = max(1, query.page)
-    rows = db.session.scalars(
-        stmt.options(joinedload(Application.company).joinedload(Company.logo),
-                     selectinload(Application.solutions).selectinload(Solution.themes))
-        .order_by(Company.name_key).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).unique().all()
-    return rows, total
+    return db.paginate(stmt.options(joinedload(Application.company).joinedload(Company.logo),
+                                    selectinload(Application.solutions).selectinload(Solution.themes))
+                       .order_by(Company.name_key), page=max(1, query.page), per_page=PAGE_SIZE, error_out=False)
 
 
 def approved_with_solutions(forum: Forum):

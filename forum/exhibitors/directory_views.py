@@ -41,10 +41,9 @@ def directory(forum: str):
         page = 1
     query = listing.DirectoryQuery(q=request.args.get("q", "")[:100], theme=request.args.get("theme", ""),
                                    trl_min=trl, sector=request.args.get("sector", ""), page=page)
-    rows, total = listing.directory(forum, query)
-    pages = max(1, -(-total // listing.PAGE_SIZE))
-    return render_template("exhibitors/directory.html", forum=forum, rows=rows, total=total, query=query,
-                           pages=pages, themes=theme_list.list_themes(), sector_labels=SECTOR_LABELS)
+    found = listing.directory(forum, query)
+    return render_template("exhibitors/directory.html", forum=forum, rows=found.items, total=found.total,
+                           query=query, pagination=found, themes=theme_list.list_themes(), sector_labels=SECTOR_LABELS)
 
 
 @routes.route("/forums/<forum>/exhibitors/<int:company_id>")

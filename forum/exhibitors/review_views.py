@@ -12,7 +12,7 @@ from ..refs import parse_id
 from ..audit.services import record
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, submit
 from ..forums.services import get_forum
 from ..permissions import requires
 from ..routes import Routes
@@ -166,17 +166,12 @@ def export(forum: str, fmt: str):
 @requires("theme.manage")
 def themes():
     form = ThemeForm()
-    if form.validate_on_submit():
-        theme_id = request.form.get("theme_id", "")
-        theme = db.session.get(Theme, parse_id(theme_id)) if parse_id(theme_id) else None
-        try:
-            theme_list.save_theme(current_user, theme, name_en=form.name_en.data, name_zh=form.name_zh.data,
-                                active=form.active.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The theme list is saved."), "success")
-            return redirect(url_for("exhibitors.themes"))
-    return render_template("exhibitors/themes.html", form=form, themes=theme_list.list_themes(active_only=False))
+
+    def save():
+        theme_id = parse_id(request.form.get("theme_id", ""))
+        theme = db.session.get(Theme, theme_id) if theme_id else None
+        theme_list.save_theme(current_user, theme, name_en=form.name_en.data, name_zh=form.name_zh.data,
+                              active=form.active.data)
+
+    done = submit(form, save, success=_("The theme list is saved."), to=url_for("exhibitors.themes"))
+    return done or render_template("exhibitors/themes.html", form=form, themes=theme_list.list_themes(active_only=False))

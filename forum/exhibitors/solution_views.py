@@ -1,14 +1,14 @@
 """A company's solutions: the editor, the solution page and files served to those allowed to see them."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..form_actions import submit
 from ..permissions import can, requires
 from ..routes import Routes
 from . import companies, solutions, uploads, visibility
@@ -41,18 +41,11 @@ def _solution_data(form) -> dict:
 def new_solution():
     company = companies.own_company(current_user)
     form = _solution_form()
-    if form.validate_on_submit():
-        try:
-            solution = solutions.save_solution(current_user, company, None, _solution_data(form),
-                                              brochure=uploaded_file(form.brochure), image=uploaded_file(form.image))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The solution is saved."), "success")
-            return redirect(url_for("exhibitors.company"))
-    return render_template("exhibitors/solution_form.html", form=form, solution=None)
+    done = submit(form, lambda: solutions.save_solution(current_user, company, None, _solution_data(form),
+                                                        brochure=uploaded_file(form.brochure),
+                                                        image=uploaded_file(form.image)),
+                  success=_("The solution is saved."), to=url_for("exhibitors.company"))
+    return done or render_template("exhibitors/solution_form.html", form=form, solution=None)
 
 
 @routes.route("/solutions/<int:solution_id>/edit", methods=["GET", "POST"])
@@ -62,18 +55,11 @@ def edit_solution(solution_id: int):
     if not can(current_user, "solution.edit", solution):
         raise NotFound()
     form = _solution_form(solution)
-    if form.validate_on_submit():
-        try:
-            solutions.save_solution(current_user, solution.company, solution, _solution_data(form),
-                                   brochure=uploaded_file(form.brochure), image=uploaded_file(form.image))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The solution is saved."), "success")
-            return redirect(url_for("exhibitors.company"))
-    return render_template("exhibitors/solution_form.html", form=form, solution=solution)
+    done = submit(form, lambda: solutions.save_solution(current_user, solution.company, solution,
+                                                        _solution_data(form), brochure=uploaded_file(form.brochure),
+                                                        image=uploaded_file(form.image)),
+                  success=_("The solution is saved."), to=url_for("exhibitors.company"))
+    return done or render_template("exhibitors/solution_form.html", form=form, solution=solution)
 
 
 @routes.route("/solutions/<int:solution_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import ensure
@@ -68,7 +68,7 @@ def save_solution(actor, company: Company, solution: Solution | None, data: dict
     if brochure:
         values["brochure_id"] = uploads.store(company.id, brochure[0], kind="pdf", original_name=brochure[1],
                                               actor=actor, field="brochure").id
-    changes = diff(solution, values)
+    changes = apply_changes(solution, values)
     if themes is not None:
         before = sorted(t.key for t in solution.themes)
         solution.themes = sorted(themes, key=lambda t: t.position)

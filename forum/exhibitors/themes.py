@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..permissions import ensure
@@ -46,7 +46,7 @@ def save_theme(actor, theme: Theme | None, *, name_en: str, name_zh: str, active
         last = db.session.scalar(sa.select(sa.func.max(Theme.position))) or 0
         theme = Theme(key=key, position=last + 1)
         db.session.add(theme)
-    changes = diff(theme, {"name_en": name_en, "name_zh": name_zh, "active": bool(active),
+    changes = apply_changes(theme, {"name_en": name_en, "name_zh": name_zh, "active": bool(active),
                            **({"position": position} if position is not None else {})})
     db.session.flush()
     record(actor, "theme.save", theme, changes=changes)

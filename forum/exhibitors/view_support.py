@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..errors import NotFound
-from ..forums.services import current_forum, get_forum
-from ..permissions import can
+from ..forums.services import current_forum
+from ..forums.services import visible_forum as _visible
 
 
 def uploaded_file(field) -> tuple[bytes, str] | None:
@@ -18,12 +18,7 @@ def uploaded_file(field) -> tuple[bytes, str] | None:
 
 def visible_forum(ref: str):
     """A forum by id or slug; drafts only for those who manage forums."""
-    from ..forums.models import ForumStatus
-
-    forum = get_forum(ref)
-    if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
-        raise NotFound()
-    return forum
+    return _visible(current_user, ref)
 
 
 def current_forum_or_404():

@@ -4,11 +4,9 @@ from marshmallow import fields, validate
 
 from ..api.core import api_route
 from ..schemas import ApiSchema, Bool, HKDateTime, Int
-from ..errors import NotFound
 from ..extensions import db
-from ..permissions import can
 from .models import ForumStatus
-from .services import create_forum, get_forum, list_forums, update_forum
+from .services import create_forum, forums_seen_by, get_forum, update_forum, visible_forum
 
 STATUSES = [s.value for s in ForumStatus]
 
@@ -77,7 +75,7 @@ def _forum_links(slug: str) -> dict:
 @api_route("/forums", permission="forum.view", summary="The forums of the series, newest first.",
            response=ForumList, links=_forum_links("$response.body#/forums/0/slug"))
 def forums():
-    return {"forums": list_forums(include_drafts=can(current_user, "forum.manage"))}
+    return {"forums": forums_seen_by(current_user)}
 
 
 @api_route("/forums", methods=("POST",), permission="forum.manage", summary="Create a forum.",
@@ -92,10 +90,7 @@ def create_forum_api(body: dict):
 @api_route("/forums/<forum>", permission="forum.view", summary="One forum, by id or slug.",
            response=ForumOut, responses={404: "No such forum."})
 def forum_detail(forum: str):
-    forum = get_forum(forum)
-    if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
-        raise NotFound()
-    return forum
+    return visible_forum(current_user, forum)
 
 
 @api_route("/forums/<forum>", methods=("PATCH",), permission="forum.manage", summary="Change a forum.",

@@ -7,15 +7,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..schemas import FIRST_YEAR, LAST_YEAR
 from ..db import HK, starts_with
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
-from ..permissions import ensure
+from ..permissions import can, ensure
 from ..refs import SLUG, parse_forum_ref
 from ..text import clean, slugify
 from .models import Forum, ForumStatus
+from .permissions import may_see
 
 FIELDS = ("title_en", "title_zh", "description_en", "description_zh", "venue_en", "venue_zh", "starts_at",
           "ends_at", "status", "attendee_capacity", "booth_capacity", "staff_per_booth", "demo_slot_count",
@@ -68,6 +69,19 @@ def list_forums(*, include_drafts: bool = True) -> list[Forum]:
     if not include_drafts:
         stmt = stmt.where(Forum.status != ForumStatus.draft)
     return db.session.scalars(stmt).all()
+
+
+def forums_seen_by(user) -> list[Forum]:
+    """The forums `user` may see (permissions.may_see), newest first."""
+    return list_forums(include_drafts=can(user, "forum.manage"))
+
+
+def visible_forum(user, ref) -> Forum:
+    """A forum by id or slug, as NotFound when `user` may not see it (a draft, to all but its managers)."""
+    forum = get_forum(ref)
+    if not may_see(user, forum):
+        raise NotFound(_l("No such forum."))
+    return forum
 
 
 def current_forum() -> Forum | None:
@@ -191,7 +205,7 @@ def update_forum(actor, forum: Forum, data: dict) -> dict:
         if db.session.scalar(sa.select(Forum.id).where(Forum.slug == slug_wanted, Forum.id != forum.id)):
             raise Conflict(_l("Another forum already uses this short name."), field="slug")
         values["slug"] = slug_wanted
-    changes = diff(forum, values)
+    changes = apply_changes(forum, values)
     if changes:
         record(actor, "forum.update", forum, forum_id=forum.id, changes=changes)
     return changes

@@ -1,15 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import HK
-from ..errors import DomainError
-from ..extensions import db
-from ..forms_util import show_domain_error
-from ..permissions import can, requires
+from ..form_actions import submit
+from ..permissions import requires
 from . import services
 from .forms import STATUS_LABELS, ForumForm
-from .models import ForumStatus
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -21,7 +18,7 @@ def _form_data(form: ForumForm) -> dict:
 @bp.route("/")
 @requires("forum.view")
 def index():
-    forums = services.list_forums(include_drafts=can(current_user, "forum.manage"))
+    forums = services.forums_seen_by(current_user)
     return render_template("forums/index.html", forums=forums, status_labels=STATUS_LABELS)
 
 
@@ -29,27 +26,15 @@ def index():
 @requires("forum.manage")
 def create():
     form = ForumForm()
-    if form.validate_on_submit():
-        try:
-            forum = services.create_forum(current_user, _form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The forum is created."), "success")
-            return redirect(url_for("forums.show", ref=forum.slug))
-    return render_template("forums/form.html", form=form, forum=None)
+    done = submit(form, lambda: services.create_forum(current_user, _form_data(form)),
+                  success=_("The forum is created."), to=lambda forum: url_for("forums.show", ref=forum.slug))
+    return done or render_template("forums/form.html", form=form, forum=None)
 
 
 @bp.route("/<ref>")
 @requires("forum.view")
 def show(ref: str):
-    forum = services.get_forum(ref)
-    if forum.status == ForumStatus.draft and not can(current_user, "forum.manage"):
-        from ..errors import NotFound
-
-        raise NotFound()
+    forum = services.visible_forum(current_user, ref)
     return render_template("forums/show.html", forum=forum, status_labels=STATUS_LABELS)
 
 
@@ -63,14 +48,6 @@ def edit(ref: str):
             value = getattr(forum, name)
             getattr(form, name).data = value.astimezone(HK).replace(tzinfo=None) if value else None
         form.status.data = forum.status.value
-    if form.validate_on_submit():
-        try:
-            services.update_forum(current_user, forum, _form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The forum is saved."), "success")
-            return redirect(url_for("forums.show", ref=forum.slug))
-    return render_template("forums/form.html", form=form, forum=forum)
+    done = submit(form, lambda: services.update_forum(current_user, forum, _form_data(form)),
+                  success=_("The forum is saved."), to=url_for("forums.show", ref=forum.slug))
+    return done or render_template("forums/form.html", form=form, forum=forum)

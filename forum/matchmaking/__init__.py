@@ -6,10 +6,14 @@ def init_app(app) -> None:
     """Register the pages and the helpers the directory, booth and home templates call."""
     from flask_login import current_user
 
-    from . import bookmarks, lead_views  # noqa: F401  (lead pages join the blueprint)
+    from ..api.core import add_endpoints
+    from . import api, bookmarks, meeting_api
+    from . import lead_views  # noqa: F401  (lead pages join the blueprint)
     from .views import bp
 
     app.register_blueprint(bp)
+    add_endpoints(api)  # its API endpoints, on the API blueprint registered last
+    add_endpoints(meeting_api)
     from ..agenda.personal import add_personal_items
     from .meeting_views import agenda_items
     from .meeting_views import bp as meetings_bp

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..exhibitors.models import Application, ApplicationStatus, Solution, application_solution
@@ -138,7 +138,7 @@ def add_bookmark(actor, forum: Forum, *, solution_id=None, booth=None, company_i
         record(actor, "bookmark.add", bookmark, forum_id=forum.id,
                changes={"solution_id": target.solution_id, "company_id": target.company_id})
     else:
-        changes = diff(bookmark, details)
+        changes = apply_changes(bookmark, details)
         if changes:
             record(actor, "bookmark.update", bookmark, forum_id=forum.id, changes=changes)
     db.session.flush()
@@ -160,7 +160,7 @@ def get_bookmark(actor, bookmark_id) -> Bookmark:
 
 def update_bookmark(actor, bookmark_id, values: dict) -> Bookmark:
     bookmark = get_bookmark(actor, bookmark_id)
-    changes = diff(bookmark, _details(values))
+    changes = apply_changes(bookmark, _details(values))
     if changes:
         record(actor, "bookmark.update", bookmark, forum_id=bookmark.forum_id, changes=changes)
     db.session.flush()

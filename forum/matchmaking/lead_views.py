@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db
-from ..forms_util import commit_or_flash
+from ..form_actions import commit_or_flash
 from ..home.next_steps import Step, step
 from ..nav import nav_link
 from ..permissions import requires

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..attendees.lead_codes import parse_lead_code
 from ..attendees.models import Attendee
 from ..attendees.tickets import parse_code as parse_ticket_code
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import utcnow
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..exhibitors.exports import to_csv
@@ -141,7 +141,7 @@ def update_lead(actor, forum, lead_id, values: dict) -> Lead:
     tags = ", ".join(dict.fromkeys(t.strip()[:40] for t in (values.get("tags") or "").split(",") if t.strip()))
     if len(tags) > 300:
         raise ValidationError(_l("Fewer tags, please."), field="tags")
-    changes = diff(lead, {"note": note, "rating": int(rating) if rating else None, "tags": tags})
+    changes = apply_changes(lead, {"note": note, "rating": int(rating) if rating else None, "tags": tags})
     if changes:
         record(actor, "lead.update", lead, forum_id=forum.id, changes=changes)
     db.session.flush()

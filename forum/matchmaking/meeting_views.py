@@ -14,7 +14,7 @@ from ..db import HK
 from ..errors import DomainError, NotFound
 from ..exhibitors.models import Company
 from ..extensions import db
-from ..forms_util import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, submit
 from ..forums.services import get_forum
 from ..nav import nav_link
 from ..permissions import can, requires
@@ -63,23 +63,25 @@ def propose(forum):
     people = meeting_picker.ha_people(target, current_user, form.people_search.data, chosen)
     form.ha_people.choices = people.options
     company = db.session.get(Company, company_id) if company_id else None
-    if request.form.get("action") != "find" and form.validate_on_submit():
+
+    def propose():
         span = timedelta(minutes=form.minutes.data)
         starts = [f.data.replace(tzinfo=HK) for f in (form.option_1, form.option_2, form.option_3) if f.data]
         try:
-            meeting = meetings.propose(
+            return meetings.propose(
                 current_user, target, company_id=company_id, ha_user_ids=chosen,
                 solution_id=_int(form.solution_id.data), options=[(s, s + span) for s in starts],
                 place=form.place.data, video_url=form.video_url.data, subject=form.subject.data,
                 origin=request.args.get("origin") if request.args.get("origin") in meetings.ORIGINS else "exhibitor")
         except DomainError as error:
-            db.session.rollback()
             # The service names its arguments; the page shows the refusal at the picker it concerns.
             error.fields = {PICKER_FIELDS.get(k, k): v for k, v in error.fields.items()}
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting.id))
+            raise
+
+    done = request.form.get("action") != "find" and submit(
+        form, propose, to=lambda meeting: url_for("meetings.show", forum=target.slug, meeting_id=meeting.id))
+    if done:
+        return done
     return render_template("matchmaking/meeting_propose.html", forum=target, company=company, form=form,
                            own_company=own, companies=companies, people=people, chosen=set(map(str, chosen)),
                            found=request.form.get("action") == "find")

@@ -10,7 +10,7 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..accounts.models import User
 from ..db import HK
 from ..extensions import db
-from ..forms_util import commit_or_flash
+from ..form_actions import commit_or_flash
 from ..forums.forms import HK_FORMAT
 from ..forums.services import get_forum
 from ..home.next_steps import Step, step

@@ -9,7 +9,8 @@ from flask_login import current_user
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..forms_util import safe_next, show_domain_error
+from ..form_actions import submit
+from ..safe_redirects import safe_next
 from ..forums.models import ForumStatus
 from ..forums.services import get_forum
 from ..home.next_steps import Step, step
@@ -96,17 +97,11 @@ def show(bookmark_id: int):
     form.site_id.choices = [("", _("No site yet"))] + [(str(s.id), s.display_name if not _zh() else
                                                         (s.name_zh or s.name_en))
                                                        for s in bookmarks.candidate_sites()]
-    if form.validate_on_submit():
-        try:
-            bookmarks.update_bookmark(current_user, bookmark.id, {
-                "interest": form.interest.data, "note": form.note.data, "site_id": form.site_id.data or None})
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("matchmaking.show", bookmark_id=bookmark.id))
+    done = submit(form, lambda: bookmarks.update_bookmark(current_user, bookmark.id, {
+                      "interest": form.interest.data, "note": form.note.data, "site_id": form.site_id.data or None}),
+                  success=_("Saved."), to=url_for("matchmaking.show", bookmark_id=bookmark.id))
+    if done:
+        return done
     from .recommendations import for_person
 
     recommendations = for_person(current_user, bookmark.forum, k=5)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forums.models import Forum
@@ -145,7 +145,7 @@ def update_pilot(actor, pilot: Pilot, data: dict, *, read_version) -> dict:
     if not changes:
         return {}
     claim(actor, pilot, read_version)
-    changed = diff(pilot, changes)
+    changed = apply_changes(pilot, changes)
     record(actor, "pilot.update", pilot, object_type="Pilot", changes=changed)
     db.session.flush()
     return changed
@@ -167,7 +167,7 @@ def update_site(actor, pilot: Pilot, pilot_site_id: int, data: dict, *, read_ver
     if not changes:
         return {}
     claim(actor, pilot, read_version)
-    changed = diff(ps, changes)
+    changed = apply_changes(ps, changes)
     record(actor, "pilot.site_update", pilot, object_type="Pilot",
            changes={**changed, "site": ps.site.name_en, "site_zh": ps.site.name_zh})
     db.session.flush()

@@ -11,10 +11,9 @@ from . import permissions as _permissions  # noqa: F401  (grants before @require
 from ..datalab.applications import cited_by_pilot
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..form_actions import show_domain_error, submit
 from ..home.next_steps import Step, step
 from ..i18n import both_names, name_of
-from ..nav import nav_link
 from ..permissions import can, requires
 from ..sites.services import get_site
 from ..refs import parse_id
@@ -29,7 +28,6 @@ from .timeline import ORIGIN_LABELS, timeline
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 add_follow_up_routes(bp)
 
-nav_link("pilots.index", _l("Pilots"), "pilot.view", 60)
 
 
 @step("partnership", "organiser", "admin", order=60)
@@ -119,17 +117,9 @@ def create():
 
 def _propose(form, action, **page):
     """Validate the pilot form, run the proposing service, commit and open the pilot; else the form again."""
-    if form.validate_on_submit():
-        try:
-            pilot = action()
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The pilot is proposed."), "success")
-            return redirect(url_for("pilots.show", pilot_id=pilot.id))
-    return render_template("pilots/form.html", form=form, **page)
+    done = submit(form, action, success=_("The pilot is proposed."),
+                  to=lambda pilot: url_for("pilots.show", pilot_id=pilot.id))
+    return done or render_template("pilots/form.html", form=form, **page)
 
 
 @bp.route("/from-bookmark/<int:bookmark_id>", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..audit.services import diff, record
+from ..audit.services import apply_changes, record
 from ..db import contains
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
@@ -220,7 +220,7 @@ def update_site(actor, site: Site, values: dict) -> dict:
     if "source" not in values:
         cleaned.pop("source")
     cleaned["active"] = bool(values.get("active", site.active))
-    changes = diff(site, cleaned)
+    changes = apply_changes(site, cleaned)
     if changes:
         record(actor, "site.update", site, changes=changes)
     return changes

@@ -2,9 +2,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import DomainError
 from ..extensions import db
-from ..forms_util import show_domain_error
+from ..form_actions import submit
 from ..permissions import requires
 from . import services
 from .forms import KIND_LABELS, SiteForm, SiteImportForm
@@ -34,17 +33,8 @@ def index():
 @requires("site.manage")
 def create():
     form = _with_clusters(SiteForm())
-    if form.validate_on_submit():
-        try:
-            services.create_site(current_user, form.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The site is added."), "success")
-            return redirect(url_for("sites.index"))
-    return render_template("sites/form.html", form=form, site=None)
+    done = submit(form, lambda: services.create_site(current_user, form.data), success=_("The site is added."), to=url_for("sites.index"))
+    return done or render_template("sites/form.html", form=form, site=None)
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
@@ -54,17 +44,8 @@ def edit(site_id: int):
     form = _with_clusters(SiteForm(obj=site))
     if request.method == "GET":
         form.cluster_code.data = site.cluster.code if site.cluster else ""
-    if form.validate_on_submit():
-        try:
-            services.update_site(current_user, site, form.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The site is saved."), "success")
-            return redirect(url_for("sites.index"))
-    return render_template("sites/form.html", form=form, site=site)
+    done = submit(form, lambda: services.update_site(current_user, site, form.data), success=_("The site is saved."), to=url_for("sites.index"))
+    return done or render_template("sites/form.html", form=form, site=site)
 
 
 @bp.route("/import", methods=["GET", "POST"])

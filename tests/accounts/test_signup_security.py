@@ -5,9 +5,9 @@ import sqlalchemy as sa
 
 from forum.accounts.models import Invitation, User
 from forum.attendees.models import Attendee, AttendeeKind, AttendeeStatus
-from forum.attendees.services import attendee_for_user
+from forum.attendees.account_links import link_account, own_attendee
 from forum.extensions import db
-from tests.factories import ForumFactory, UserFactory
+from tests.factories import PASSWORD, ForumFactory, UserFactory
 
 SIGNUP = {"name_en": "Stranger Limited", "name_zh": "陌生人有限公司", "sector": "ai_robotics",
           "contact_name": "A Stranger", "password": "a long password"}
@@ -80,20 +80,43 @@ def test_sign_up_with_an_ha_address_never_opens_that_persons_invitation(client, 
     client.post("/exhibitors/signup", data={**SIGNUP, "contact_email": "Chief.Exec@HA.example"})
     user = db.session.scalar(sa.select(User).where(User.email == "chief.exec@ha.example"))
     # Unverified: no link to the attendee record.
-    assert attendee_for_user(user, forum) is None
+    assert link_account(user) == 0 and own_attendee(user, forum) is None
     # Even verified, an exhibitor account never takes over an HA attendee record.
     user.email_verified = True
     db.session.flush()
-    assert attendee_for_user(user, forum) is None
+    assert link_account(user) == 0 and own_attendee(user, forum) is None
     db.session.refresh(invitee)
     assert invitee.user_id is None
 
 
-def test_a_verified_ha_account_is_linked_to_its_invitation():
+def test_a_verified_ha_account_is_linked_to_its_invitation_at_sign_in(client):
     forum = ForumFactory()
     invitee = _ha_invitee(forum, "doctor@ha.example")
     user = UserFactory(email="doctor@ha.example", role="ha_staff")
-    assert attendee_for_user(user, forum) == invitee and invitee.user_id == user.id
+    assert own_attendee(user, forum) is None  # reading never links
+    client.post("/login", data={"email": "Doctor@HA.example", "password": PASSWORD})
+    db.session.refresh(invitee)
+    assert own_attendee(user, forum) == invitee and invitee.user_id == user.id
+
+
+def test_a_record_added_for_a_confirmed_account_is_linked_at_once(client, login_as):
+    from forum.attendees import people
+
+    user = UserFactory(email="nurse@ha.example", role="ha_staff")
+    organiser = UserFactory(role="organiser")
+    forum = ForumFactory()
+    attendee = people.add_attendee(organiser, forum, {"email": "nurse@ha.example", "name_en": "A Nurse"})
+    assert attendee.user_id == user.id
+
+
+def test_my_ticket_writes_nothing(client, login_as):
+    forum = ForumFactory()
+    invitee = _ha_invitee(forum, "reader@ha.example")
+    login_as("ha_staff", email="reader@ha.example")
+    # Not linked (the account never signed in through the form): the page says so and links nothing.
+    assert client.get(f"/my-ticket?forum={forum.slug}").status_code == 404
+    db.session.refresh(invitee)
+    assert invitee.user_id is None
 
 
 def test_sign_up_cannot_claim_a_pending_invitation_and_does_not_say_so(client, outbox):

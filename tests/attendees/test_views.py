@@ -128,9 +128,9 @@ def test_attendee_page_reissue_and_wrong_forum(client, login_as, forum, outbox):
     page = client.get(f"/forums/{forum.slug}/attendees/{chan.id}").get_data(as_text=True)
     assert old in page and "badge.pdf" in page
     assert client.post(f"/forums/{forum.slug}/attendees/{chan.id}/reissue").status_code == 302
-    from forum.attendees.tickets import lookup
+    from forum.attendees.tickets import lookup_for_scan
 
-    assert lookup(old, forum.id).status == "revoked"
+    assert lookup_for_scan(old, forum.id)[0] == "revoked"
     other = ForumFactory()
     assert client.get(f"/forums/{other.slug}/attendees/{chan.id}").status_code == 404
 
@@ -184,7 +184,7 @@ def test_organiser_edits_details_without_touching_answers(client, login_as, foru
 
 
 def test_organiser_records_answers_given_by_phone(client, login_as, forum, outbox):
-    from forum.attendees.tickets import current_ticket, lookup
+    from forum.attendees.tickets import current_ticket, lookup_for_scan
 
     login_as("organiser")
     _chan, wong, lee = _people(forum)
@@ -195,7 +195,7 @@ def test_organiser_records_answers_given_by_phone(client, login_as, forum, outbo
     assert wong.status == AttendeeStatus.registered and "Your ticket" in outbox()[-1]["Subject"]
     client.post(f"{base}/{wong.id}/answer", data={"answer": "cancel"})
     db.session.refresh(wong)
-    assert wong.status == AttendeeStatus.cancelled and lookup(code, forum.id).status == "revoked"
+    assert wong.status == AttendeeStatus.cancelled and lookup_for_scan(code, forum.id)[0] == "revoked"
     client.post(f"{base}/{lee.id}/answer", data={"answer": "bogus"})
     db.session.refresh(lee)
     assert lee.status == AttendeeStatus.declined

@@ -143,7 +143,7 @@ def test_the_partnership_team_picks_whom_a_meeting_invites_with_the_keyboard(liv
 
 
 def test_a_participant_answers_a_meetings_six_month_follow_up_on_a_phone_in_chinese(live_server, chromium):
-    from forum.accounts.models import ApiToken
+    from forum.secret_tokens import hash_token
     from forum.extensions import db
     from forum.matchmaking.models import Meeting, MeetingStatus
     from forum.pilots.models import FollowUp
@@ -155,7 +155,7 @@ def test_a_participant_answers_a_meetings_six_month_follow_up_on_a_phone_in_chin
         meeting = db.session.scalar(sa.select(Meeting).where(Meeting.status == MeetingStatus.confirmed)
                                     .order_by(Meeting.id))
         db.session.add(FollowUp(meeting_id=meeting.id, email="ha.staff@forum.example", name="Dr Raymond Chan",
-                                token_hash=ApiToken.hash(token), due_on=datetime.now().date()))
+                                token_hash=hash_token(token), due_on=datetime.now().date()))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
