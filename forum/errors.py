@@ -94,7 +94,21 @@ def error_page(status: int, message=None):
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
+def refuse_nul_characters() -> None:
+    """A NUL in a form field or the query string is refused before any view runs: no field means
+    one, and PostgreSQL cannot store it (the API's schemas refuse it per field, see forum/schemas.py)."""
+    if request.path.startswith("/api/"):
+        return
+    values = list(request.args.values())
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        raise ValidationError(_l("The request holds a NUL character, which no field accepts. Please check what was pasted."))
+
+
 def register_errorhandlers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         from .extensions import db

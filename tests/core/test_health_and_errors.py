@@ -49,3 +49,16 @@ def test_unexpected_error_is_a_500_page_without_details(app, login_as):
         app.view_functions["home.index"] = view
         app.config["PROPAGATE_EXCEPTIONS"] = None
     assert Blueprint
+
+
+def test_a_nul_character_in_a_form_or_address_is_a_400_with_a_reason(client):
+    # PostgreSQL cannot hold a NUL in text: a form field or query string carrying one used to reach
+    # the database and answer 500 there. It is refused before any view runs, on both databases.
+    response = client.post("/login", data={"email": "a\x00b@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
+    response = client.get("/login?next=%00")
+    assert response.status_code == 400
+    response = client.get("/login?next=%00", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid"
