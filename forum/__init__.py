@@ -115,6 +115,9 @@ def register_blueprints(app: Flask) -> None:
     from .datalab.sentences import sentence as datalab_sentence
 
     word_actions("datalab.", datalab_sentence)  # the audit trail shows data-lab events in the lab's own words
+    from .datalab import init_app as init_datalab
+
+    init_datalab(app)
     from .jobs import init_app as init_jobs
 
     init_jobs(app)

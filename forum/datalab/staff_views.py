@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms_util import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
-from . import applications, bookings, lab, outputs, partners, reports, review, waitlist
+from . import applications, bookings, door, lab, outputs, partners, reports, review, waitlist
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
                     KIND_LABELS, LabSettingsForm, OutputReviewForm, PartnerInviteForm, WorkstationForm)
 from .sentences import sentence
@@ -79,10 +79,17 @@ def conflict(application_id: int):
     return redirect(url_for("datalab_staff.reviews"))
 
 
-@bp.route("/door")
+@bp.route("/door", methods=["GET", "POST"], endpoint="door")
 @requires("datalab.staff")
-def door():
+def door_point():
+    """The lab door is the lab's check-in point: its scanner is the forum door's (checkin.point_scan).
+    Lab staff set the point up here once; afterwards this address leads to its scanner."""
     _staff()
+    if request.method == "POST":
+        commit_or_flash(lambda: door.open_door_point(current_user), _("The lab door's check-in point is set up."))
+    point = door.door_point()
+    if point is not None:
+        return redirect(url_for("checkin.point_scan", point_id=point.id))
     return render_template("datalab/door.html")
 
 
