@@ -233,8 +233,12 @@ def partners_page():
             show_domain_error(form, error)
         else:
             db.session.commit()
-            link = invitation.link
-            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            if invitation is None:  # an existing account: it has the standing now, nothing to open
+                flash(_("%(email)s already has an account: it may now use the lab for the organisation.",
+                        email=form.email.data), "success")
+            else:
+                link = invitation.link
+                flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             choices, form = form.company_id.choices, PartnerInviteForm(formdata=None)  # empty for the next one
             form.company_id.choices = choices
     return render_template("datalab/partners.html", form=form, invited=partners.invited(current_user),
