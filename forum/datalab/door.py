@@ -140,12 +140,17 @@ def _stored_answer(actor, nonce: str) -> dict | None:
         return None
     if row.scanned_by_id != actor.id:
         raise ValidationError(_l("This scan was already sent from another account."), field="nonce")
-    if row.answer:
-        return row.answer
-    # A scan recorded before answers were kept: told again from the row.
     member = db.session.get(TeamMember, row.team_member_id) if row.team_member_id else None
+    if row.answer:  # kept without the person: their name is read from the account (an erasure reaches it)
+        return {**row.answer, "attendee": _person(member)}
+    # A scan recorded before answers were kept: told again from the row.
     booking = db.session.get(Booking, row.booking_id) if row.booking_id else None
     return _answer(row.direction, row.admitted, row.reason, member, booking)
+
+
+def _kept(answer: dict) -> dict:
+    """The answer as kept on the scan, for a resend: everything but the person (see _stored_answer)."""
+    return {key: value for key, value in answer.items() if key != "attendee"}
 
 
 def _set_once(booking: Booking, values: dict, *conditions) -> bool:
@@ -184,7 +189,7 @@ def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None
         reason = _("Not a valid lab pass (or the person is no longer named on the team).")
         answer = _answer(direction, False, reason, None, None, point_key=point_key)
         db.session.add(DoorScan(at=now, direction=direction, admitted=False, reason=reason, scanned_by_id=actor.id,
-                                nonce=nonce, point_id=point_id, answer=answer))
+                                nonce=nonce, point_id=point_id, answer=_kept(answer)))
         db.session.flush()
         record(actor, "datalab.door_refused", None, object_type="LabApplication", changes={"reason": reason})
         return answer
@@ -205,7 +210,7 @@ def scan(actor, code: str, direction: str = "in", *, now: datetime | None = None
     answer = _answer(direction, admitted, reason, member, booking, already_in=already_in, point_key=point_key)
     db.session.add(DoorScan(at=now, direction=direction, admitted=admitted, reason=reason, first_entry=first,
                             team_member_id=member.id, booking_id=booking.id if booking else None,
-                            scanned_by_id=actor.id, nonce=nonce, point_id=point_id, answer=answer))
+                            scanned_by_id=actor.id, nonce=nonce, point_id=point_id, answer=_kept(answer)))
     db.session.flush()
     if already_in:  # a second scan of someone inside: recorded as a scan, not as another entry
         return answer

@@ -409,7 +409,8 @@ class DoorScan(db.Model):
     first_entry: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The lab's check-in point (checkin_point, kind "data lab") the scan was made at.
     point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_point.id", ondelete="SET NULL"))
-    answer: Mapped[dict | None] = mapped_column(sa.JSON)  # what the scanner was told: a resend gets it again
+    # What the scanner was told, but the person (read from the account again): a resend gets it again.
+    answer: Mapped[dict | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),
                       sa.Index("uq_datalab_door_first_entry", "booking_id", unique=True,

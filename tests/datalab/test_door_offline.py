@@ -38,7 +38,10 @@ def test_a_batch_is_judged_at_the_scan_times_and_resends_are_harmless(datalab, c
     assert scans_count() == 3
     again = send_batch(datalab.staff, lab_point, queued[:2], now)
     assert [r["result"] for r in again] == ["ok", "left"] and again[0]["seat"] == "WS1"
+    assert again[0]["attendee"] == results[0]["attendee"] and again[0]["attendee"]["name_en"]
     assert scans_count() == 3
+    # The answer kept for resends holds no name: it is read from the account again.
+    assert all("attendee" not in scan.answer for scan in db.session.scalars(db.select(DoorScan)))
 
 
 def test_a_scan_time_in_the_future_is_not_believed(datalab, code, lab_point):
