@@ -146,7 +146,7 @@ FIELDS = {
     "label": _l("Label"), "token": _l("Token"), "site": _l("Site"), "site_zh": _l("Site (Chinese)"),
     "champion": _l("Champion"), "to": _l("People asked"), "name": _l("Name"), "note": _l("Note"),
     "slot": _l("Slot"), "table": _l("Table"), "ip": _l("IP address"), "organisation": _l("Organisation"),
-    "title": _l("Job title"), "version": _l("Version"),
+    "title": _l("Job title"), "version": _l("Version"), "key": _l("Key"),
 }
 
 VALUES = {
@@ -156,6 +156,7 @@ VALUES = {
     "cancelled": _l("cancelled"), "live": _l("open"), "closed": _l("closed"),
     "accepted": _l("accepted"), "other_time": _l("another time proposed"),
     "OPTIMAL": _l("best plan found"), "FEASIBLE": _l("good plan found"), "INFEASIBLE": _l("no plan possible"),
+    "forum door": _l("forum door"), "data lab": _l("data lab"),  # check-in point kinds
 }
 
 # Never shown outside the staff: who decided, bookkeeping times, internal ids.

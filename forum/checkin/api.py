@@ -10,9 +10,12 @@ from ..api.core import api_route
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
+from ..errors import NotFound
+from ..refs import parse_id
 from ..secret_tokens import bearer_token, hash_token
-from . import arrivals, services
-from .schemas import BatchIn, BatchOut, CheckInAnswer, ScanIn, Stats
+from . import arrivals, kinds, services
+from .points import get_kind_point
+from .schemas import BatchIn, BatchOut, CheckInAnswer, PointAnswer, PointBatchOut, ScanIn, Stats
 
 REFUSALS = {400: "Malformed body.", 401: "Missing or unknown token.", 403: "Not a scanner or organiser.",
             404: "No such forum.", 429: "Too many scans from this token."}
@@ -45,7 +48,8 @@ def _batch_cost() -> int:
 def checkin_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
-                         scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80])
+                         scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80],
+                         direction=body.get("direction") or "in")
     answer = services.check_in(current_user, forum, scan)
     db.session.commit()
     return answer
@@ -70,3 +74,41 @@ def checkin_stats_api(forum: str):
     forum = get_forum(forum)
     ensure(current_user, "checkin.stats", forum)
     return arrivals.stats(forum)
+
+
+# --- points of another kind (the data lab's door): the same scans, judged by the kind's rules ------
+
+def _kind_point(point_id: str):
+    number = parse_id(point_id)
+    if number is None:
+        raise NotFound()
+    return get_kind_point(number)
+
+
+POINT_REFUSALS = {400: "Malformed body, or a closed point.", 401: REFUSALS[401],
+                  403: "Not allowed to scan at this point.", 404: "No such point.", 429: REFUSALS[429]}
+
+
+@api_route("/checkin/points/<point_id>/checkins", methods=("POST",), permission="checkin.point", tag="checkin",
+           summary="Judge one scan at a point without a forum (the data lab's door): in or out, refusals say why.",
+           body=ScanIn, response=PointAnswer, responses=POINT_REFUSALS)
+@limiter.limit(_scan_limit, key_func=scan_rate_key)
+def point_checkin_api(point_id: str, body: dict):
+    point = _kind_point(point_id)
+    scan = services.Scan(code=body["code"].strip(), nonce=body.get("nonce"), scanned_at=body.get("scanned_at"),
+                         device_id=(body.get("device_id") or "")[:80], direction=body.get("direction") or "in")
+    answer = kinds.judge(current_user, point, scan)
+    db.session.commit()
+    return answer
+
+
+@api_route("/checkin/points/<point_id>/checkins/batch", methods=("POST",), permission="checkin.point",
+           tag="checkin", summary="Scans at a point without a forum queued offline, each judged like a single "
+                                  "scan at its scanned_at; answers in the same order.",
+           body=BatchIn, response=PointBatchOut, responses=POINT_REFUSALS)
+@limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
+def point_checkin_batch_api(point_id: str, body: dict):
+    point = _kind_point(point_id)
+    results = kinds.judge_batch(current_user, point, services.parse_batch(body))
+    db.session.commit()
+    return {"results": results}

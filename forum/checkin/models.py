@@ -18,13 +18,30 @@ class ScanResult(str, enum.Enum):
     wrong_forum = "wrong_forum"
 
 
+class PointKind(str, enum.Enum):
+    """What a point's scans are judged against. A forum door (or room) checks the forum's tickets with
+    check_in(); a point of another kind has no forum and is judged by the feature that registered the
+    kind (checkin/kinds.py): the data lab's door by the lab's passes and bookings."""
+
+    forum_door = "forum door"
+    data_lab = "data lab"
+
+
 class CheckInPoint(db.Model):
-    """A door or room where tickets are scanned: main entrance, demo theatre, data lab door ..."""
+    """A door or room where tickets are scanned: main entrance, demo theatre, the data lab's door ...
+
+    A forum's points have its forum_id; a point of another kind (the data lab's) has none, so the
+    forum's points, counts and dashboards never list it (ck_checkin_point_forum_kind).
+    """
 
     __tablename__ = "checkin_point"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PointKind] = mapped_column(
+        sa.Enum(PointKind, native_enum=False, length=20, validate_strings=True,
+                values_callable=lambda kinds: [k.value for k in kinds]),
+        default=PointKind.forum_door, server_default=PointKind.forum_door.value)
     key: Mapped[str] = mapped_column(sa.String(40))  # what scanners send as "point"
     name_en: Mapped[str] = mapped_column(sa.String(120), default="")
     name_zh: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -32,7 +49,13 @@ class CheckInPoint(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (sa.UniqueConstraint("forum_id", "key", name="uq_checkin_point_forum_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("forum_id", "key", name="uq_checkin_point_forum_key"),
+        # Points without a forum: one per key (a unique constraint lets NULL forum_ids repeat).
+        sa.Index("uq_checkin_point_unforumed_key", "key", unique=True,
+                 sqlite_where=sa.text("forum_id IS NULL"), postgresql_where=sa.text("forum_id IS NULL")),
+        sa.CheckConstraint("(forum_id IS NULL) = (kind <> 'forum door')", name="forum_kind"),
+    )
 
     @property
     def display_name(self) -> str:

@@ -1,5 +1,6 @@
 """Who may check people in, run the kiosk, watch the dashboard and correct mistakes."""
 from ..permissions import grant
+from .kinds import may_use
 
 
 def _kiosk_forum_only(user, forum) -> bool:
@@ -14,3 +15,6 @@ grant("checkin.kiosk", {"organiser", "kiosk"}, rule=_kiosk_forum_only)
 grant("checkin.dashboard", {"organiser"})
 grant("checkin.manage", {"organiser"})
 grant("checkin.annul", {"organiser"})
+# A point of another kind than a forum door (the data lab's): whoever its kind's own permission lets
+# scan there. The roles are added by the feature registering the kind (kinds.register).
+grant("checkin.point", set(), rule=may_use)

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..permissions import ensure
 from ..refs import parse_id
 from ..text import clean, slugify
-from .models import CheckInPoint
+from .models import CheckInPoint, PointKind
 
 
 def points_of(forum, *, active_only: bool = False) -> list[CheckInPoint]:
@@ -67,5 +67,40 @@ def set_point_active(actor, point: CheckInPoint, active: bool) -> None:
 def get_point(forum, point_id: int) -> CheckInPoint:
     point = db.session.get(CheckInPoint, point_id)
     if point is None or point.forum_id != forum.id:
+        raise NotFound()
+    return point
+
+
+# --- points of another kind than a forum door (checkin/kinds.py): no forum ------------------------
+
+def points_of_kind(kind: PointKind) -> list[CheckInPoint]:
+    return db.session.scalars(sa.select(CheckInPoint).where(CheckInPoint.kind == kind,
+                                                            CheckInPoint.forum_id.is_(None))
+                              .order_by(CheckInPoint.position, CheckInPoint.id)).all()
+
+
+def add_kind_point(actor, kind: PointKind, name_en: str, name_zh: str = "", key: str | None = None) -> CheckInPoint:
+    """A point of a registered kind, set up by whoever the kind's permission names (for the data lab:
+    its staff). Its key is unique among points without a forum (uq_checkin_point_unforumed_key)."""
+    name_en, name_zh = clean(name_en), clean(name_zh)
+    if not (name_en or name_zh):
+        raise ValidationError(_l("Give a name in English or Chinese."), field="name_en")
+    point = CheckInPoint(forum_id=None, kind=kind, key=slugify(key or name_en or kind.value, 40),
+                         name_en=name_en, name_zh=name_zh, position=len(points_of_kind(kind)) + 1)
+    ensure(actor, "checkin.point", point)
+    if db.session.scalar(sa.select(CheckInPoint.id).where(CheckInPoint.forum_id.is_(None),
+                                                          CheckInPoint.key == point.key)):
+        raise ValidationError(_l("There is already a point with that key."), field="key")
+    db.session.add(point)
+    db.session.flush()
+    record(actor, "checkin_point.create", point,
+           changes={"kind": kind.value, "key": point.key, "name_en": name_en, "name_zh": name_zh})
+    return point
+
+
+def get_kind_point(point_id: int) -> CheckInPoint:
+    """A point without a forum, by id (a forum's points are reached through their forum)."""
+    point = db.session.get(CheckInPoint, point_id)
+    if point is None or point.forum_id is not None:
         raise NotFound()
     return point

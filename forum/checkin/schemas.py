@@ -6,6 +6,8 @@ from marshmallow import ValidationError, fields, validate
 from ..schemas import ApiSchema, HKDateTime, Int
 
 RESULTS = ["ok", "already_checked_in", "invalid", "revoked", "wrong_forum"]
+# At a point of another kind (the data lab's door) a scan out answers "left", a pass refused "refused".
+POINT_RESULTS = ["ok", "already_checked_in", "left", "refused", "invalid"]
 NONCE = r"^[A-Za-z0-9._:-]{8,80}\Z"
 
 
@@ -42,6 +44,8 @@ class ScanIn(ApiSchema):
     scanned_at = HKDateTime(allow_none=True, metadata={"description": "device time of the scan"})
     device_id = fields.String(allow_none=True,
                               metadata={"description": "the scanning device (first 80 characters kept)"})
+    direction = fields.String(allow_none=True, validate=validate.OneOf(["in", "out"]), metadata={
+        "description": "in (default) or out; out only at points that scan out (the data lab's)"})
 
 
 class BatchIn(ApiSchema):
@@ -89,3 +93,23 @@ class Stats(ApiSchema):
     checked_in = fields.Integer()
     by_point = fields.Dict(keys=fields.String(), values=fields.Integer(),
                            metadata={"description": "people seen at each point (point key -> count)"})
+
+
+class PointProblem(ApiSchema):
+    code = fields.String()
+    message = fields.String(required=True, metadata={"description": "why the scan is refused"})
+
+
+class PointAnswer(ApiSchema):
+    result = fields.String(required=True, validate=validate.OneOf(POINT_RESULTS + ["error"]))
+    attendee = fields.Nested(Person, allow_none=True, required=True)
+    checked_in_at = fields.String(allow_none=True, metadata={"format": "date-time",
+                                                             "description": "when this entry began (HK time)"})
+    point = fields.String(allow_none=True, metadata={"description": "key of the point"})
+    seat = fields.String(allow_none=True, metadata={"description": "the booked seat, where the kind has seats"})
+    error = fields.Nested(PointProblem, metadata={"description": "why the scan is refused (refused, invalid, "
+                                                                 "error)"})
+
+
+class PointBatchOut(ApiSchema):
+    results = fields.List(fields.Nested(PointAnswer), required=True)

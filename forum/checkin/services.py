@@ -43,6 +43,7 @@ class Scan:
     nonce: str | None = None
     scanned_at: datetime | None = None
     device_id: str = ""
+    direction: str = "in"  # "out" only at points that scan out (checkin/kinds.py)
 
 
 _SCAN = ScanIn()
@@ -56,7 +57,8 @@ def parse_scan(data, *, device_id: str = "") -> Scan:
         raise ValidationError(_l("Each scan must be a JSON object."))
     values = load(_SCAN, data)
     return Scan(code=values["code"].strip(), point=values.get("point"), nonce=values.get("nonce"),
-                scanned_at=values.get("scanned_at"), device_id=(values.get("device_id") or device_id)[:80])
+                scanned_at=values.get("scanned_at"), device_id=(values.get("device_id") or device_id)[:80],
+                direction=values.get("direction") or "in")
 
 
 def parse_batch(data) -> list:
@@ -177,6 +179,8 @@ def check_in(actor, forum, scan: Scan) -> dict:
     transaction on SQLite (forum.db.autocommit_statements) and hold the write lock only for it.
     """
     ensure(actor, "checkin.scan", forum)
+    if scan.direction != "in":
+        raise ValidationError(_l("This point does not scan out."), field="direction")
     db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
     stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)

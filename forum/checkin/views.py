@@ -23,7 +23,8 @@ from ..permissions import can, requires
 from . import kiosk as kiosk_mode
 from . import search as door_search
 from . import arrivals, services
-from .points import add_point, get_point, points_of, resolve_point, set_point_active
+from . import kinds
+from .points import add_point, get_kind_point, get_point, points_of, resolve_point, set_point_active
 from .forms import AnnulForm, KioskExitForm, KioskStartForm, PointForm
 
 bp = Blueprint("checkin", __name__, cli_group=None)
@@ -113,6 +114,19 @@ def scan(forum: str):
     forum = get_forum(forum)
     points = points_of(forum, active_only=True)
     return render_template("checkin/scan.html", forum=forum, points=points, point_names=_point_names(points))
+
+
+@bp.route("/checkin/points/<int:point_id>/scan")
+@requires("checkin.point")
+def point_scan(point_id: int):
+    """The scanner at a point without a forum (the data lab's door): the forum door's page parts and
+    scanner.js, with the kind's code pattern and words, and a choice of scanning in or out."""
+    point = get_kind_point(point_id)
+    rules = kinds.rules_for(point)
+    if not can(current_user, "checkin.point", point):
+        raise PermissionDenied()
+    return render_template("checkin/point_scan.html", point=point, rules=rules,
+                           kind_words={key: str(word) for key, word in rules.words.items()})
 
 
 def _point_names(points) -> dict[str, str]:

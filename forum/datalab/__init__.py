@@ -1,11 +1,16 @@
-"""The HKSP-HA Data Lab: applications, reviews, seat bookings, lab passes, outputs and the register."""
+"""The HKSP-HA Data Lab: applications, reviews, seat bookings, lab passes, outputs and the register
+(docs/datalab.md)."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from ..audit.sentences import word_actions
     from ..api.core import add_endpoints
-    from . import api
+    from ..audit.sentences import word_actions
+    from ..checkin import permissions as _checkin  # noqa: F401  (checkin.point exists before the kind adds to it)
+    from ..checkin.kinds import PointRules, register
+    from ..checkin.models import PointKind
+    from . import api, door
+    from . import permissions as _permissions  # noqa: F401  (datalab.staff exists before the kind names it)
     from .sentences import sentence
     from .staff_views import bp as staff_bp
     from .views import bp
@@ -14,3 +19,7 @@ def init_app(app) -> None:
     add_endpoints(api)  # its API endpoints, on the API blueprint registered last
     app.register_blueprint(staff_bp)
     word_actions("datalab.", sentence)  # the audit trail shows data-lab events in the lab's own words
+    # The lab's door is a check-in point of kind "data lab": the check-in's scanner page and API serve
+    # it, and its scans are judged here, by the lab's pass rules (door.judge).
+    register(PointKind.data_lab, PointRules(permission="datalab.staff", judge=door.judge,
+                                            code_pattern=door.CODE_PATTERN, words=door.SCANNER_WORDS))

@@ -1,4 +1,5 @@
-"""Data-lab JSON API: application status, booking a seat, the lab door. Same services as the pages."""
+"""Data-lab JSON API: application status, booking a seat. Same services as the pages. The lab door's scans
+go to its check-in point (POST /api/v1/checkin/points/{id}/checkins, judged by door.judge)."""
 from __future__ import annotations
 
 from flask_login import current_user
@@ -6,14 +7,12 @@ from marshmallow import fields, validate
 
 from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route
-from ..checkin.schemas import ScanIn
-from ..checkin.services import parse_batch
 from ..db import utcnow
 from ..refs import parse_id
 from ..errors import NotFound
-from ..schemas import ApiSchema, HKDateTime, Int, ISODate
+from ..schemas import ApiSchema, Int, ISODate
 from ..extensions import db
-from . import applications, bookings, door, review
+from . import applications, bookings, review
 
 class Step(ApiSchema):
     at = fields.String(metadata={"format": "date-time"})
@@ -45,42 +44,6 @@ class BookingOut(ApiSchema):
     session = fields.String()
     workstation = fields.String()
     days_left = fields.Integer()
-
-
-class DoorIn(ApiSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    point = fields.String(allow_none=True, validate=validate.OneOf(["in", "out"]))
-    nonce = ScanIn._declared_fields["nonce"]
-    scanned_at = HKDateTime(allow_none=True, metadata={"description": "device time of the scan (batch only)"})
-
-
-class DoorPerson(ApiSchema):
-    name_en = fields.String()
-    name_zh = fields.String()
-    organisation = fields.String()
-    access_needs = fields.String()
-    kind = fields.String()
-
-
-class DoorProblem(ApiSchema):
-    code = fields.String()
-    message = fields.String(metadata={"description": "why entry is refused"})
-
-
-class DoorAnswer(ApiSchema):
-    result = fields.String(required=True, validate=validate.OneOf(["ok", "left", "refused", "invalid", "error"]))
-    attendee = fields.Nested(DoorPerson, allow_none=True)
-    seat = fields.String(allow_none=True)
-    error = fields.Nested(DoorProblem)
-
-
-class DoorBatchIn(ApiSchema):
-    scans = fields.List(fields.Raw(metadata={"$ref": "#/components/schemas/DoorIn"}), required=True,
-                        metadata={"description": "each judged on its own, like a single scan"})
-
-
-class DoorBatchOut(ApiSchema):
-    results = fields.List(fields.Nested(DoorAnswer), required=True)
 
 
 def _number(value: str) -> int:
@@ -118,23 +81,3 @@ def booking_api(application_id: str, body: dict):
     db.session.commit()
     return {"id": booking.id, "day": booking.day.isoformat(), "session": booking.session,
             "workstation": booking.workstation.code, "days_left": bookings.days_left(application)}
-
-
-@api_route("/datalab/door", methods=("POST",), permission="datalab.staff", tag="datalab",
-           summary="Judge a lab pass at the door (point 'in' or 'out'); refusals say why.", body=DoorIn,
-           response=DoorAnswer, responses={401: "Missing or unknown token.", 403: "Not lab staff."})
-def door_api(body: dict):
-    answer = door.scan(current_user, body["code"], body.get("point") or "in", now=utcnow(), nonce=body.get("nonce"))
-    db.session.commit()
-    return answer
-
-
-@api_route("/datalab/door/batch", methods=("POST",), permission="datalab.staff", tag="datalab",
-           summary="Lab-door scans queued offline, each judged like a single scan at its scanned_at; answers in "
-                   "the same order, a resent nonce gets the first answer.",
-           body=DoorBatchIn, response=DoorBatchOut,
-           responses={400: "Not a list of scans.", 401: "Missing or unknown token.", 403: "Not lab staff."})
-def door_batch_api(body: dict):
-    answers = door.scan_batch(current_user, parse_batch(body), now=utcnow())
-    db.session.commit()
-    return {"results": answers}

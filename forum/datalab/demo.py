@@ -93,6 +93,7 @@ def data_lab(forum, summary, **_scale):
     applicant = db.session.scalar(sa.select(User).where(User.email == "exhibitor@forum.example"))
     staff = people["staff"]
     lab.add_staff(system, staff)
+    point = door.open_door_point(staff)
     organiser = db.session.scalar(sa.select(User).where(User.email == "organiser@forum.example"))
     lab.add_staff(system, organiser)
     have = set(db.session.scalars(sa.select(Workstation.code)))
@@ -159,8 +160,8 @@ def data_lab(forum, summary, **_scale):
                     continue  # nobody came: recorded below
                 code = door.pass_code(next(m for m in application.team if m.user_id == person.id))
                 begin = lab.session_start(day, booking.session)
-                door.scan(staff, code, "in", now=begin + timedelta(minutes=5 + 3 * k))
-                door.scan(staff, code, "out", now=begin + timedelta(hours=2, minutes=50))
+                door.scan(staff, code, "in", now=begin + timedelta(minutes=5 + 3 * k), point=point)
+                door.scan(staff, code, "out", now=begin + timedelta(hours=2, minutes=50), point=point)
         if fate == "used":
             request = outputs.create_request(applicant, application, "Falls per 1,000 discharges by age band",
                                              [(b"age band,falls\n65-74,212\n75-84,388\n85+,6\n", "falls.csv")],

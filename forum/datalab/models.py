@@ -7,7 +7,9 @@ Invariants the database keeps (not the application):
   so two bookings racing for the last day end with one winner;
 - one decision per committee per revision (uq_datalab_review), taken by a conditional UPDATE;
 - one review per lab staff member per output request;
-- one door scan per scanner nonce (uq_datalab_door_scan_nonce): a resend is answered, not recorded twice.
+- one door scan per scanner nonce (uq_datalab_door_scan_nonce): a resend is answered, not recorded twice;
+- one first entry per booking (uq_datalab_door_first_entry, after a conditional UPDATE of entered_at):
+  two scans of one pass at once let the member in once.
 - an application belongs to a park company or to a partner or academic organisation, never both
   (ck_datalab_application_one_owner).
 The lab's tables stay in this one module (about 450 lines) because each refers to the others.
@@ -403,8 +405,16 @@ class DoorScan(db.Model):
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("datalab_booking.id", ondelete="SET NULL"))
     scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     nonce: Mapped[str | None] = mapped_column(sa.String(80))  # from the scanner: a resend gets the first answer
+    # The scan that let the member in for the booking the first time (at most one per booking).
+    first_entry: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The lab's check-in point (checkin_point, kind "data lab") the scan was made at.
+    point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkin_point.id", ondelete="SET NULL"))
+    # What the scanner was told, but the person (read from the account again): a resend gets it again.
+    answer: Mapped[dict | None] = mapped_column(sa.JSON)
 
-    __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),)
+    __table_args__ = (sa.Index("uq_datalab_door_scan_nonce", "nonce", unique=True),
+                      sa.Index("uq_datalab_door_first_entry", "booking_id", unique=True,
+                               sqlite_where=sa.text("first_entry = 1"), postgresql_where=sa.text("first_entry")))
 
 
 # Why an output request is rejected: lab staff choose from this list (labels in forms.py).

@@ -42,10 +42,11 @@ def has_conflict(user, application_id: int) -> bool:
 
 
 def organisation_of(user):
-    """The partner or academic organisation a researcher was invited for (None for everyone else)."""
+    """The partner or academic organisation lab staff named the user for (None for everyone else): a
+    `researcher` account made from their invitation, or an existing account without a company."""
     from .models import Researcher
 
-    if getattr(user, "role", None) != "researcher" or not getattr(user, "email", None):
+    if getattr(user, "company_id", None) is not None or not getattr(user, "email", None):
         return None
     row = db.session.scalar(sa.select(Researcher).where(Researcher.email == user.email))
     return row.organisation if row is not None else None
@@ -87,9 +88,11 @@ def output_reviewer(user, request) -> bool:
     return is_lab_staff(user) and request.author_id != user.id
 
 
-grant("datalab.apply", APPLICANTS, rule=own_application)
+# HKSTP and HA people too: an existing account that lab staff named for a partner or academic organisation
+# (partners.invite) applies for it; the rules check the company or organisation, never the role.
+grant("datalab.apply", APPLICANTS | LAB_PEOPLE, rule=own_application)
 grant("datalab.view", APPLICANTS | LAB_PEOPLE, rule=sees_application)
-grant("datalab.undertake", APPLICANTS, rule=team_member)
+grant("datalab.undertake", APPLICANTS | LAB_PEOPLE, rule=team_member)
 grant("datalab.review", LAB_PEOPLE, rule=member_of_committee)
 grant("datalab.staff", LAB_PEOPLE, rule=lab_staff)
 # Inviting partners and academics: lab staff (checked again on the lab by the service).

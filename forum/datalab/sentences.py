@@ -51,6 +51,8 @@ SENTENCES = {
     "datalab.profile_updated": _l("%(who)s updated their lab training record."),
     "datalab.organisation_added": _l("%(who)s added the organisation %(name)s."),
     "datalab.researcher_invited": _l("%(who)s invited a person from %(organisation)s to use the lab."),
+    "datalab.researcher_added": _l("%(who)s named %(person)s's existing account for %(organisation)s: they may "
+                                   "now use the lab for it."),
 }
 
 # The step names of the lab's audit filter.
@@ -66,6 +68,7 @@ STEPS = {
     "datalab.committee_chair": _l("Committee chair named"),
     "datalab.organisation_added": _l("Organisation added"),
     "datalab.researcher_invited": _l("Partner or researcher invited"),
+    "datalab.researcher_added": _l("Existing account named for an organisation"),
     "datalab.conflict_declared": _l("Conflict of interest declared"),
     "datalab.decision": _l("Committee decision"),
     "datalab.door_refused": _l("Entry refused at the door"),

@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..form_actions import commit_or_flash, show_domain_error
 from ..permissions import ensure, requires
-from . import applications, bookings, lab, outputs, partners, reports, review, waitlist
+from . import applications, bookings, door, lab, outputs, partners, reports, review, waitlist
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
                     KIND_LABELS, LabSettingsForm, OutputReviewForm, PartnerInviteForm, WorkstationForm)
 from .sentences import sentence
@@ -79,10 +79,17 @@ def conflict(application_id: int):
     return redirect(url_for("datalab_staff.reviews"))
 
 
-@bp.route("/door")
+@bp.route("/door", methods=["GET", "POST"], endpoint="door")
 @requires("datalab.staff")
-def door():
+def door_point():
+    """The lab door is the lab's check-in point: its scanner is the forum door's (checkin.point_scan).
+    Lab staff set the point up here once; afterwards this address leads to its scanner."""
     _staff()
+    if request.method == "POST":
+        commit_or_flash(lambda: door.open_door_point(current_user), _("The lab door's check-in point is set up."))
+    point = door.door_point()
+    if point is not None:
+        return redirect(url_for("checkin.point_scan", point_id=point.id))
     return render_template("datalab/door.html")
 
 
@@ -226,8 +233,12 @@ def partners_page():
             show_domain_error(form, error)
         else:
             db.session.commit()
-            link = invitation.link
-            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+            if invitation is None:  # an existing account: it has the standing now, nothing to open
+                flash(_("%(email)s already has an account: it may now use the lab for the organisation.",
+                        email=form.email.data), "success")
+            else:
+                link = invitation.link
+                flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             choices, form = form.company_id.choices, PartnerInviteForm(formdata=None)  # empty for the next one
             form.company_id.choices = choices
     return render_template("datalab/partners.html", form=form, invited=partners.invited(current_user),

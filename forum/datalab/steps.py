@@ -11,7 +11,7 @@ from .models import LabApplication, LabApplicationStatus, TeamMember
 from .permissions import is_lab_staff
 
 
-@step("exhibitor", "researcher", order=60)
+@step("exhibitor", "researcher", "organiser", "partnership", "ha_staff", "scanner", order=60)
 def _applicant_steps(user, forum):
     rows = db.session.execute(
         sa.select(LabApplication, TeamMember.undertaking_at)

@@ -43,7 +43,7 @@ def _application(application_id: int) -> LabApplication:
 def index():
     mine = partners.applications_of(current_user)
     return _render("datalab/index.html", lab=get_lab(), mine=mine, staff=is_lab_staff(current_user),
-                   member=bool(committee_ids_of(current_user)))
+                   member=bool(committee_ids_of(current_user)), may_apply=partners.may_apply(current_user))
 
 
 def _application_form(application=None) -> ApplicationForm:

@@ -173,3 +173,13 @@ def test_openapi_documents_the_checkin_endpoints(client):
     assert "post" in paths["/api/v1/forums/{forum}/checkins"]
     assert "post" in paths["/api/v1/forums/{forum}/checkins/batch"]
     assert "get" in paths["/api/v1/forums/{forum}/checkins/stats"]
+
+
+def test_a_forum_door_does_not_scan_out(client, login_as, forum):
+    """Scanning out is for points that have it (the data lab's): a forum door refuses it, recording nothing."""
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    login_as("scanner")
+    response = client.post(f"/api/v1/forums/{forum.slug}/checkins", json={"code": code_for(ticket),
+                                                                          "direction": "out"})
+    assert response.status_code == 400 and "direction" in response.json["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0

@@ -67,3 +67,11 @@ def approved(datalab, company, submitted):
     applications.accept_undertaking(applicant, submitted, now=APPROVAL_DAY)
     applications.accept_undertaking(colleague, submitted, now=APPROVAL_DAY)
     return submitted
+
+
+@pytest.fixture
+def lab_point(datalab):
+    """The lab door's check-in point (kind "data lab"), set up by lab staff."""
+    from forum.datalab import door
+
+    return door.open_door_point(datalab.staff)

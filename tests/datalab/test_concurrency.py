@@ -188,3 +188,43 @@ def test_two_output_reviews_at_once_release_the_request(app, committed):
     db.session.rollback()
     db.session.expire_all()
     assert db.session.get(OutputRequest, request_id).status == OutputStatus.released
+
+
+@pytest.mark.committed
+def test_eight_scans_of_one_pass_at_once_let_the_member_in_once(app, committed):
+    """Eight lab staff devices scanning the same pass at the lab point at once: one entry, seven "already
+    in". The conditional UPDATE of entered_at and uq_datalab_door_first_entry decide, not a read."""
+    from forum.checkin.services import Scan
+    from forum.datalab import door
+    from forum.datalab.models import DoorScan
+
+    application, team, stations, days = _approved_team(1)
+    booking = bookings.book(team[0], application, team[0].id, stations[0].id, days[0], "am")
+    staff_id = db.session.scalar(sa.select(lab.LabStaff.user_id))
+    point_id = door.open_door_point(db.session.get(type(team[0]), staff_id)).id
+    code = door.pass_code(application.team[0])
+    moment = lab.session_start(days[0], "am")
+    booking_id = booking.id
+    db.session.commit()
+
+    def send(index):
+        from forum.db import write_transactions
+
+        with app.app_context(), write_transactions():  # as a POST to the point's API declares
+            from forum.accounts.models import User
+            from forum.checkin.models import CheckInPoint
+
+            actor = db.session.get(User, staff_id)
+            scan = Scan(code=code, nonce=f"lab-race-{index:04d}", scanned_at=moment, direction="in")
+            answer = door.judge(actor, db.session.get(CheckInPoint, point_id), scan, now=moment)
+            db.session.commit()
+            db.session.remove()
+            return answer["result"]
+
+    results = _fire(send, list(range(8)))
+    assert Counter(results) == {"ok": 1, "already_checked_in": 7}
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DoorScan)
+                             .where(DoorScan.booking_id == booking_id, DoorScan.first_entry)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DoorScan)) == 8
+    assert db.session.get(Booking, booking_id).entered_at == moment

@@ -88,14 +88,17 @@ def test_the_pass_page_shows_a_qr_code_that_decodes_to_the_pass(client, datalab,
     assert png.status_code == 200 and decode_qr(png.data) == [code]
 
 
-def test_the_door_api_answers_in_the_scanners_shape(client, datalab, booked):
+def test_the_door_api_answers_in_the_scanners_shape(client, datalab, booked, lab_point):
     _booking, code = booked
     with client.session_transaction() as session:
         session["_user_id"] = datalab.staff.get_id()
-    response = client.post("/api/v1/datalab/door", json={"code": code, "point": "in"})
+    url = f"/api/v1/checkin/points/{lab_point.id}/checkins"
+    response = client.post(url, json={"code": code, "direction": "in", "nonce": "lab-api-0001"})
     assert response.status_code == 200
     assert response.json["result"] in ("refused", "ok") and "attendee" in response.json
-    assert client.post("/api/v1/datalab/door", json={}).status_code == 400
+    assert response.json["point"] == lab_point.key
+    assert client.post(url, json={}).status_code == 400
+    assert client.post(url, json={"code": code, "direction": "sideways"}).status_code == 400
 
 
 def test_the_audit_tells_every_door_event(datalab, booked):

@@ -165,3 +165,47 @@ def test_a_researcher_applies_through_the_pages_and_reads_the_api(client, datala
     assert "Chinese University" in page
     assert client.get(f"/api/v1/datalab/applications/{application.id}").json["status"] == "draft"
     assert "Falls after discharge" in client.get("/datalab/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["ha_staff", "researcher"])
+def test_an_existing_account_gains_the_standing_without_a_new_account(client, datalab, outbox, role):
+    """An academic who already has an account (an HA clinician with a university post, or a researcher account
+    made from the command line) is named for the organisation: same account, same password, no mail link."""
+    from forum.accounts.models import Invitation, User
+    from forum.audit.models import AuditEvent
+    from forum.datalab.sentences import sentence
+
+    person = UserFactory(role=role, email="chan@hku.example", name_en="Dr Chan")
+    password_hash = person.password_hash
+    assert partners.organisation_of(person) is None
+    assert not can(person, "datalab.apply", LabApplication(organisation_id=-1))
+    result = invite_academic(datalab.staff, email="Chan@HKU.example", name_en="", name_zh="",
+                             organisation_en="University of Hong Kong", organisation_zh="香港大學")
+    assert result is None
+    db.session.flush()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)
+                             .where(User.email == "chan@hku.example")) == 1
+    db.session.refresh(person)
+    assert person.role == role and person.password_hash == password_hash and person.email_verified
+    organisation = partners.organisation_of(person)
+    assert organisation.name_en == "University of Hong Kong"
+    assert [r["user"].id for r in partners.invited(datalab.staff)] == [person.id]
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "datalab.researcher_added"))
+    assert event.actor_id == datalab.staff.id
+    assert sentence(event) == (f"{datalab.staff.display_name} named Dr Chan's existing account for University of "
+                               "Hong Kong: they may now use the lab for it.")
+    # With the standing, the account applies for the organisation like an invited researcher.
+    application = applications.create_draft(person, dict(VALUES))
+    assert application.organisation_id == organisation.id and application.company_id is None
+    with client.session_transaction() as session:
+        session["_user_id"] = person.get_id()
+    page = client.get("/datalab/").get_data(as_text=True)
+    assert "/datalab/applications/new" in page and application.title in page
+
+
+def test_a_park_companys_account_is_not_named_for_an_organisation(datalab, company):
+    with pytest.raises(Conflict) as error:
+        invite_academic(datalab.staff, email=company[1].email)
+    assert error.value.field == "email"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Researcher)) == 0
