@@ -13,6 +13,7 @@ from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
 from . import arrivals, services
+from .door import door_ref
 from .schemas import BatchIn, BatchOut, CheckInAnswer, ScanIn, Stats
 
 REFUSALS = {400: "Malformed body.", 401: "Missing or unknown token.", 403: "Not a scanner or organiser.",
@@ -41,10 +42,10 @@ def _batch_cost() -> int:
 
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=ScanIn, response=CheckInAnswer, responses=REFUSALS,
-           sqlite_autocommit=True)
+           autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str, body: dict):
-    forum = forum_ref(forum)  # id and slug only: check_in needs no more
+    forum = door_ref(forum, body.get("point"))  # id, slug and the point named: one query
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
                          scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80])
     answer = services.check_in(current_user, forum, scan)
@@ -54,7 +55,7 @@ def checkin_api(forum: str, body: dict):
 
 @api_route("/forums/<forum>/checkins/batch", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
-           body=BatchIn, response=BatchOut, responses=REFUSALS, sqlite_autocommit=True)
+           body=BatchIn, response=BatchOut, responses=REFUSALS, autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
