@@ -45,9 +45,9 @@ def _batch_cost() -> int:
            autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str, body: dict):
-    forum = door_ref(forum, body.get("point"))  # id, slug and the point named: one query
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
                          scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80])
+    forum = door_ref(forum, scan.point, scan.code)  # the forum with the point and the ticket: one query
     answer = services.check_in(current_user, forum, scan)
     db.session.commit()
     return answer

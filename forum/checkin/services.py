@@ -148,7 +148,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     """Judge one scan, record it, and return the answer of the contract:
     {"result", "attendee": {...} | null, "checked_in_at", "point"}.
 
-    `forum` is a Forum or a ForumRef (only its id is used), or a DoorRef that brings the point. Everything is read first, then one
+    `forum` is a Forum or a ForumRef (only its id is used), or a DoorRef that brings the point and the ticket. Everything is read first, then one
     row is written, and every statement stands alone: the unique indexes, not the earlier reads,
     decide whether the INSERT is taken. So the API can run each statement as its own
     transaction on SQLite (forum.db.autocommit_statements) and hold the write lock only for it.
@@ -167,7 +167,10 @@ def check_in(actor, forum, scan: Scan) -> dict:
         point_id, point_key = checked_point(forum.point, scan.point)
     else:
         point_id, point_key = point_for_scan(forum_id, scan.point)
-    status, found = lookup_for_scan(scan.code, forum_id)
+    if isinstance(forum, DoorRef) and forum.code == scan.code:
+        status, found = forum.ticket
+    else:
+        status, found = lookup_for_scan(scan.code, forum_id)
     holder = found if status in ("ok", "revoked") else None
     if status == "ok" and holder.status == AttendeeStatus.cancelled:
         status = "revoked"

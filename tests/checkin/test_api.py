@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.attendees.models import AttendeeStatus
-from forum.attendees.tickets import code_for
+from forum.attendees.tickets import code_for, issue_ticket
 from forum.checkin.models import CheckIn, CheckInPoint
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory
@@ -119,6 +119,27 @@ def test_the_point_a_scan_names(client, api_token, forum, named, expected, forum
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
     else:
         assert response.status_code == 200 and response.json["point"] == expected
+
+
+@pytest.mark.parametrize("case", ["invalid", "wrong_forum", "revoked", "cancelled"])
+@pytest.mark.parametrize("forum_named_by", ["slug", "id"])
+def test_tickets_the_door_refuses(client, api_token, forum, case, forum_named_by):
+    _u, token = api_token("scanner")
+    holder = AttendeeFactory(forum=ForumFactory() if case == "wrong_forum" else forum, name_en="Dr Ho")
+    ticket = TicketFactory(attendee=holder)
+    code = code_for(ticket)
+    if case == "invalid":
+        code = code[:-2] + ("AB" if code[-2:] != "AB" else "CD")
+    elif case == "revoked":
+        issue_ticket(holder)
+    elif case == "cancelled":
+        holder.status = AttendeeStatus.cancelled
+    db.session.flush()
+    ref = forum.slug if forum_named_by == "slug" else str(forum.id)
+    answer = client.post(f"/api/v1/forums/{ref}/checkins", json={"code": code}, headers=bearer(token)).json
+    expected = {"cancelled": "revoked"}.get(case, case)
+    assert answer["result"] == expected
+    assert (answer["attendee"] or {}).get("name_en") == ("Dr Ho" if expected == "revoked" else None)
 
 
 def test_a_forum_without_points_checks_in_without_one(client, api_token):
