@@ -1,12 +1,19 @@
 """Check-in API under load, against a bare Flask endpoint on the same database.
 
-    .venv/bin/python benchmarks/checkin.py [--db sqlite|postgres] [--seconds 10] [--connections 20]
+    .venv/bin/python benchmarks/checkin.py [--db sqlite|postgres] [--seconds 10] [--connections 20] [--rounds 1]
 
 Builds a forum of 10,000 attendees with tickets in a fresh database (a SQLite file, or a new
 PostgreSQL database on PG_URL), serves the app with gunicorn on 127.0.0.1 and drives
 POST /api/v1/forums/{forum}/checkins with wrk (20 connections = 20 scanners, each request a
 distinct valid code), then the same load against benchmarks/bare_app.py (one indexed SELECT and
-one UPDATE). Prints scans/s, p50 and p99 for both and the ratio. Takes well under two minutes.
+one UPDATE). Prints scans/s, p50 and p99 for both and the ratio, and the CPU time the server's
+worker processes spent per request (steadier than rates on a shared machine). Takes well under
+two minutes.
+
+--rounds N alternates the two endpoints N times (app, bare, bare, app, ...), both servers up
+throughout, so that a change in the machine's load hits both alike; every round prints its own
+ratio. Each wrk run carries on through the codes where the last one stopped, so no scan repeats
+one already made (the forum gets enough attendees for all rounds).
 """
 from __future__ import annotations
 
@@ -32,10 +39,11 @@ local codes = {}
 for line in io.lines(os.getenv("CODES_FILE")) do codes[#codes + 1] = line end
 local token = os.getenv("TOKEN")
 local step = tonumber(os.getenv("WRK_THREADS"))
+local offset = tonumber(os.getenv("CODE_OFFSET") or "0")
 local made = 0
 local n = 0
 function setup(thread) thread:set("tid", made); made = made + 1 end
-function init(args) n = tid end
+function init(args) n = tid + offset end
 function request()
   local code = codes[(n % #codes) + 1]
   n = n + step
@@ -129,14 +137,31 @@ def serve(target: str, env: dict, log: Path, workers: int, threads: int) -> tupl
     raise RuntimeError(f"{target} did not start:\n{log.read_text()}")
 
 
+def worker_cpu(master: subprocess.Popen) -> float:
+    """CPU seconds (user + system) spent so far by the gunicorn master's worker processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master.pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def _ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def drive(url: str, env: dict, seconds: int, connections: int, threads: int) -> dict:
+def drive(url: str, env: dict, seconds: int, connections: int, threads: int, offset: int = 0) -> dict:
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-s", env["LUA_FILE"], url], env=env, capture_output=True, text=True, check=True).stdout
+                          "-s", env["LUA_FILE"], url], env=dict(env, CODE_OFFSET=str(offset)), capture_output=True,
+                         text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
@@ -158,10 +183,14 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the two endpoints this many times")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 1
+    warmup = 2
+    # Enough distinct codes for every round at up to 2,000 scans/s.
+    attendees = max(args.attendees, args.rounds * (args.seconds + warmup) * 2000)
 
     folder = Path(tempfile.mkdtemp(prefix="bench-checkin-"))
     url, drop = fresh_database(args.db, folder)
@@ -169,41 +198,61 @@ def main() -> int:
     processes = []
     try:
         started = time.time()
-        forum, token, codes = build(url, secret, args.attendees, folder)
-        print(f"database: {args.db}; {args.attendees} attendees with tickets built in {time.time() - started:.1f}s")
+        forum, token, codes = build(url, secret, attendees, folder)
+        print(f"database: {args.db}; {attendees} attendees with tickets built in {time.time() - started:.1f}s")
         lua = folder / "scan.lua"
         lua.write_text(LUA)
         env = dict(os.environ, FORUM_ENV="testing", FORUM_INSTANCE_PATH=str(folder), SECRET_KEY=secret,
                    DATABASE_URL=url, RATELIMIT_SCAN="10000000 per minute", CODES_FILE=str(codes), TOKEN=token,
                    WRK_THREADS=str(args.threads), LUA_FILE=str(lua))
-        results = {}
+        endpoints = {}
         for name, target, path in (("check-in API", "wsgi:app", f"/api/v1/forums/{forum}/checkins"),
                                    ("bare SELECT+UPDATE", "benchmarks.bare_app:app", f"/bare/{forum}")):
             process, base = serve(target, env, folder / f"{target.split(':')[0]}.log", args.workers,
                                   args.worker_threads)
             processes.append(process)
-            drive(base + path, env, 2, args.connections, args.threads)  # warm up (uses up some codes)
-            results[name] = drive(base + path, env, args.seconds, args.connections, args.threads)
-            process.terminate()
-            process.wait(timeout=10)
+            endpoints[name] = SimpleNamespace(process=process, url=base + path, used=0, runs=[])
+        names = list(endpoints)
+        for round_ in range(args.rounds):
+            for name in (names if round_ % 2 == 0 else names[::-1]):
+                e = endpoints[name]
+                e.used += drive(e.url, env, warmup, args.connections, args.threads, e.used)["total"]
+                cpu = worker_cpu(e.process)
+                r = drive(e.url, env, args.seconds, args.connections, args.threads, e.used)
+                r["cpu_ms"] = (worker_cpu(e.process) - cpu) * 1000 / max(r["total"], 1)
+                e.used += r["total"]
+                e.runs.append(r)
         print(f"load: {args.connections} concurrent connections, {args.seconds}s, gunicorn {args.workers} workers x "
-              f"{args.worker_threads} threads, "
-              f"wrk {args.threads} threads")
+              f"{args.worker_threads} threads, wrk {args.threads} threads; load average now "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(f"{'endpoint':<22}{'scans/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'requests':>9}"
-              f"{'non-2xx':>8}")
-        for name, r in results.items():
-            print(f"{name:<22}{r['rate']:>9.1f}{r['p50']:>9.2f}{r['p90']:>9.2f}{r['p99']:>9.2f}{r['max']:>9.1f}"
-                  f"{r['total']:>9}{r['non2xx']:>8}"
-                  + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
-        api, bare = results["check-in API"], results["bare SELECT+UPDATE"]
-        print(f"ratio check-in / bare throughput: {api['rate'] / bare['rate']:.0%}")
-        if api["total"] + 1000 > args.attendees:
-            print(f"note: more scans than attendees; codes were reused (later scans answered already_checked_in)")
+              f"{'non-2xx':>8}{'CPU ms/req':>11}")
+        ratios = []
+        for i in range(args.rounds):
+            for name, e in endpoints.items():
+                r = e.runs[i]
+                label = name if args.rounds == 1 else f"{name}, {i + 1}"
+                print(f"{label:<22}{r['rate']:>9.1f}{r['p50']:>9.2f}{r['p90']:>9.2f}{r['p99']:>9.2f}{r['max']:>9.1f}"
+                      f"{r['total']:>9}{r['non2xx']:>8}{r['cpu_ms']:>11.2f}"
+                      + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
+            api, bare = (endpoints[n].runs[i] for n in names)
+            ratios.append(api["rate"] / bare["rate"])
+            print(f"ratio check-in / bare throughput{'' if args.rounds == 1 else f', round {i + 1}'}: "
+                  f"{ratios[-1]:.0%}; CPU per request bare / check-in: {bare['cpu_ms'] / api['cpu_ms']:.0%}")
+        if args.rounds > 1:
+            print(f"ratios over {args.rounds} rounds: {min(ratios):.0%} to {max(ratios):.0%}, "
+                  f"median {sorted(ratios)[len(ratios) // 2]:.0%}")
+        if endpoints["check-in API"].used > attendees:
+            print("note: more scans than attendees; codes were reused (later scans answered already_checked_in)")
         return 0
     finally:
         for process in processes:
             if process.poll() is None:
-                process.kill()
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         drop()
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -69,7 +69,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if has_request_context() and g.get("sqlite_autocommit"):
+        if has_request_context() and g.get("autocommit_statements"):
             return  # no BEGIN: each statement is its own transaction (see autocommit_statements)
         # Code that declared it changes things (see writes) takes the write lock up front
         # (IMMEDIATE), so concurrent writers queue on the busy timeout instead of one failing
@@ -112,18 +112,35 @@ def writes(func):
     return wrapper
 
 
-def autocommit_statements() -> None:
-    """For the rest of this request, on SQLite, issue no BEGIN: each statement commits by itself.
+def autocommit_statements(session) -> None:
+    """For the rest of this request, each statement commits by itself: no BEGIN, no COMMIT.
 
-    Only for code whose statements each stand alone: the check-in API reads (sign-in, forum,
-    point, ticket), then records the scan with one INSERT whose unique indexes decide. Reads
-    then never wait, and the INSERT takes the write lock, writes and commits inside one call
-    into SQLite with Python's GIL released throughout; inside a transaction the thread would
-    have to win the GIL back (milliseconds, with other threads busy) between the INSERT and the
-    COMMIT while every other writer waits in SQLite's busy handler. The session's commit then
-    has nothing left to do. PostgreSQL is not affected.
+    Only for code whose statements each stand alone: the check-in API reads (sign-in, forum and
+    point, ticket), then records the scan with one INSERT whose unique indexes decide. The
+    session's commit then has nothing left to do. Call it before the request's first statement.
+
+    On SQLite no BEGIN is issued (see configure_sqlite). Reads then never wait, and the INSERT
+    takes the write lock, writes and commits inside one call into SQLite with Python's GIL
+    released throughout; inside a transaction the thread would have to win the GIL back
+    (milliseconds, with other threads busy) between the INSERT and the COMMIT while every other
+    writer waits in SQLite's busy handler.
+
+    On PostgreSQL the session's connection is taken in autocommit mode (psycopg then sends no
+    BEGIN and no COMMIT: two round trips fewer a scan); SQLAlchemy restores the connection's
+    mode when it goes back to the pool. A session already bound to a connection in a transaction
+    (the tests' rollback harness) is left as it is.
     """
-    g.sqlite_autocommit = True
+    g.autocommit_statements = True
+    if isinstance(session, sa.orm.scoped_session):
+        session = session()
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql" and isinstance(bind, Engine) and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def autocommitting() -> bool:
+    """Whether this request runs each statement as its own transaction (autocommit_statements)."""
+    return has_request_context() and bool(g.get("autocommit_statements"))
 
 
 # --- LIKE searches: what people type is matched as plain text -------------------------------------

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 
 from ..audit.services import record
-from ..db import utcnow
+from ..db import autocommitting, utcnow
 from ..errors import NotFound
 from ..extensions import db
 from ..secret_tokens import hash_token
@@ -64,11 +64,17 @@ def user_for_token(token: str) -> User | None:
     now = utcnow()
     # Write the last-used time at most once a minute: scanners send many requests a second.
     # It is a hint, not a record: if SQLite cannot take its write lock inside a read
-    # transaction right now (another writer got there first), skip it this time.
+    # transaction right now (another writer got there first), skip it this time. Where each
+    # statement is its own transaction (the door's API) the UPDATE stands alone: PostgreSQL
+    # refuses a SAVEPOINT outside a transaction.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        touch = sa.update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=now)
         try:
-            with db.session.begin_nested():
-                db.session.execute(sa.update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=now))
+            if autocommitting():
+                db.session.execute(touch)
+            else:
+                with db.session.begin_nested():
+                    db.session.execute(touch)
         except sa.exc.OperationalError:
             pass
     return _user_from_row(row)

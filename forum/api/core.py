@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..db import autocommit_statements
 from ..errors import ValidationError
-from ..extensions import csrf
+from ..extensions import csrf, db
 from ..permissions import requires
 from ..schemas import load
 from ..secret_tokens import bearer_token
@@ -29,11 +29,11 @@ csrf.exempt(bp)
 @bp.before_request
 def _write_lock_policy():
     # Endpoints whose statements each stand alone (the door's check-in: reads, then one INSERT
-    # guarded by unique indexes) run them without BEGIN on SQLite from the very start, sign-in
+    # guarded by unique indexes) run them as their own transactions from the very start, sign-in
     # included; see forum.db.autocommit_statements.
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "sqlite_autocommit", False):
-        autocommit_statements()
+    if getattr(view, "autocommit", False):
+        autocommit_statements(db.session)
 
 
 @bp.before_request
@@ -59,7 +59,7 @@ def _instance(schema: SchemaArg) -> ma.Schema | dict | None:
 def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str, summary: str,
               tag: str = "forum", body: SchemaArg = None, query: SchemaArg = None, response: SchemaArg = None,
               status: int | tuple[int, ...] = 200, responses: dict[int, str] | None = None,
-              blueprint: Blueprint | None = None, sqlite_autocommit: bool = False,
+              blueprint: Blueprint | None = None, autocommit: bool = False,
               links: dict[str, tuple[str, dict]] | None = None):
     """Declare a JSON endpoint: its URL, who may call it and what it takes and answers.
 
@@ -89,7 +89,7 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
             return jsonify(answer_schema.dump(result)), code
 
         guarded = requires(permission)(endpoint)
-        guarded.sqlite_autocommit = sqlite_autocommit
+        guarded.autocommit = autocommit
         guarded.api_doc = {
             "summary": summary, "tag": tag, "body": body_schema, "query": query_schema, "response": answer_schema,
             "statuses": statuses, "responses": responses or {}, "permission": permission,

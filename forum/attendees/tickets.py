@@ -64,12 +64,25 @@ def current_ticket(attendee: Attendee) -> Ticket | None:
 
 # The door's lookup (check_in): the ticket and its holder's badge fields in one Core statement,
 # built once so SQLAlchemy reuses its compiled form; plain rows, no ORM objects to build.
+# SCAN_COLUMNS and SCAN_JOIN let the door's API read them together with the forum (checkin/door.py).
 _ticket, _attendee = Ticket.__table__.c, Attendee.__table__.c
-_SCAN_ROW = (sa.select(_ticket.id.label("ticket_id"), _ticket.forum_id, _ticket.revoked_at,
-                       _attendee.id, _attendee.name_en, _attendee.name_zh, _attendee.organisation,
-                       _attendee.access_needs, _attendee.kind, _attendee.status)
-             .join_from(Ticket.__table__, Attendee.__table__, _attendee.id == _ticket.attendee_id)
+SCAN_COLUMNS = (_ticket.id.label("ticket_id"), _ticket.forum_id, _ticket.revoked_at,
+                _attendee.id, _attendee.name_en, _attendee.name_zh, _attendee.organisation,
+                _attendee.access_needs, _attendee.kind, _attendee.status)
+SCAN_JOIN = (Attendee.__table__, _attendee.id == _ticket.attendee_id)
+_SCAN_ROW = (sa.select(*SCAN_COLUMNS).join_from(Ticket.__table__, *SCAN_JOIN)
              .where(_ticket.key == sa.bindparam("key")))
+
+
+def scan_status(row, forum_id: int) -> tuple[str, sa.Row | None]:
+    """lookup_for_scan()'s answer for a row of SCAN_COLUMNS (None: no ticket has the code's key)."""
+    if row is None or row.ticket_id is None:
+        return "invalid", None
+    if row.forum_id != forum_id:
+        return "wrong_forum", row
+    if row.revoked_at is not None:
+        return "revoked", row
+    return "ok", row
 
 
 def lookup_for_scan(code: str | None, forum_id: int) -> tuple[str, sa.Row | None]:
@@ -78,11 +91,4 @@ def lookup_for_scan(code: str | None, forum_id: int) -> tuple[str, sa.Row | None
     key = parse_code(code)
     if key is None:
         return "invalid", None
-    row = db.session.connection().execute(_SCAN_ROW, {"key": key}).first()
-    if row is None:
-        return "invalid", None
-    if row.forum_id != forum_id:
-        return "wrong_forum", row
-    if row.revoked_at is not None:
-        return "revoked", row
-    return "ok", row
+    return scan_status(db.session.connection().execute(_SCAN_ROW, {"key": key}).first(), forum_id)

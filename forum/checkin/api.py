@@ -14,6 +14,7 @@ from ..errors import NotFound
 from ..refs import parse_id
 from ..secret_tokens import bearer_token, hash_token
 from . import arrivals, kinds, services
+from .door import door_ref
 from .points import get_kind_point
 from .schemas import BatchIn, BatchOut, CheckInAnswer, PointAnswer, PointBatchOut, ScanIn, Stats
 
@@ -43,13 +44,13 @@ def _batch_cost() -> int:
 
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=ScanIn, response=CheckInAnswer, responses=REFUSALS,
-           sqlite_autocommit=True)
+           autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key)
 def checkin_api(forum: str, body: dict):
-    forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
                          scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80],
                          direction=body.get("direction") or "in")
+    forum = door_ref(forum, scan.point, scan.code)  # the forum with the point and the ticket: one query
     answer = services.check_in(current_user, forum, scan)
     db.session.commit()
     return answer
@@ -57,7 +58,7 @@ def checkin_api(forum: str, body: dict):
 
 @api_route("/forums/<forum>/checkins/batch", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
-           body=BatchIn, response=BatchOut, responses=REFUSALS, sqlite_autocommit=True)
+           body=BatchIn, response=BatchOut, responses=REFUSALS, autocommit=True)
 @limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..permissions import ensure
 from ..text import clean
 from ..schemas import load
-from ..refs import parse_id
+from .door import DoorRef, checked_point, point_for_scan
 from .models import CheckIn, CheckInPoint, ScanResult, counts_as_arrival
 from .schemas import ScanIn
 
@@ -71,30 +71,6 @@ def parse_batch(data) -> list:
     return scans
 
 
-# The door's point lookup: Core statements built once (compiled form cached), plain (id, key) rows.
-_point = CheckInPoint.__table__.c
-_FIRST_POINT = (sa.select(_point.id, _point.key, _point.active)
-                .where(_point.forum_id == sa.bindparam("forum_id"), _point.active.is_(True))
-                .order_by(_point.position, _point.id).limit(1))
-_POINT_BY_REF = (sa.select(_point.id, _point.key, _point.active)
-                 .where(_point.forum_id == sa.bindparam("forum_id"),
-                        sa.or_(_point.key == sa.bindparam("key"), _point.id == sa.bindparam("id")))
-                 .order_by(_point.id).limit(1))
-
-
-def _point_for_scan(forum_id: int, ref: str | None) -> tuple[int | None, str | None]:
-    """resolve_point() for check_in: the point's (id, key), (None, None) if the forum has none."""
-    conn = db.session.connection()
-    if ref is None:
-        row = conn.execute(_FIRST_POINT, {"forum_id": forum_id}).first()
-        return (row.id, row.key) if row else (None, None)
-    row = conn.execute(_POINT_BY_REF, {"forum_id": forum_id, "key": ref.lower(),
-                                       "id": parse_id(ref)}).first()
-    if row is None or not row.active:
-        raise ValidationError(_l("No such check-in point."), field="point")
-    return row.id, row.key
-
-
 # --- the one check-in ---------------------------------------------------------------------------
 
 def hk_iso(value: datetime | None) -> str | None:
@@ -119,6 +95,7 @@ def _answer(result: ScanResult, person: dict | None = None, at: datetime | None 
 # The statements of the hot path, built once as Core so SQLAlchemy reuses their compiled form.
 _checkin_table = CheckIn.__table__
 _checkin = _checkin_table.c
+_point = CheckInPoint.__table__.c
 # A stored answer goes back only to the scanner (account and device) that sent the nonce: another
 # device replaying someone else's nonce learns nothing about the person scanned.
 _STORED_ANSWER = sa.select(_checkin.answer).where(
@@ -173,7 +150,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     """Judge one scan, record it, and return the answer of the contract:
     {"result", "attendee": {...} | null, "checked_in_at", "point"}.
 
-    `forum` is a Forum or a ForumRef (only its id is used). Everything is read first, then one
+    `forum` is a Forum or a ForumRef (only its id is used), or a DoorRef that brings the point and the ticket. Everything is read first, then one
     row is written, and every statement stands alone: the unique indexes, not the earlier reads,
     decide whether the INSERT is taken. So the API can run each statement as its own
     transaction on SQLite (forum.db.autocommit_statements) and hold the write lock only for it.
@@ -190,8 +167,14 @@ def check_in(actor, forum, scan: Scan) -> dict:
     scanned_at = scan.scanned_at or now
     if scanned_at > now + CLOCK_SKEW:
         scanned_at = now
-    point_id, point_key = _point_for_scan(forum_id, scan.point)
-    status, found = lookup_for_scan(scan.code, forum_id)
+    if isinstance(forum, DoorRef) and forum.point_ref == scan.point:
+        point_id, point_key = checked_point(forum.point, scan.point)
+    else:
+        point_id, point_key = point_for_scan(forum_id, scan.point)
+    if isinstance(forum, DoorRef) and forum.code == scan.code:
+        status, found = forum.ticket
+    else:
+        status, found = lookup_for_scan(scan.code, forum_id)
     holder = found if status in ("ok", "revoked") else None
     if status == "ok" and holder.status == AttendeeStatus.cancelled:
         status = "revoked"

@@ -3,8 +3,8 @@ import pytest
 import sqlalchemy as sa
 
 from forum.attendees.models import AttendeeStatus
-from forum.attendees.tickets import code_for
-from forum.checkin.models import CheckIn
+from forum.attendees.tickets import code_for, issue_ticket
+from forum.checkin.models import CheckIn, CheckInPoint
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory
 
@@ -95,6 +95,59 @@ def test_auth_and_roles(client, api_token, forum):
 def test_unknown_forum_is_404(client, api_token):
     _u, token = api_token("scanner")
     assert client.post("/api/v1/forums/nope/checkins", json={"code": "x"}, headers=bearer(token)).status_code == 404
+
+
+@pytest.mark.parametrize("named,expected", [
+    (None, "main-entrance"),            # none named: the forum's first open point
+    ("Demo-Theatre", "demo-theatre"),   # by key, any case
+    ("id-of-demo-theatre", "demo-theatre"),
+    ("roof", 400), ("closed-door", 400), ("id-of-elsewhere", 400),  # unknown, closed, another forum's
+])
+@pytest.mark.parametrize("forum_named_by", ["slug", "id"])
+def test_the_point_a_scan_names(client, api_token, forum, named, expected, forum_named_by):
+    _u, token = api_token("scanner")
+    CheckInPointFactory(forum_id=forum.id, key="closed-door", position=0, active=False)
+    theatre = db.session.scalar(sa.select(CheckInPoint).where(CheckInPoint.key == "demo-theatre"))
+    elsewhere = CheckInPointFactory(forum_id=ForumFactory().id, key="elsewhere")
+    named = {"id-of-demo-theatre": str(theatre.id), "id-of-elsewhere": str(elsewhere.id)}.get(named, named)
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    ref = forum.slug if forum_named_by == "slug" else str(forum.id)
+    response = client.post(f"/api/v1/forums/{ref}/checkins", json={"code": code_for(ticket), "point": named},
+                           headers=bearer(token))
+    if expected == 400:
+        assert response.status_code == 400 and set(response.json["error"]["fields"]) == {"point"}
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+    else:
+        assert response.status_code == 200 and response.json["point"] == expected
+
+
+@pytest.mark.parametrize("case", ["invalid", "wrong_forum", "revoked", "cancelled"])
+@pytest.mark.parametrize("forum_named_by", ["slug", "id"])
+def test_tickets_the_door_refuses(client, api_token, forum, case, forum_named_by):
+    _u, token = api_token("scanner")
+    holder = AttendeeFactory(forum=ForumFactory() if case == "wrong_forum" else forum, name_en="Dr Ho")
+    ticket = TicketFactory(attendee=holder)
+    code = code_for(ticket)
+    if case == "invalid":
+        code = code[:-2] + ("AB" if code[-2:] != "AB" else "CD")
+    elif case == "revoked":
+        issue_ticket(holder)
+    elif case == "cancelled":
+        holder.status = AttendeeStatus.cancelled
+    db.session.flush()
+    ref = forum.slug if forum_named_by == "slug" else str(forum.id)
+    answer = client.post(f"/api/v1/forums/{ref}/checkins", json={"code": code}, headers=bearer(token)).json
+    expected = {"cancelled": "revoked"}.get(case, case)
+    assert answer["result"] == expected
+    assert (answer["attendee"] or {}).get("name_en") == ("Dr Ho" if expected == "revoked" else None)
+
+
+def test_a_forum_without_points_checks_in_without_one(client, api_token):
+    _u, token = api_token("scanner")
+    forum = ForumFactory()
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    answer = client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(token)).json
+    assert answer["result"] == "ok" and answer["point"] is None
 
 
 def test_batch_judges_each_scan_in_order(client, api_token, forum):

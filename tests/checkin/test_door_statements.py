@@ -1,0 +1,90 @@
+"""What a scan costs the database: three statements, each its own transaction, on SQLite and PostgreSQL.
+
+The sign-in, one read of the forum with the point and the ticket, and the INSERT; no BEGIN and no
+COMMIT travel to the database. The unique indexes, not a transaction, keep entry exactly-once
+(test_concurrency). These tests need real commits: the rollback harness binds the session to a
+connection already in a transaction.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from forum.accounts.models import ApiToken
+from forum.accounts.tokens import issue_token
+from forum.attendees.tickets import code_for
+from forum.checkin.models import CheckIn
+from forum.db import utcnow
+from forum.extensions import db
+from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory, UserFactory
+
+
+def _in_transaction(dbapi_connection) -> bool:
+    info = getattr(dbapi_connection, "info", None)
+    if hasattr(info, "transaction_status"):  # psycopg
+        import psycopg
+
+        return info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    return dbapi_connection.in_transaction  # sqlite3
+
+
+@pytest.fixture
+def door(app, committed):
+    forum = ForumFactory()
+    CheckInPointFactory(forum_id=forum.id, key="main-entrance")
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    user = UserFactory(role="scanner")
+    token = issue_token(user, "door")
+    db.session.flush()
+    db.session.execute(sa.update(ApiToken).values(last_used_at=utcnow()))  # no last-used write in the way
+    db.session.commit()
+    return forum.slug, code_for(ticket), token
+
+
+def _scan(app, slug, code, token):
+    return app.test_client().post(f"/api/v1/forums/{slug}/checkins", json={"code": code, "point": "main-entrance"},
+                                  headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.mark.committed
+def test_a_scan_sends_no_begin_and_no_commit(app, door):
+    slug, code, token = door
+    seen = []
+
+    def before(conn, _cursor, statement, _params, _context, _many):
+        seen.append((statement.split()[0], _in_transaction(conn.connection.dbapi_connection)))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        response = _scan(app, slug, code, token)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert response.status_code == 200 and response.json["result"] == "ok"
+    assert [kind for kind, _ in seen] == ["SELECT", "SELECT", "INSERT"]
+    assert [inside for _, inside in seen] == [False] * len(seen)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+
+
+@pytest.mark.committed
+def test_a_scan_still_notes_when_the_token_was_last_used(app, door):
+    slug, code, token = door
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    db.session.execute(sa.update(ApiToken).values(last_used_at=an_hour_ago))
+    db.session.commit()
+    response = _scan(app, slug, code, token)
+    assert response.status_code == 200 and response.json["result"] == "ok"
+    db.session.rollback()
+    assert db.session.scalar(sa.select(ApiToken.last_used_at)) > an_hour_ago + timedelta(minutes=30)
+
+
+@pytest.mark.committed
+def test_the_connection_goes_back_to_the_pool_in_its_usual_mode(app, door):
+    slug, code, token = door
+    assert _scan(app, slug, code, token).status_code == 200
+    with db.engine.connect() as conn:  # the one the scan used: the pool hands the last one back first
+        assert conn.get_isolation_level() != "AUTOCOMMIT"
+        conn.execute(sa.text("SELECT 1"))
+        assert _in_transaction(conn.connection.dbapi_connection)
