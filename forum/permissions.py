@@ -16,7 +16,7 @@ from .errors import PermissionDenied, Unauthorized, wants_json
 
 # researcher: a partner of a park company or an academic, invited by data-lab staff for an organisation.
 ROLES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership", "researcher")
-STAFF = {"admin", "organiser"}
+ORGANISERS = {"admin", "organiser"}
 SIGNED_IN = set(ROLES)
 
 # action -> roles that may attempt it. Admin may do everything.
@@ -25,12 +25,12 @@ ROLE_GRANTS: dict[str, set[str]] = {
     "account.edit_own": SIGNED_IN,
     "token.manage_own": SIGNED_IN,
     "forum.view": SIGNED_IN,
-    "forum.manage": STAFF,
+    "forum.manage": ORGANISERS,
     "site.view": SIGNED_IN,
-    "site.manage": STAFF,
+    "site.manage": ORGANISERS,
     "user.manage": {"admin"},
-    "user.invite": STAFF,
-    "audit.view": STAFF,
+    "user.invite": ORGANISERS,
+    "audit.view": ORGANISERS,
 }
 
 # action -> extra rule on (user, obj), applied after the role grant.
@@ -58,7 +58,7 @@ def _invites_into_own_company(user, invitation) -> bool:
     role, company_id = invitation
     if role == "admin":
         return user.role == "admin"
-    if user.role in STAFF:
+    if user.role in ORGANISERS:
         return True
     if user.role != "exhibitor" or role != "exhibitor" or company_id is None or company_id != user.company_id:
         return False
@@ -70,7 +70,7 @@ def _invites_into_own_company(user, invitation) -> bool:
 
 
 # The object is (role, company_id) of the invitation being made.
-ROLE_GRANTS["user.invite_into"] = STAFF | {"exhibitor"}
+ROLE_GRANTS["user.invite_into"] = ORGANISERS | {"exhibitor"}
 OBJECT_RULES["user.invite_into"] = _invites_into_own_company
 
 PUBLIC = "public"

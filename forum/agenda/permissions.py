@@ -1,8 +1,8 @@
 """Who may see and build the agenda and run the demo scheduler."""
-from ..permissions import STAFF, grant
+from ..permissions import ORGANISERS, grant
 
-grant("agenda.manage", STAFF)
-grant("agenda.schedule", STAFF)
+grant("agenda.manage", ORGANISERS)
+grant("agenda.schedule", ORGANISERS)
 
 
 def _own_booth(user, application) -> bool:

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ..permissions import STAFF, grant
+from ..permissions import ORGANISERS, grant
 
 
 def _own_attendee(user, attendee) -> bool:
@@ -11,16 +11,16 @@ def _own_attendee(user, attendee) -> bool:
 
 
 # Organisers: invitation lists, walk-ins, tickets, badges and exports.
-grant("attendee.manage", STAFF)
+grant("attendee.manage", ORGANISERS)
 # Door staff register a walk-in found nowhere on the list (then check them in at once).
-grant("attendee.walk_in", STAFF | {"scanner"})
+grant("attendee.walk_in", ORGANISERS | {"scanner"})
 BADGE_AFTER_SCAN = timedelta(minutes=15)
 
 
 def _badge_of(user, attendee) -> bool:
     """Organisers print any badge; door staff only that of a person they scanned in the last minutes
     (a reprint at the door), never one reached by counting through ids."""
-    if user.role in STAFF:
+    if user.role in ORGANISERS:
         return True
     if user.role == "kiosk":  # a tablet in kiosk mode: only the person it just checked in
         return attendee.id == user.attendee_id
@@ -36,6 +36,6 @@ def _badge_of(user, attendee) -> bool:
 
 # A single badge: organisers, door staff for a person just scanned (reprints), and a kiosk tablet for
 # the person it just checked in (its lock in checkin/views.py holds that too).
-grant("attendee.badge", STAFF | {"scanner", "kiosk"}, rule=_badge_of)
+grant("attendee.badge", ORGANISERS | {"scanner", "kiosk"}, rule=_badge_of)
 # A signed-in person's own invitation and ticket: the people who attend rather than run the forum.
 grant("attendee.respond_own", {"ha_staff", "exhibitor", "partnership"}, rule=_own_attendee)

@@ -1,8 +1,8 @@
 """Who may word the forum's mail, send announcements and configure wallet passes."""
 from __future__ import annotations
 
-from ..permissions import STAFF, grant
+from ..permissions import ORGANISERS, grant
 
-grant("communications.manage", STAFF)
+grant("communications.manage", ORGANISERS)
 grant("wallet.configure", {"admin"})
 grant("communications.manage_site", {"admin"})  # the account mails, which belong to no forum

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import apply_changes, record
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
-from ..permissions import STAFF, ensure
+from ..permissions import ORGANISERS, ensure
 from ..text import clean, is_email, normalise, normalise_email
 from . import uploads
 from .models import SECTORS, Application, ApplicationStatus, Company, company_admin
@@ -170,7 +170,7 @@ def members_of(company: Company):
 
 def company_public_to(user, company_id: int) -> bool:
     """Own company and organisers always; others see a company's profile and files once it is approved."""
-    if user.role in STAFF or (user.company_id is not None and user.company_id == company_id):
+    if user.role in ORGANISERS or (user.company_id is not None and user.company_id == company_id):
         return True
     approved = db.session.scalar(sa.select(Application.id).where(
         Application.company_id == company_id, Application.status == ApplicationStatus.approved).limit(1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..permissions import STAFF
+from ..permissions import ORGANISERS
 from .models import Application, ApplicationStatus, Company, Solution, SolutionImage, application_solution
 from .companies import company_public_to
 
@@ -17,7 +17,7 @@ def _in_approved_application():
 
 def solution_public_to(user, solution: Solution) -> bool:
     """Own company and organisers always; others only a solution shown in an approved application."""
-    if user.role in STAFF or (user.company_id is not None and user.company_id == solution.company_id):
+    if user.role in ORGANISERS or (user.company_id is not None and user.company_id == solution.company_id):
         return True
     return db.session.scalar(_in_approved_application().where(
         application_solution.c.solution_id == solution.id).limit(1)) is not None
@@ -26,7 +26,7 @@ def solution_public_to(user, solution: Solution) -> bool:
 def file_public_to(user, stored) -> bool:
     """A company's file reaches others only as its logo (once approved) or as a brochure or image of a
     solution in an approved application; drafts and files of nothing approved stay with the company."""
-    if user.role in STAFF or (user.company_id is not None and user.company_id == stored.company_id):
+    if user.role in ORGANISERS or (user.company_id is not None and user.company_id == stored.company_id):
         return True
     if stored.company_id is None:  # a data-lab attachment of an organisation: never shown here
         return False

@@ -2,12 +2,12 @@
 in sees the jobs they started themselves (a catalogue, a pilot report) and their result."""
 from __future__ import annotations
 
-from ..permissions import SIGNED_IN, STAFF, grant
+from ..permissions import SIGNED_IN, ORGANISERS, grant
 
 
 def _started_it(user, job) -> bool:
     return getattr(job, "started_by_id", None) == user.id
 
 
-grant("job.view", STAFF)
+grant("job.view", ORGANISERS)
 grant("job.own", SIGNED_IN, _started_it)

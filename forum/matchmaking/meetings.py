@@ -23,7 +23,7 @@ from ..db import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..exhibitors.models import Company, Solution
 from ..extensions import db
-from ..permissions import STAFF, can, ensure
+from ..permissions import ORGANISERS, can, ensure
 from ..text import clean
 from . import permissions  # noqa: F401  (grants)
 from .meeting_mail import send_invitations
@@ -146,7 +146,7 @@ def get_meeting(actor, forum, meeting_id) -> Meeting:
 
 
 def may_see(actor, meeting: Meeting) -> bool:
-    return (actor.role in STAFF or actor.role == "partnership" or meeting.proposed_by_id == actor.id
+    return (actor.role in ORGANISERS or actor.role == "partnership" or meeting.proposed_by_id == actor.id
             or any(p.user_id == actor.id for p in meeting.participants))
 
 
@@ -253,7 +253,7 @@ def _conclude(actor, meeting: Meeting) -> None:
 
 
 def _may_change(actor, meeting: Meeting) -> None:
-    if not (actor.role in STAFF or any(p.user_id == actor.id for p in meeting.participants)):
+    if not (actor.role in ORGANISERS or any(p.user_id == actor.id for p in meeting.participants)):
         raise PermissionDenied(_l("You are not invited to this meeting."))
 
 

@@ -1,11 +1,11 @@
 """Who may bookmark, see recommendations and work with leads."""
 from __future__ import annotations
 
-from ..permissions import STAFF, grant
+from ..permissions import ORGANISERS, grant
 
 
 def own_company(user, obj) -> bool:
-    if user.role in STAFF:
+    if user.role in ORGANISERS:
         return True
     return user.company_id is not None and user.company_id == getattr(obj, "company_id", getattr(obj, "id", None))
 
@@ -16,13 +16,13 @@ def own_bookmark(user, bookmark) -> bool:
 
 grant("bookmark.own", {"ha_staff"}, rule=own_bookmark)
 grant("recommendation.own", {"ha_staff"})
-grant("recommendation.exhibitor", {"exhibitor"} | STAFF, rule=own_company)
-grant("recommendation.pairs", {"partnership"} | STAFF)
-grant("recommendation.batch", STAFF)
+grant("recommendation.exhibitor", {"exhibitor"} | ORGANISERS, rule=own_company)
+grant("recommendation.pairs", {"partnership"} | ORGANISERS)
+grant("recommendation.batch", ORGANISERS)
 grant("lead.manage", {"exhibitor"}, rule=own_company)
-grant("meeting.propose", {"ha_staff", "exhibitor", "partnership"} | STAFF)
-grant("meeting.answer", {"ha_staff", "exhibitor", "partnership"} | STAFF)
+grant("meeting.propose", {"ha_staff", "exhibitor", "partnership"} | ORGANISERS)
+grant("meeting.answer", {"ha_staff", "exhibitor", "partnership"} | ORGANISERS)
 grant("networking.join", {"ha_staff", "exhibitor"})
-grant("networking.manage", STAFF)
+grant("networking.manage", ORGANISERS)
 # At the table: door staff scan anyone's badge, a participant the badge of the person they meet.
-grant("networking.scan", {"scanner", "ha_staff", "exhibitor"} | STAFF)
+grant("networking.scan", {"scanner", "ha_staff", "exhibitor"} | ORGANISERS)

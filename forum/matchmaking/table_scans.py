@@ -21,14 +21,14 @@ from ..audit.services import record
 from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
-from ..permissions import STAFF, ensure
+from ..permissions import ORGANISERS, ensure
 from . import permissions  # noqa: F401  (grants)
 from .bookmarks import _insert
 from .models import NetworkingAttendance, NetworkingHour, NetworkingMeeting
 
 # A badge scanned this long before a slot starts counts for that slot (people sit down early).
 EARLY = timedelta(minutes=2)
-DOOR_STAFF = STAFF | {"scanner"}
+DOOR_STAFF = ORGANISERS | {"scanner"}
 RESULTS = ("ok", "already_recorded", "invalid", "revoked", "wrong_forum", "outside_hour", "not_scheduled",
            "no_meeting_now", "wrong_table", "not_your_meeting")
 MESSAGES = {

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (sa.orm.aliased)
 
-from ..permissions import STAFF, grant
+from ..permissions import ORGANISERS, grant
 
-EDITORS = STAFF | {"partnership"}
+EDITORS = ORGANISERS | {"partnership"}
 READERS = EDITORS | {"exhibitor", "ha_staff"}
 
 
@@ -68,7 +68,7 @@ grant("pilot.view", READERS, rule=can_see)
 grant("pilot.comment", READERS, rule=can_see)
 grant("pilot.edit", EDITORS, rule=_edits)
 grant("pilot.dashboard", EDITORS)
-grant("survey.manage", STAFF)
+grant("survey.manage", ORGANISERS)
 grant("survey.results", EDITORS)
 
 
