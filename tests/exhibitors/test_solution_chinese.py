@@ -26,8 +26,8 @@ def _approved_solution(open_forum, make_company):
 def test_the_chinese_details_are_kept_and_found_by_search(open_forum, make_company):
     solution = _approved_solution(open_forum, make_company)
     assert (solution.problem_zh, solution.departments_zh, solution.deployments_zh) == ("以電話尋找病床", "內科", "兩間醫院")
-    rows, total = directory(open_forum, DirectoryQuery(q="病床管理"))
-    assert total == 1 and rows[0].solutions == [solution]
+    page = directory(open_forum, DirectoryQuery(q="病床管理"))
+    assert page.total == 1 and page.items[0].solutions == [solution]
 
 
 def test_a_chinese_reader_sees_the_chinese_details_and_english_where_there_is_none(

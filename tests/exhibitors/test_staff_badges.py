@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from forum.attendees.models import Attendee, AttendeeKind, AttendeeStatus
-from forum.attendees.tickets import current_ticket, lookup, code_for
+from forum.attendees.tickets import current_ticket, lookup_for_scan, code_for
 from forum.exhibitors import applications, review
 from forum.exhibitors.models import ApplicationStaff, ApplicationStatus
 from forum.extensions import db
@@ -30,12 +30,12 @@ def test_approval_gives_staff_tickets_and_withdrawal_revokes_them(outbox):
                                                        ("朱敏儀", AttendeeStatus.registered)]
     assert all(p.company_id == application.company_id for p in people)
     codes = [code_for(current_ticket(p)) for p in people]
-    assert [lookup(c, forum.id).status for c in codes] == ["ok", "ok"]
+    assert [lookup_for_scan(c, forum.id)[0] for c in codes] == ["ok", "ok"]
     # Approving again changes nothing; waitlisting the company revokes the staff tickets.
     review.decide(organiser, application, "waitlist")
     assert application.status == ApplicationStatus.waitlisted
     assert [p.status for p in _staff_attendees(forum)] == [AttendeeStatus.cancelled] * 2
-    assert [lookup(c, forum.id).status for c in codes] == ["revoked", "revoked"]
+    assert [lookup_for_scan(c, forum.id)[0] for c in codes] == ["revoked", "revoked"]
 
 
 def test_staff_taken_off_an_approved_application_lose_their_ticket():
@@ -93,7 +93,7 @@ def test_staff_list_cannot_take_over_an_ha_attendee():
     assert refused.value.field == "staff" and "chief@ha.example" in str(refused.value.message)
     db.session.refresh(invitee)
     assert (invitee.name_en, invitee.kind, invitee.company_id) == ("Real Chief", AttendeeKind.ha, None)
-    assert lookup(code, forum.id).status == "ok"
+    assert lookup_for_scan(code, forum.id)[0] == "ok"
 
 
 def test_staff_list_cannot_take_over_another_companys_staff():
