@@ -38,19 +38,28 @@ _TOKEN_USER = (sa.select(_token.id.label("token_id"), _token.revoked_at, _token.
 
 
 @functools.cache
-def _user_fields() -> list:
-    """(attribute, column) pairs of User; on first use, once every model is mapped."""
-    return [(attr.key, attr.columns[0]) for attr in sa.inspect(User).column_attrs]
+def _user_fields() -> tuple:
+    """User's mapper and its (attribute, column) pairs; on first use, once every model is mapped."""
+    mapper = sa.inspect(User)
+    return mapper, tuple((attr.key, attr.columns[0]) for attr in mapper.column_attrs)
 
 
 def _user_from_row(row) -> User:
     """The session's User for a row of user columns: the one already loaded, else one made from the
     row and added as persistent (no second query). It is a real User, so permissions and any later
-    relationship load behave as for a queried one."""
-    user = db.session.identity_map.get(sa.orm.util.identity_key(User, row.id))
+    relationship load behave as for a queried one.
+
+    Built the way the ORM's own loader builds a row's object (values straight into the instance's
+    dict, then its identity key): the constructor's per-attribute change events cost more than the
+    statement on the scanner's path."""
+    mapper, fields = _user_fields()
+    key = mapper.identity_key_from_primary_key((row.id,))
+    user = db.session.identity_map.get(key)
     if user is None:
-        user = User(**{key: row._mapping[column] for key, column in _user_fields()})
-        sa.orm.make_transient_to_detached(user)  # as if freshly loaded: nothing to write
+        user = mapper.class_manager.new_instance()
+        values = row._mapping
+        user.__dict__.update({name: values[column] for name, column in fields})
+        sa.inspect(user).key = key  # detached: loaded, nothing to write
         db.session.add(user)
     return user
 

@@ -108,3 +108,23 @@ def test_personal_token_is_shown_once_and_stored_hashed(client, login_as):
     row = db.session.query(ApiToken).filter_by(user_id=user.id).one()
     assert row.token_hash == hash_token(token) and token not in (row.token_hash, row.prefix)
     assert token not in client.get("/account").get_data(as_text=True)
+
+
+def test_a_token_signs_in_a_persistent_user_with_every_column_and_nothing_to_write(app):
+    from forum.accounts.models import User
+    from forum.accounts.tokens import issue_token, user_for_token
+
+    user = UserFactory(role="scanner", name_zh="陳大文", company=None)
+    token = issue_token(user, "door")
+    db.session.flush()
+    expected = {attr.key: getattr(user, attr.key) for attr in db.inspect(User).column_attrs}
+    db.session.expunge_all()  # the sign-in must build the User from its own row
+
+    signed_in = user_for_token(token)
+    state = db.inspect(signed_in)
+    assert signed_in is not user and state.persistent and not state.modified
+    assert not state.unloaded & set(expected)  # every column loaded; relationships lazily
+    assert {key: getattr(signed_in, key) for key in expected} == expected
+    assert signed_in.company is None  # relationships still load
+    assert user_for_token(token) is signed_in  # the session's one User for that row
+    assert not db.session.dirty and not db.session.new
