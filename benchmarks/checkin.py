@@ -171,7 +171,7 @@ def drive(url: str, env: dict, seconds: int, connections: int, threads: int, off
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {"rate": rate, "p50": p50, "p90": p90, "p99": p99, "max": worst, "total": total, "non2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else ""}
+            "socket_errors": errors.group(1) if errors else "", "output": out}
 
 
 def main() -> int:
