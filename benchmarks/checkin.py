@@ -158,9 +158,11 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def drive(url: str, env: dict, seconds: int, connections: int, threads: int, offset: int = 0) -> dict:
+def drive(url: str, env: dict, seconds: int, connections: int, threads: int, offset: int = 0,
+          timeout: int = 2) -> dict:
+    """wrk's figures; a request not answered within `timeout` seconds counts as a socket error, not in the latencies."""
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-s", env["LUA_FILE"], url], env=dict(env, CODE_OFFSET=str(offset)), capture_output=True,
+                          "--timeout", f"{timeout}s", "-s", env["LUA_FILE"], url], env=dict(env, CODE_OFFSET=str(offset)), capture_output=True,
                          text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
