@@ -158,9 +158,11 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def drive(url: str, env: dict, seconds: int, connections: int, threads: int, offset: int = 0) -> dict:
+def drive(url: str, env: dict, seconds: int, connections: int, threads: int, offset: int = 0,
+          timeout: int = 2) -> dict:
+    """wrk's figures; a request not answered within `timeout` seconds counts as a socket error, not in the latencies."""
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-s", env["LUA_FILE"], url], env=dict(env, CODE_OFFSET=str(offset)), capture_output=True,
+                          "--timeout", f"{timeout}s", "-s", env["LUA_FILE"], url], env=dict(env, CODE_OFFSET=str(offset)), capture_output=True,
                          text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
@@ -171,7 +173,7 @@ def drive(url: str, env: dict, seconds: int, connections: int, threads: int, off
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {"rate": rate, "p50": p50, "p90": p90, "p99": p99, "max": worst, "total": total, "non2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else ""}
+            "socket_errors": errors.group(1) if errors else "", "output": out}
 
 
 def main() -> int:

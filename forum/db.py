@@ -159,5 +159,20 @@ def contains(column, text: str, *, ignore_case: bool = False):
     return column.ilike(pattern, escape=LIKE_ESCAPE) if ignore_case else column.like(pattern, escape=LIKE_ESCAPE)
 
 
+def trigram_index(name: str, column: str) -> sa.Index:
+    """A pg_trgm GIN index, so that `column LIKE '%text%'` need not read every row; PostgreSQL only
+    (SQLite scans, and at a forum's size that is cheap). Migrations create it with CREATE EXTENSION pg_trgm."""
+    return sa.Index(name, column, postgresql_using="gin",
+                    postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+
+
+def for_dialect(dialect: str):
+    """Alembic's include_object: leave out of the comparison an index meant for another database (ddl_if)."""
+    def include(obj, name, type_, reflected, compare_to):
+        wanted = getattr(obj, "_ddl_if", None)
+        return type_ != "index" or reflected or wanted is None or wanted.dialect in (None, dialect)
+    return include
+
+
 def starts_with(column, text: str):
     return column.like(f"{like_escape(text)}%", escape=LIKE_ESCAPE)

@@ -116,6 +116,9 @@ def run_migrations_online():
             # keys on, that DROP cascades and deletes every row that refers to the table (a forum's attendees).
             # The pragma only takes effect outside a transaction: set on the driver's connection, before any BEGIN.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        from forum.db import for_dialect
+
+        conf_args.setdefault('include_object', for_dialect(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -35,13 +35,15 @@ def _terms(q: str) -> list[str]:
     return [t for t in normalise(q).split(" ") if t][:8]
 
 
-def directory(forum: Forum, query: DirectoryQuery):
-    """One page (db.paginate: items, total, pages) of the approved exhibitors matching the query.
+def search_statement(forum: Forum, query: DirectoryQuery) -> sa.Select:
+    """The approved applications matching the query (no order, no loading options).
 
     Search is a substring match over normalised text (NFKC + casefold), every term
     required, over the company's names and description and its solutions' titles,
     summaries and themes; it behaves the same on SQLite and PostgreSQL and matches
-    Chinese text without word segmentation.
+    Chinese text without word segmentation. Each term is two IN lists (companies whose
+    text has it, applications showing a solution whose text has it), each of which
+    PostgreSQL answers from a trigram index (migration 0025) instead of reading every row.
     """
     stmt = (sa.select(Application).join(Company, Company.id == Application.company_id)
             .where(Application.forum_id == forum.id, Application.status == ApplicationStatus.approved))
@@ -49,8 +51,11 @@ def directory(forum: Forum, query: DirectoryQuery):
     shown = (sa.select(Solution.id).join(application_solution, application_solution.c.solution_id == Solution.id)
              .where(application_solution.c.application_id == Application.id))
     for term in _terms(query.q):
-        matching_solution = sa.exists(shown.where(contains(Solution.search_text, term)))
-        stmt = stmt.where(sa.or_(contains(Company.search_text, term), matching_solution))
+        companies = sa.select(Company.id).where(contains(Company.search_text, term))
+        showing = (sa.select(application_solution.c.application_id)
+                   .join(Solution, Solution.id == application_solution.c.solution_id)
+                   .where(contains(Solution.search_text, term)))
+        stmt = stmt.where(sa.or_(Application.company_id.in_(companies), Application.id.in_(showing)))
     if query.theme:
         stmt = stmt.where(sa.exists(
             shown.join(solution_theme, solution_theme.c.solution_id == Solution.id)
@@ -59,6 +64,12 @@ def directory(forum: Forum, query: DirectoryQuery):
         stmt = stmt.where(sa.exists(shown.where(Solution.trl >= query.trl_min)))
     if query.sector:
         stmt = stmt.where(Company.sector == query.sector)
+    return stmt
+
+
+def directory(forum: Forum, query: DirectoryQuery):
+    """One page (db.paginate: items, total, pages) of the approved exhibitors matching the query."""
+    stmt = search_statement(forum, query)
     return db.paginate(stmt.options(joinedload(Application.company).joinedload(Company.logo),
                                     selectinload(Application.solutions).selectinload(Solution.themes))
                        .order_by(Company.name_key), page=max(1, query.page), per_page=PAGE_SIZE, error_out=False)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, utcnow
+from ..db import UTCDateTime, trigram_index, utcnow
 from ..extensions import db
 
 SECTORS = ("biomedical", "ai_robotics", "smart_city", "fintech_healthtech", "materials", "digital_health",
@@ -40,6 +40,8 @@ class Company(db.Model):
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     members = relationship("User", back_populates="company")
+
+    __table_args__ = (trigram_index("ix_company_search_text_trgm", "search_text"),)
     logo = relationship("StoredFile", foreign_keys=[logo_id], post_update=True)
     admins = relationship("User", secondary="company_admin", viewonly=True)
 
@@ -126,7 +128,8 @@ class Solution(db.Model):
     brochure = relationship(StoredFile, foreign_keys=[brochure_id])
     images = relationship("SolutionImage", order_by="SolutionImage.id", cascade="all, delete-orphan")
 
-    __table_args__ = (sa.CheckConstraint("trl BETWEEN 1 AND 9", name="trl_range"),)
+    __table_args__ = (sa.CheckConstraint("trl BETWEEN 1 AND 9", name="trl_range"),
+                      trigram_index("ix_solution_search_text_trgm", "search_text"))
 
     # name_of(solution, "problem") and the like read <field>_en / <field>_zh.
     problem_en = sa.orm.synonym("problem")

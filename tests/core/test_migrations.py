@@ -6,7 +6,11 @@ from forum.extensions import db
 
 def test_models_and_migrations_agree(app):
     """The tables the migrations build are the tables the models describe."""
-    context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
+    from forum.db import for_dialect
+
+    connection = db.session.connection()
+    context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                           "include_object": for_dialect(connection.dialect.name)})
     diff = compare_metadata(context, db.metadata)
     assert diff == []
 
