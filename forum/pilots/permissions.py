@@ -77,4 +77,13 @@ def _proposes_from(user, bookmark) -> bool:
     return user.role in EDITORS or bookmark.user_id == user.id
 
 
+def _company_page(user, company) -> bool:
+    """A company's pilot page: an exhibitor sees its own company's only, the other readers any."""
+    return user.role != "exhibitor" or user.company_id == company.id
+
+
 grant("pilot.propose_from_bookmark", EDITORS | {"ha_staff"}, rule=_proposes_from)
+# The team chooses the company, solution and sponsor of a pilot proposed from a bookmark; an HA owner gets
+# the bookmark's own and sponsors it themselves.
+grant("pilot.choose_sponsor", EDITORS)
+grant("pilot.company_page", READERS, rule=_company_page)

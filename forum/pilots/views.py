@@ -304,7 +304,7 @@ def company(company_id: int):
     from ..exhibitors.models import Company
 
     found = db.session.get(Company, company_id)
-    if found is None or (current_user.role == "exhibitor" and current_user.company_id != company_id):
+    if found is None or not can(current_user, "pilot.company_page", found):
         raise PermissionDenied()
     f = queries.PilotFilter(company=company_id)
     page = queries.table(current_user, f, per_page=100)
