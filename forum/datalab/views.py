@@ -8,13 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..form_actions import commit_or_flash, show_domain_error
 from ..i18n import current_locale
-from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_png
 from . import applications, bookings, door, links, outputs, partners, reports, review, waitlist
@@ -24,10 +22,8 @@ from .lab import get_lab
 from .models import LabApplication
 from .permissions import committee_ids_of, is_lab_staff
 from .sentences import sentence
-from . import steps as _steps  # noqa: F401  (home page suggestions)
 
 bp = Blueprint("datalab", __name__, url_prefix="/datalab")
-nav_link("datalab.index", _l("Data lab"), "datalab.view", 60)
 
 
 def _render(template: str, **context):

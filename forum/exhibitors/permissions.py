@@ -48,18 +48,21 @@ def file_shown_to(user, stored) -> bool:
 
 EXHIBITOR_SIDE = {"exhibitor"} | ORGANISERS
 
-grant("company.view_own", {"exhibitor"}, rule=own_company)
-grant("company.edit", EXHIBITOR_SIDE, rule=own_company)
-grant("company.members", EXHIBITOR_SIDE, rule=company_admin)
-grant("solution.edit", EXHIBITOR_SIDE, rule=own_company)
-grant("application.edit", EXHIBITOR_SIDE, rule=own_company)
-grant("application.view", EXHIBITOR_SIDE, rule=own_company)
-# Badges and tickets for the people a company names on its approved application: its own rows only.
-grant("company.staff_badges", EXHIBITOR_SIDE, rule=own_company)
-# Organisers change any application after the deadline or once declined, and see its review side.
-grant("application.edit_closed", ORGANISERS)
-grant("solution.see", SIGNED_IN, rule=solution_shown_to)
-grant("file.see", SIGNED_IN, rule=file_shown_to)
-grant("exhibitor.review", ORGANISERS)
-grant("theme.manage", ORGANISERS)
-grant("directory.view", SIGNED_IN)
+
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    grant("company.view_own", {"exhibitor"}, rule=own_company)
+    grant("company.edit", EXHIBITOR_SIDE, rule=own_company)
+    grant("company.members", EXHIBITOR_SIDE, rule=company_admin)
+    grant("solution.edit", EXHIBITOR_SIDE, rule=own_company)
+    grant("application.edit", EXHIBITOR_SIDE, rule=own_company)
+    grant("application.view", EXHIBITOR_SIDE, rule=own_company)
+    # Badges and tickets for the people a company names on its approved application: its own rows only.
+    grant("company.staff_badges", EXHIBITOR_SIDE, rule=own_company)
+    # Organisers change any application after the deadline or once declined, and see its review side.
+    grant("application.edit_closed", ORGANISERS)
+    grant("solution.see", SIGNED_IN, rule=solution_shown_to)
+    grant("file.see", SIGNED_IN, rule=file_shown_to)
+    grant("exhibitor.review", ORGANISERS)
+    grant("theme.manage", ORGANISERS)
+    grant("directory.view", SIGNED_IN)

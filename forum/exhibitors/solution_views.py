@@ -5,7 +5,6 @@ from flask import render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
 from ..extensions import db
 from ..form_actions import submit

@@ -9,14 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..db import HK
 from ..errors import DomainError, NotFound
 from ..exhibitors.models import Company
 from ..extensions import db
 from ..form_actions import commit_or_flash, submit
 from ..forums.services import get_forum
-from ..nav import nav_link
 from ..permissions import can, requires
 from ..refs import parse_id
 from . import meeting_outcomes, meeting_picker, meetings
@@ -25,8 +23,6 @@ from .meeting_mail import meeting_ics
 from .models import MeetingStatus
 
 bp = Blueprint("meetings", __name__)
-
-nav_link("meetings.mine_current", _l("My meetings"), "meeting.answer", 37)
 
 STATUS_LABELS = {"pending": _l("Waiting for answers"), "confirmed": _l("Confirmed"), "declined": _l("Declined"),
                  "expired": _l("Expired: not answered in time"), "cancelled": _l("Cancelled")}

@@ -25,7 +25,6 @@ from ..exhibitors.models import Company, Solution
 from ..extensions import db
 from ..permissions import can, ensure
 from ..text import clean
-from . import permissions  # noqa: F401  (grants)
 from .meeting_mail import send_invitations
 from .models import Answer, Meeting, MeetingOption, MeetingParticipant, MeetingStatus
 

@@ -35,19 +35,22 @@ def changes_meeting(user, meeting) -> bool:
 
 MEETING_SIDES = {"ha_staff", "exhibitor", "partnership"} | ORGANISERS
 
-grant("bookmark.own", {"ha_staff"}, rule=own_bookmark)
-grant("recommendation.own", {"ha_staff"})
-grant("recommendation.exhibitor", {"exhibitor"} | ORGANISERS, rule=own_company)
-grant("recommendation.pairs", {"partnership"} | ORGANISERS)
-grant("recommendation.batch", ORGANISERS)
-grant("lead.manage", {"exhibitor"}, rule=own_company)
-grant("meeting.propose", MEETING_SIDES)
-grant("meeting.propose_for", MEETING_SIDES, rule=proposes_for_own_company)
-grant("meeting.answer", MEETING_SIDES)
-grant("meeting.see", SIGNED_IN, rule=sees_meeting)
-grant("meeting.change", MEETING_SIDES, rule=changes_meeting)
-grant("networking.join", {"ha_staff", "exhibitor"})
-grant("networking.manage", ORGANISERS)
-# At the table: door staff scan anyone's badge, a participant the badge of the person they meet.
-grant("networking.scan", {"scanner", "ha_staff", "exhibitor"} | ORGANISERS)
-grant("networking.scan_any", {"scanner"} | ORGANISERS)
+
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    grant("bookmark.own", {"ha_staff"}, rule=own_bookmark)
+    grant("recommendation.own", {"ha_staff"})
+    grant("recommendation.exhibitor", {"exhibitor"} | ORGANISERS, rule=own_company)
+    grant("recommendation.pairs", {"partnership"} | ORGANISERS)
+    grant("recommendation.batch", ORGANISERS)
+    grant("lead.manage", {"exhibitor"}, rule=own_company)
+    grant("meeting.propose", MEETING_SIDES)
+    grant("meeting.propose_for", MEETING_SIDES, rule=proposes_for_own_company)
+    grant("meeting.answer", MEETING_SIDES)
+    grant("meeting.see", SIGNED_IN, rule=sees_meeting)
+    grant("meeting.change", MEETING_SIDES, rule=changes_meeting)
+    grant("networking.join", {"ha_staff", "exhibitor"})
+    grant("networking.manage", ORGANISERS)
+    # At the table: door staff scan anyone's badge, a participant the badge of the person they meet.
+    grant("networking.scan", {"scanner", "ha_staff", "exhibitor"} | ORGANISERS)
+    grant("networking.scan_any", {"scanner"} | ORGANISERS)

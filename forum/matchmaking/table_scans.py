@@ -22,7 +22,6 @@ from ..db import HK, utcnow
 from ..errors import ValidationError
 from ..extensions import db
 from ..permissions import can, ensure
-from . import permissions  # noqa: F401  (grants)
 from .bookmarks import _insert
 from .models import NetworkingAttendance, NetworkingHour, NetworkingMeeting
 

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..form_actions import submit
@@ -14,18 +13,12 @@ from ..safe_redirects import safe_next
 from ..forums.models import ForumStatus
 from ..forums.services import get_forum
 from ..home.next_steps import Step, step
-from ..nav import nav_link
 from ..permissions import requires
 from . import bookmarks, exports
 from .forms import BookmarkForm
 
 bp = Blueprint("matchmaking", __name__)
 
-nav_link("matchmaking.my_bookmarks", _l("My bookmarks"), "bookmark.own", 35)
-
-
-nav_link("matchmaking.meet_current", _l("People to meet"), "lead.manage", 36, when=lambda user: user.company_id is not None)
-nav_link("matchmaking.pairs_current", _l("Startup-site pairs"), "recommendation.pairs", 36)
 
 
 @step("ha_staff", "admin", order=30)

@@ -14,7 +14,6 @@ from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from ..matchmaking.models import Bookmark
 from ..permissions import can, ensure
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .dashboard import funnel_source
 from .models import Pilot, PilotOrigin
 from .queries import visible_pilots

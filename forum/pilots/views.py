@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..datalab.applications import cited_by_pilot
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
