@@ -11,7 +11,7 @@ from ..extensions import db
 from ..form_actions import submit
 from ..safe_redirects import safe_next
 from ..forums.models import ForumStatus
-from ..forums.services import get_forum
+from ..forums.services import visible_forum
 from ..home.next_steps import Step, step
 from ..permissions import requires
 from . import bookmarks, exports
@@ -46,10 +46,8 @@ def _exhibitor_steps(user, forum):
 
 
 def _forum(ref: str):
-    forum = get_forum(ref)
-    if forum.status == ForumStatus.draft:
-        raise NotFound(_l("No such forum."))
-    return forum
+    """The forum of a matchmaking page: a draft only for those who manage forums (forums.permissions.may_see)."""
+    return visible_forum(current_user, ref)
 
 
 @bp.route("/forums/<forum>/bookmarks", methods=["POST"])
