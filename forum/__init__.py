@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_keys(app)
     register_extensions(app)
     register_blueprints(app)
+    from .permissions import check_required
+
+    check_required()  # every @requires names an action some feature's init_app granted
     from .errors import register_errorhandlers
 
     register_errorhandlers(app)

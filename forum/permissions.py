@@ -74,10 +74,12 @@ ROLE_GRANTS["user.invite_into"] = ORGANISERS | {"exhibitor"}
 OBJECT_RULES["user.invite_into"] = _invites_into_own_company
 
 PUBLIC = "public"
+# action -> the first view that requires it; check_required() holds these against the grants.
+REQUIRED: dict[str, str] = {}
 
 
 def grant(action: str, roles: set[str], rule: Callable[[Any, Any], bool] | None = None) -> None:
-    """Declare an action; feature packages call this at import time."""
+    """Declare an action; each feature's permissions.register() calls this from the feature's init_app."""
     ROLE_GRANTS[action] = set(roles)
     if rule is not None:
         OBJECT_RULES[action] = rule
@@ -118,11 +120,15 @@ def requires(action: str):
     Anonymous visitors get 401 (API) or a redirect to the sign-in page (HTML);
     signed-in users without the grant get 403. Object-level rules are applied by
     the service or view once the object is loaded, through ensure().
+
+    The grants exist only once the features' init_app have run, so the action is noted here and
+    check_required(), run by create_app once every init_app has, refuses a name no feature granted.
     """
-    if action != PUBLIC and action not in ROLE_GRANTS:
-        raise KeyError(f"unknown permission action {action!r}")
 
     def decorator(view):
+        if action != PUBLIC:
+            REQUIRED.setdefault(action, f"{view.__module__}.{view.__qualname__}")
+
         @wraps(view)
         def wrapper(*args, **kwargs):
             if action != PUBLIC:
@@ -140,6 +146,15 @@ def requires(action: str):
         return wrapper
 
     return decorator
+
+
+def check_required() -> None:
+    """Fail at start-up, not at the first visit, when a view requires an action no feature granted
+    (a misspelt name would otherwise answer 500 on that page only)."""
+    unknown = sorted(f"{action!r} (required by {where})" for action, where in REQUIRED.items()
+                     if action not in ROLE_GRANTS)
+    if unknown:
+        raise KeyError(f"unknown permission action {', '.join(unknown)}")
 
 
 def public(view):

@@ -13,6 +13,7 @@ from flask import Blueprint
 class Routes:
     def __init__(self) -> None:
         self._rules: list[tuple[str, dict, object]] = []
+        self._added_to: set[int] = set()
 
     def route(self, rule: str, **options):
         """Like Blueprint.route: the same rule, options and endpoint name (the function's)."""
@@ -23,6 +24,10 @@ class Routes:
         return decorator
 
     def add_to(self, bp: Blueprint) -> None:
+        """Once per blueprint: a blueprint keeps its rules for every app it is registered on later."""
+        if id(bp) in self._added_to:
+            return
+        self._added_to.add(id(bp))
         for rule, options, view in self._rules:
             options = dict(options)
             bp.add_url_rule(rule, options.pop("endpoint", None), view, **options)

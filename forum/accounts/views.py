@@ -10,7 +10,7 @@ from ..extensions import db, limiter
 from ..form_actions import commit_or_flash, show_domain_error, submit
 from ..safe_redirects import safe_next
 from ..i18n import name_of
-from ..permissions import public, requires
+from ..permissions import can, public, requires
 from . import services, tokens
 from .forms import (ROLE_LABELS, AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, InviteForm,
                     LanguageForm, LoginForm, ProfileForm, SetPasswordForm, TokenForm, UserAdminForm)
@@ -75,12 +75,10 @@ def logout():
 @public
 def forgot_password():
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        flash(_("If an account exists for that address, a reset link is on its way."), "info")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form)
+    done = submit(form, lambda: services.request_password_reset(form.email.data),
+                  success=_("If an account exists for that address, a reset link is on its way."),
+                  to=url_for("accounts.login"), category="info")
+    return done or render_template("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -244,7 +242,7 @@ def invite():
     form = InviteForm()
     companies = db.session.scalars(sa.select(Company).order_by(Company.name_en)).all()
     form.company_id.choices = [("", "—")] + [(str(c.id), name_of(c)) for c in companies]
-    if current_user.role != "admin":
+    if not can(current_user, "user.invite_into", ("admin", None)):  # only administrators invite administrators
         form.role.choices = [c for c in form.role.choices if c[0] != "admin"]
     link = None
     if form.validate_on_submit():

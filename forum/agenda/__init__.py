@@ -11,7 +11,9 @@ def init_app(app) -> None:
     from .personal import bp as personal_bp
     from .public import bp as public_bp
     from .views import bp
+    from . import permissions
 
+    permissions.register()  # the grants, before any view or kind below names one
     for blueprint in (bp, public_bp, personal_bp):
         app.register_blueprint(blueprint)
     add_endpoints(api)  # its API endpoints, on the API blueprint registered last

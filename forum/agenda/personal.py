@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..db import HK
 from ..errors import NotFound
 from ..exhibitors.models import Application, ApplicationStatus

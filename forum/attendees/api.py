@@ -2,7 +2,6 @@
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from . import permissions  # noqa: F401  (grants before api_route)
 from ..api.core import api_route
 from ..extensions import db
 from ..forums.services import get_forum

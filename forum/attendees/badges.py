@@ -20,7 +20,6 @@ from ..pdf import CJK_FONT_STACK, html_to_pdf, process_pool, render_many
 from ..audit.services import record
 from ..permissions import ensure
 from ..qr import badge_qr_images  # small PNGs printed crisp: twice as fast to lay out as SVG
-from . import permissions  # noqa: F401  (grants)
 from .models import Attendee, AttendeeKind, AttendeeStatus, Ticket
 from .lead_codes import ensure_lead_keys, lead_code_for
 from .tickets import code_for, current_ticket

@@ -12,7 +12,6 @@ from ..extensions import db
 from ..permissions import ensure
 from ..sites.services import find_cluster, list_clusters, site_index
 from ..text import clean, is_email, normalise_email
-from . import permissions  # noqa: F401  (grants)
 from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .spreadsheet import SpreadsheetError, read_table

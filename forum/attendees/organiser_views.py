@@ -10,7 +10,6 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..refs import parse_id
 from ..errors import NotFound
 from ..extensions import db

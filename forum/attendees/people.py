@@ -17,7 +17,6 @@ from ..extensions import db
 from ..permissions import ensure
 from ..sites.models import Cluster, Site
 from ..text import clean, is_email, normalise_email
-from . import permissions  # noqa: F401  (grants)
 from .account_links import link_new_records
 from .models import Attendee, AttendeeKind, AttendeeStatus
 from .invitations import send_invitation

@@ -10,10 +10,6 @@ def _own_attendee(user, attendee) -> bool:
     return attendee.user_id == user.id
 
 
-# Organisers: invitation lists, walk-ins, tickets, badges and exports.
-grant("attendee.manage", ORGANISERS)
-# Door staff register a walk-in found nowhere on the list (then check them in at once).
-grant("attendee.walk_in", ORGANISERS | {"scanner"})
 BADGE_AFTER_SCAN = timedelta(minutes=15)
 
 
@@ -34,8 +30,14 @@ def _badge_of(user, attendee) -> bool:
         CheckIn.received_at >= utcnow() - BADGE_AFTER_SCAN))))
 
 
-# A single badge: organisers, door staff for a person just scanned (reprints), and a kiosk tablet for
-# the person it just checked in (its lock in checkin/views.py holds that too).
-grant("attendee.badge", ORGANISERS | {"scanner", "kiosk"}, rule=_badge_of)
-# A signed-in person's own invitation and ticket: the people who attend rather than run the forum.
-grant("attendee.respond_own", {"ha_staff", "exhibitor", "partnership"}, rule=_own_attendee)
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    # Organisers: invitation lists, walk-ins, tickets, badges and exports.
+    grant("attendee.manage", ORGANISERS)
+    # Door staff register a walk-in found nowhere on the list (then check them in at once).
+    grant("attendee.walk_in", ORGANISERS | {"scanner"})
+    # A single badge: organisers, door staff for a person just scanned (reprints), and a kiosk tablet for
+    # the person it just checked in (its lock in checkin/views.py holds that too).
+    grant("attendee.badge", ORGANISERS | {"scanner", "kiosk"}, rule=_badge_of)
+    # A signed-in person's own invitation and ticket: the people who attend rather than run the forum.
+    grant("attendee.respond_own", {"ha_staff", "exhibitor", "partnership"}, rule=_own_attendee)

@@ -5,7 +5,6 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route
 from ..extensions import db, limiter
 from ..forums.services import forum_ref, get_forum

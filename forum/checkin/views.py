@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import json_body
 from .api import scan_rate_key
 from ..db import utcnow
@@ -18,7 +17,6 @@ from ..form_actions import show_domain_error, submit
 from ..forums.services import current_forum, get_forum
 from ..home.next_steps import Step, step
 from ..i18n import name_of
-from ..nav import nav_link
 from ..permissions import can, requires
 from . import kiosk as kiosk_mode
 from . import search as door_search
@@ -31,9 +29,6 @@ bp = Blueprint("checkin", __name__, cli_group=None)
 
 
 BASE = "/forums/<forum>/checkin"
-
-nav_link("checkin.start", _l("Check-in"), "checkin.scan", 40)
-
 
 @step("scanner", "organiser", "admin")
 def _checkin_steps(user, forum):

@@ -20,9 +20,13 @@ def init_app(app) -> None:
     from ..jobs.kinds import register
     from .announcement_job import KIND
     from .announcements import RECEIPT, record_delivery
-    from . import public_views, site_views  # noqa: F401  (unsubscribe, wallet, account mail join the blueprint)
+    from . import public_views, site_views
     from .views import bp
+    from . import permissions
 
+    permissions.register()  # the grants, before any view or kind below names one
+    public_views.routes.add_to(bp)  # unsubscribe, wallet passes and the account mails share the blueprint
+    site_views.routes.add_to(bp)
     app.register_blueprint(bp)
     ACTIONS.update(SENTENCES)
     mail.on_delivery(app, RECEIPT, record_delivery)  # each announcement mail reports whether it left

@@ -27,7 +27,6 @@ from ..i18n import LOCALES
 from ..jobs.services import start as start_job
 from ..permissions import ensure
 from ..text import bilingual, normalise_email
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from . import unsubscribe
 from .models import FAILED, PENDING, SENT, Announcement, AnnouncementGroup, AnnouncementRecipient
 from .templates import FIELDS, PERSON, Person, check_texts, chosen_locale, compose, locales_for

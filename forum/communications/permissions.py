@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from ..permissions import ORGANISERS, grant
 
-grant("communications.manage", ORGANISERS)
-grant("wallet.configure", {"admin"})
-grant("communications.manage_site", {"admin"})  # the account mails, which belong to no forum
+
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    grant("communications.manage", ORGANISERS)
+    grant("wallet.configure", {"admin"})
+    grant("communications.manage_site", {"admin"})  # the account mails, which belong to no forum

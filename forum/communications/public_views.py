@@ -15,16 +15,17 @@ from ..extensions import csrf, db
 from ..form_actions import commit_or_flash, submit
 from ..forums.services import current_forum, get_forum
 from ..permissions import public, requires
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from . import unsubscribe, wallet
 from .forms import WalletForm
-from .views import bp
+from ..routes import Routes
+
+routes = Routes()  # on the communications blueprint: init_app adds them
 
 
 ONE_CLICK = ("List-Unsubscribe", "One-Click")  # the body a mail provider POSTs (RFC 8058)
 
 
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"], endpoint="unsubscribe")
+@routes.route("/unsubscribe/<token>", methods=["GET", "POST"], endpoint="unsubscribe")
 @csrf.exempt  # for the one-click POST only: the CSRF check is made below for every other POST
 @public
 def unsubscribe_page(token: str):
@@ -62,13 +63,13 @@ def _pass_response(attendee) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="ticket.pkpass"'})
 
 
-@bp.route("/rsvp/<token>/wallet.pkpass")
+@routes.route("/rsvp/<token>/wallet.pkpass")
 @public
 def token_pass(token: str):
     return _pass_response(attendee_services.attendee_for_token(token))
 
 
-@bp.route("/my-ticket/wallet.pkpass")
+@routes.route("/my-ticket/wallet.pkpass")
 @requires("attendee.respond_own")
 def my_pass():
     forum_ref = request.args.get("forum")
@@ -79,7 +80,7 @@ def my_pass():
     return _pass_response(attendee)
 
 
-@bp.route("/admin/wallet", methods=["GET", "POST"])
+@routes.route("/admin/wallet", methods=["GET", "POST"])
 @requires("wallet.configure")
 def wallet_settings():
     form = WalletForm()
@@ -96,7 +97,7 @@ def wallet_settings():
     return done or render_template("communications/wallet.html", form=form, settings=settings)
 
 
-@bp.route("/admin/wallet/remove", methods=["POST"])
+@routes.route("/admin/wallet/remove", methods=["POST"])
 @requires("wallet.configure")
 def wallet_remove():
     commit_or_flash(lambda: wallet.remove(current_user), _("Wallet passes are switched off."))

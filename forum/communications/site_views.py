@@ -10,19 +10,21 @@ from flask_login import current_user
 
 from ..form_actions import commit_or_flash
 from ..permissions import requires
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from . import previews, templates
-from .views import bp, editor
+from ..routes import Routes
+from .views import editor
+
+routes = Routes()  # on the communications blueprint: init_app adds them
 
 
-@bp.route("/admin/mail/")
+@routes.route("/admin/mail/")
 @requires("communications.manage_site")
 def site_index():
     return render_template("communications/site_index.html", kinds=templates.SITE_KINDS.values(),
                            overrides=templates.overrides(None))
 
 
-@bp.route("/admin/mail/<key>", methods=["GET", "POST"])
+@routes.route("/admin/mail/<key>", methods=["GET", "POST"])
 @requires("communications.manage_site")
 def site_edit(key: str):
     kind = templates.kind_of(None, key)
@@ -32,7 +34,7 @@ def site_edit(key: str):
                   reset=url_for("communications.site_reset", key=key))
 
 
-@bp.route("/admin/mail/<key>/reset", methods=["POST"])
+@routes.route("/admin/mail/<key>/reset", methods=["POST"])
 @requires("communications.manage_site")
 def site_reset(key: str):
     commit_or_flash(lambda: templates.reset(current_user, None, key), _("The default wording is back."))

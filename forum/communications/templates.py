@@ -19,7 +19,6 @@ from ..extensions import db
 from ..i18n import LOCALES, hk_datetime
 from ..permissions import ensure
 from ..text import bilingual, normalise_email
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .kinds import FIELDS, KINDS, PERSON, SITE_KINDS, MailKind, kind  # noqa: F401  (the names senders and views use)
 from .models import MailTemplate
 from .rendering import as_html, check, fill

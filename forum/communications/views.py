@@ -13,7 +13,6 @@ from ..i18n import hk_datetime, name_of
 from ..jobs.services import ACTIVE
 from ..permissions import requires
 from . import announcements, previews, templates
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from .forms import AnnouncementForm, TemplateForm
 from .models import AnnouncementGroup
 

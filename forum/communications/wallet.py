@@ -28,7 +28,6 @@ from ..extensions import db
 from ..i18n import hk_datetime
 from ..keys import key_for
 from ..permissions import ensure
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .models import WalletSettings
 
 OPENSSL = "openssl"

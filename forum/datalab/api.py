@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route
 from ..db import utcnow
 from ..refs import parse_id

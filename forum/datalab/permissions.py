@@ -88,15 +88,17 @@ def output_reviewer(user, request) -> bool:
     return is_lab_staff(user) and request.author_id != user.id
 
 
-# HKSTP and HA people too: an existing account that lab staff named for a partner or academic organisation
-# (partners.invite) applies for it; the rules check the company or organisation, never the role.
-grant("datalab.apply", APPLICANTS | LAB_PEOPLE, rule=own_application)
-grant("datalab.view", APPLICANTS | LAB_PEOPLE, rule=sees_application)
-grant("datalab.undertake", APPLICANTS | LAB_PEOPLE, rule=team_member)
-grant("datalab.review", LAB_PEOPLE, rule=member_of_committee)
-grant("datalab.staff", LAB_PEOPLE, rule=lab_staff)
-# Inviting partners and academics: lab staff (checked again on the lab by the service).
-grant("datalab.invite", LAB_PEOPLE, rule=lab_staff)
-grant("datalab.output_review", LAB_PEOPLE, rule=output_reviewer)
-# Role-level only: the service decides (the applicant's people, or lab staff on their behalf).
-grant("datalab.book", APPLICANTS | LAB_PEOPLE)
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    # HKSTP and HA people too: an existing account that lab staff named for a partner or academic organisation
+    # (partners.invite) applies for it; the rules check the company or organisation, never the role.
+    grant("datalab.apply", APPLICANTS | LAB_PEOPLE, rule=own_application)
+    grant("datalab.view", APPLICANTS | LAB_PEOPLE, rule=sees_application)
+    grant("datalab.undertake", APPLICANTS | LAB_PEOPLE, rule=team_member)
+    grant("datalab.review", LAB_PEOPLE, rule=member_of_committee)
+    grant("datalab.staff", LAB_PEOPLE, rule=lab_staff)
+    # Inviting partners and academics: lab staff (checked again on the lab by the service).
+    grant("datalab.invite", LAB_PEOPLE, rule=lab_staff)
+    grant("datalab.output_review", LAB_PEOPLE, rule=output_reviewer)
+    # Role-level only: the service decides (the applicant's people, or lab staff on their behalf).
+    grant("datalab.book", APPLICANTS | LAB_PEOPLE)

@@ -5,11 +5,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..form_actions import commit_or_flash, show_domain_error
+from ..form_actions import commit_or_flash, show_domain_error, submit
 from ..permissions import ensure, requires
 from . import applications, bookings, door, lab, outputs, partners, reports, review, waitlist
 from .forms import (DECISION_CHOICES, LABELS, STATUS_LABELS, BlackoutForm, ConflictForm, DecisionForm, HolidaysForm,
@@ -47,18 +46,10 @@ def decide(review_id: int):
     ensure(current_user, "datalab.review", item)
     application = applications.get_application(current_user, item.application_id)
     form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            review.decide(current_user, item, form.decision.data, form.comments.data, form.section.data or "",
-                          now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The committee's decision is recorded."), "success")
-            return redirect(url_for("datalab_staff.reviews"))
-    return render_template("datalab/decide.html", review=item, application=application, form=form,
+    done = submit(form, lambda: review.decide(current_user, item, form.decision.data, form.comments.data,
+                                              form.section.data or "", now=utcnow()),
+                  success=_("The committee's decision is recorded."), to=url_for("datalab_staff.reviews"))
+    return done or render_template("datalab/decide.html", review=item, application=application, form=form,
                            differences=applications.differences(application),
                            profiles=applications.profiles_for(application),
                            no_shows=review.no_show_history(application), conflict_form=ConflictForm(),
@@ -166,18 +157,10 @@ def output(request_id: int):
     _staff()
     item = outputs.get_request(request_id)
     form = OutputReviewForm()
-    if form.validate_on_submit():
-        try:
-            outputs.review_output(current_user, item, form.verdict.data, form.comments.data,
-                                  reason=form.reason.data or "", now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your review is recorded."), "success")
-            return redirect(url_for("datalab_staff.queue"))
-    return render_template("datalab/output_review.html", item=item, form=form, labels=LABELS)
+    done = submit(form, lambda: outputs.review_output(current_user, item, form.verdict.data, form.comments.data,
+                                                      reason=form.reason.data or "", now=utcnow()),
+                  success=_("Your review is recorded."), to=url_for("datalab_staff.queue"))
+    return done or render_template("datalab/output_review.html", item=item, form=form, labels=LABELS)
 
 
 @bp.route("/audit")

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..form_actions import commit_or_flash, show_domain_error
+from .. import form_actions
+from ..form_actions import commit_or_flash
 from ..i18n import current_locale
-from ..nav import nav_link
 from ..permissions import can, public, requires
 from ..qr import qr_png
 from . import applications, bookings, door, links, outputs, partners, reports, review, waitlist
@@ -24,10 +23,8 @@ from .lab import get_lab
 from .models import LabApplication
 from .permissions import committee_ids_of, is_lab_staff
 from .sentences import sentence
-from . import steps as _steps  # noqa: F401  (home page suggestions)
 
 bp = Blueprint("datalab", __name__, url_prefix="/datalab")
-nav_link("datalab.index", _l("Data lab"), "datalab.view", 60)
 
 
 def _render(template: str, **context):
@@ -64,17 +61,10 @@ def _application_form(application=None) -> ApplicationForm:
 @requires("datalab.apply")
 def new_application():
     form = _application_form()
-    if form.validate_on_submit():
-        try:
-            application = applications.create_draft(current_user, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The draft is saved. Add your team and attachments, then submit."), "success")
-            return redirect(url_for("datalab.application", application_id=application.id))
-    return _render("datalab/form.html", form=form, application=None)
+    done = form_actions.submit(form, lambda: applications.create_draft(current_user, form.values()),
+                               success=_("The draft is saved. Add your team and attachments, then submit."),
+                               to=lambda application: url_for("datalab.application", application_id=application.id))
+    return done or _render("datalab/form.html", form=form, application=None)
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
@@ -82,17 +72,10 @@ def new_application():
 def edit_application(application_id: int):
     application = _application(application_id)
     form = _application_form(application)
-    if form.validate_on_submit():
-        try:
-            applications.update(current_user, application, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The application is saved."), "success")
-            return redirect(url_for("datalab.application", application_id=application.id))
-    return _render("datalab/form.html", form=form, application=application)
+    done = form_actions.submit(form, lambda: applications.update(current_user, application, form.values()),
+                               success=_("The application is saved."),
+                               to=url_for("datalab.application", application_id=application.id))
+    return done or _render("datalab/form.html", form=form, application=application)
 
 
 @bp.route("/applications/<int:application_id>")
@@ -217,18 +200,12 @@ def undertaking(application_id: int):
 def profile():
     record = applications.profile_of(current_user)
     form = ProfileForm(obj=record)
-    if form.validate_on_submit():
-        try:
-            applications.update_profile(current_user, {"training": form.training.data,
-                                                       "training_on": form.training_on.data,
-                                                       "prior_undertakings": form.prior_undertakings.data})
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your lab profile is saved."), "success")
-            return redirect(url_for("datalab.index"))
+    done = form_actions.submit(form, lambda: applications.update_profile(current_user, {
+        "training": form.training.data, "training_on": form.training_on.data,
+        "prior_undertakings": form.prior_undertakings.data}),
+        success=_("Your lab profile is saved."), to=url_for("datalab.index"))
+    if done:
+        return done
     db.session.commit()
     return _render("datalab/profile.html", form=form)
 
@@ -246,22 +223,20 @@ def book(application_id: int):
 
     stations = workstations()
     form.workstation.choices = [(s.id, s.code) for s in stations]
-    if form.validate_on_submit():
-        wait = request.form.get("action") == "wait"
-        try:
-            if wait:
-                waitlist.join(current_user, application, form.member.data, form.day.data, form.session.data,
-                              now=utcnow())
-            else:
-                bookings.book(current_user, application, form.member.data, form.workstation.data, form.day.data,
-                              form.session.data, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("On the waiting list: a released seat is held for you.") if wait else _("Booked."), "success")
-            return redirect(url_for("datalab.book", application_id=application.id))
+    wait = request.form.get("action") == "wait"
+
+    def take_seat():
+        if wait:
+            return waitlist.join(current_user, application, form.member.data, form.day.data, form.session.data,
+                                 now=utcnow())
+        return bookings.book(current_user, application, form.member.data, form.workstation.data, form.day.data,
+                             form.session.data, now=utcnow())
+
+    booked = _("On the waiting list: a released seat is held for you.") if wait else _("Booked.")
+    done = form_actions.submit(form, take_seat, success=booked,
+                               to=url_for("datalab.book", application_id=application.id))
+    if done:
+        return done
     today = applications.today_hk(utcnow())
     start = max(today, application.pass_from or today)
     grid = bookings.seat_grid(start, start + timedelta(days=20))
@@ -320,18 +295,13 @@ def lab_pass_png(application_id: int):
 def request_output(application_id: int):
     application = _application(application_id)
     form = OutputRequestForm()
-    if form.validate_on_submit():
+    def send():
         files = [(f.read(), f.filename) for f in (form.files.data or []) if getattr(f, "filename", "")]
-        try:
-            outputs.create_request(current_user, application, form.description.data, files, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The output request is with lab staff."), "success")
-            return redirect(url_for("datalab.application", application_id=application_id))
-    return _render("datalab/output_form.html", application=application, form=form)
+        return outputs.create_request(current_user, application, form.description.data, files, now=utcnow())
+
+    done = form_actions.submit(form, send, success=_("The output request is with lab staff."),
+                               to=url_for("datalab.application", application_id=application_id))
+    return done or _render("datalab/output_form.html", application=application, form=form)
 
 
 @bp.route("/outputs/files/<int:file_id>")

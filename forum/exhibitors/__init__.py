@@ -8,10 +8,14 @@ def init_app(app) -> None:
     from ..nav import nav_link
     from ..api.core import add_endpoints
     from . import api
-    from . import steps  # noqa: F401  (its @step providers join the home page)
+    from ..home.next_steps import add_steps
+    from . import steps
     from .views import bp
+    from . import permissions
 
+    permissions.register()  # the grants, before any view or kind below names one
     app.register_blueprint(bp)
+    add_steps(steps)  # its suggestions on the home page
     add_endpoints(api)  # its API endpoints, on the API blueprint registered last
     nav_link("exhibitors.directory_current", _l("Exhibitors"), "directory.view", 20)
     nav_link("exhibitors.company", _l("My company"), "company.view_own", 25,

@@ -2,7 +2,6 @@
 from flask_login import current_user
 from marshmallow import fields
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..api.core import api_route
 from ..forums.services import visible_forum
 from ..schemas import ApiSchema

@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
 from ..form_actions import submit
 from ..forums.services import get_forum
 from ..i18n import name_of
-from ..permissions import ORGANISERS, requires
+from ..permissions import can, requires
 from ..routes import Routes
 from . import applications, companies, documents
 from .forms import STATUS_LABELS, ApplicationForm, DecisionForm, DemoScoreForm
@@ -82,7 +81,7 @@ def edit_application(application_id: int):
 @requires("application.view")
 def application(application_id: int):
     application = applications.get_application(current_user, application_id)
-    staff_side = current_user.role in ORGANISERS
+    staff_side = can(current_user, "application.edit_closed")
     return render_template("exhibitors/application.html", application=application, forum=application.forum,
                            company=application.company, history=applications.history(application, current_user),
                            status_labels=STATUS_LABELS, decision_form=DecisionForm(),

@@ -11,7 +11,7 @@ from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forums.models import Forum, ForumStatus
-from ..permissions import ORGANISERS, ensure
+from ..permissions import can, ensure
 from ..text import clean, normalise_email
 from .models import Application, ApplicationStaff, ApplicationStatus, Company
 
@@ -37,7 +37,7 @@ def get_application(actor, application_id: int) -> Application:
     if application is None:
         raise NotFound()
     ensure(actor, "application.view")
-    if actor.role not in ORGANISERS and application.company_id != actor.company_id:
+    if not can(actor, "application.view", application):
         raise NotFound()
     return application
 
@@ -59,7 +59,7 @@ def parse_windows(text: str) -> list[str]:
 def save_application(actor, forum: Forum, company: Company, data: dict, *, submit: bool = False) -> Application:
     """Create or change the company's application to the forum; submit it when asked."""
     ensure(actor, "application.edit", company)
-    staff_side = actor.role in ORGANISERS
+    staff_side = can(actor, "application.edit_closed")
     if not staff_side and not is_open(forum):
         raise ValidationError(_l("Applications for this forum are closed; only the organisers can change them now."))
     application = application_of(forum, company.id)

@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from ..audit.services import apply_changes, record
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
-from ..permissions import ORGANISERS, ensure
+from ..permissions import ensure
 from ..text import clean, is_email, normalise, normalise_email
 from . import uploads
-from .models import SECTORS, Application, ApplicationStatus, Company, company_admin
+from .models import SECTORS, Company, company_admin
 
 
 def is_company_admin(user, company_id: int | None) -> bool:
@@ -167,11 +167,3 @@ def members_of(company: Company):
     users = db.session.scalars(sa.select(User).where(User.company_id == company.id).order_by(User.email)).all()
     return [(u, u.id in admins) for u in users]
 
-
-def company_public_to(user, company_id: int) -> bool:
-    """Own company and organisers always; others see a company's profile and files once it is approved."""
-    if user.role in ORGANISERS or (user.company_id is not None and user.company_id == company_id):
-        return True
-    approved = db.session.scalar(sa.select(Application.id).where(
-        Application.company_id == company_id, Application.status == ApplicationStatus.approved).limit(1))
-    return approved is not None

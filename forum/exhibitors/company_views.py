@@ -5,7 +5,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..form_actions import commit_or_flash, submit

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
 from ..extensions import db
 from ..jobs import services as job_services

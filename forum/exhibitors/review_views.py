@@ -7,7 +7,6 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..refs import parse_id
 from ..audit.services import record
 from ..errors import DomainError, NotFound

@@ -5,13 +5,12 @@ from flask import render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants exist before @requires runs)
 from ..errors import NotFound
 from ..extensions import db
 from ..form_actions import submit
 from ..permissions import can, requires
 from ..routes import Routes
-from . import companies, solutions, uploads, visibility
+from . import companies, solutions, uploads
 from . import themes as theme_list
 from .forms import SolutionForm
 from .models import StoredFile
@@ -66,7 +65,7 @@ def edit_solution(solution_id: int):
 @requires("directory.view")
 def solution(solution_id: int):
     solution = solutions.get_solution(solution_id)
-    if not visibility.solution_public_to(current_user, solution):
+    if not can(current_user, "solution.see", solution):
         raise NotFound()
     return render_template("exhibitors/solution.html", solution=solution, company=solution.company)
 
@@ -75,7 +74,7 @@ def solution(solution_id: int):
 @requires("directory.view")
 def file(file_id: int):
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not visibility.file_public_to(current_user, stored):
+    if stored is None or not can(current_user, "file.see", stored):
         raise NotFound()
     path = uploads.path_of(stored)
     if not path.exists():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from . import next_steps
     from .views import bp
 
     app.register_blueprint(bp)
+    next_steps.add_steps(next_steps)

@@ -1,11 +1,12 @@
 """What each person should do next, shown on their home page.
 
-Feature packages add their own suggestions with @step(role); the home page
-asks each in turn. Steps are (title, url, note) built from what exists.
+Feature packages mark their suggestions with @step(role) and add them from their init_app with
+add_steps(module); the home page asks each in turn. Steps are (title, url, note) built from what exists.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from inspect import isfunction
 from typing import Callable
 
 from flask import url_for
@@ -25,12 +26,24 @@ _PROVIDERS: list[tuple[int, set[str], Callable]] = []
 
 
 def step(*roles: str, order: int = 50):
-    """Register a provider of steps for these roles; lower `order` comes first on the page."""
+    """Mark a provider of steps for these roles; lower `order` comes first on the page. It joins the
+    home page when its feature's init_app calls add_steps() on its module."""
     def decorator(fn):
-        _PROVIDERS.append((order, set(roles), fn))
+        fn.step_of = (order, set(roles))
         return fn
 
     return decorator
+
+
+def add_steps(module) -> None:
+    """Add the module's @step providers, in the order they are written (once, however often an app is made)."""
+    known = {fn for _order, _roles, fn in _PROVIDERS}
+    for fn in vars(module).values():
+        if not isfunction(fn) or fn.__module__ != module.__name__:
+            continue
+        marked = getattr(fn, "step_of", None)
+        if marked is not None and fn not in known:
+            _PROVIDERS.append((marked[0], marked[1], fn))
 
 
 def next_steps_for(user, forum) -> list[Step]:

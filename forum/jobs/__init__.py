@@ -4,11 +4,12 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from . import permissions  # noqa: F401  (grants)
+    from . import permissions
     from .queue import JobQueue, listen_for_commits, make_huey
     from .tasks import register_tasks
     from .views import bp
 
+    permissions.register()  # the grants, before any view or kind below names one
     jobs = JobQueue(app, make_huey(app.config))
     register_tasks(jobs)
     app.extensions["jobs"] = jobs

@@ -9,5 +9,7 @@ def _started_it(user, job) -> bool:
     return getattr(job, "started_by_id", None) == user.id
 
 
-grant("job.view", ORGANISERS)
-grant("job.own", SIGNED_IN, _started_it)
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    grant("job.view", ORGANISERS)
+    grant("job.own", SIGNED_IN, _started_it)

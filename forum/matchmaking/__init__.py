@@ -4,25 +4,33 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     """Register the pages and the helpers the directory, booth and home templates call."""
+    from flask_babel import lazy_gettext as _l
     from flask_login import current_user
 
-    from ..api.core import add_endpoints
-    from . import api, bookmarks, meeting_api
-    from . import lead_views  # noqa: F401  (lead pages join the blueprint)
-    from .views import bp
-
-    app.register_blueprint(bp)
-    add_endpoints(api)  # its API endpoints, on the API blueprint registered last
-    add_endpoints(meeting_api)
     from ..agenda.personal import add_personal_items
+    from ..api.core import add_endpoints
+    from ..home.next_steps import add_steps
+    from ..nav import nav_link
+    from . import api, bookmarks, lead_views, meeting_api, networking_views, permissions, views
     from .meeting_views import agenda_items
     from .meeting_views import bp as meetings_bp
 
+    permissions.register()  # the grants, before any view or kind below names one
+    lead_views.routes.add_to(views.bp)  # the lead pages share the matchmaking blueprint
+    app.register_blueprint(views.bp)
+    add_endpoints(api)  # its API endpoints, on the API blueprint registered last
+    add_endpoints(meeting_api)
     app.register_blueprint(meetings_bp)
-    from .networking_views import bp as networking_bp
-
-    app.register_blueprint(networking_bp)
+    app.register_blueprint(networking_views.bp)
     add_personal_items(agenda_items)
+    for module in (views, lead_views, networking_views):
+        add_steps(module)  # their suggestions on the home page
+    nav_link("matchmaking.my_bookmarks", _l("My bookmarks"), "bookmark.own", 35)
+    nav_link("matchmaking.meet_current", _l("People to meet"), "lead.manage", 36,
+             when=lambda user: user.company_id is not None)
+    nav_link("matchmaking.pairs_current", _l("Startup-site pairs"), "recommendation.pairs", 36)
+    nav_link("matchmaking.leads_current", _l("Leads"), "lead.manage", 37, when=lambda user: user.company_id is not None)
+    nav_link("meetings.mine_current", _l("My meetings"), "meeting.answer", 37)
 
     def bookmark_marks(forum):
         """({solution_id: bookmark_id}, {company_id: bookmark_id}) for the buttons, or None: no buttons."""

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route
 from ..errors import ValidationError
 from ..extensions import db

@@ -21,7 +21,6 @@ from ..forums.models import Forum, ForumStatus
 from ..permissions import can, ensure
 from ..sites.models import Site
 from ..text import clean
-from . import permissions  # noqa: F401  (grants)
 from .models import Bookmark, Interest
 
 NOTE_MAX = 2000

@@ -10,12 +10,12 @@ from ..errors import DomainError
 from ..extensions import db
 from ..form_actions import commit_or_flash
 from ..home.next_steps import Step, step
-from ..nav import nav_link
 from ..permissions import requires
+from ..routes import Routes
 from . import leads
-from .views import _current, _forum, bp
+from .views import _current, _forum
 
-nav_link("matchmaking.leads_current", _l("Leads"), "lead.manage", 37, when=lambda user: user.company_id is not None)
+routes = Routes()  # on the matchmaking blueprint: init_app adds them
 
 
 @step("exhibitor", order=61)
@@ -26,20 +26,20 @@ def _lead_steps(user, forum):
                  _l("The small code marked 'Exhibitors' on each HA badge; works offline."))]
 
 
-@bp.route("/leads")
+@routes.route("/leads")
 @requires("lead.manage")
 def leads_current():
     return redirect(url_for("matchmaking.leads_page", forum=_current().slug))
 
 
-@bp.route("/forums/<forum>/leads")
+@routes.route("/forums/<forum>/leads")
 @requires("lead.manage")
 def leads_page(forum: str):
     forum = _forum(forum)
     return render_template("matchmaking/leads.html", forum=forum, rows=leads.leads_for(current_user, forum))
 
 
-@bp.route("/forums/<forum>/leads/scan")
+@routes.route("/forums/<forum>/leads/scan")
 @requires("lead.manage")
 def lead_scanner(forum: str):
     forum = _forum(forum)
@@ -47,7 +47,7 @@ def lead_scanner(forum: str):
     return render_template("matchmaking/lead_scanner.html", forum=forum)
 
 
-@bp.route("/forums/<forum>/leads/<int:lead_id>", methods=["POST"])
+@routes.route("/forums/<forum>/leads/<int:lead_id>", methods=["POST"])
 @requires("lead.manage")
 def update_lead(forum: str, lead_id: int):
     forum = _forum(forum)
@@ -62,7 +62,7 @@ def update_lead(forum: str, lead_id: int):
     return redirect(url_for("matchmaking.leads_page", forum=forum.slug) + f"#lead-{lead_id}")
 
 
-@bp.route("/forums/<forum>/leads/connect", methods=["POST"])
+@routes.route("/forums/<forum>/leads/connect", methods=["POST"])
 @requires("lead.manage")
 def connect(forum: str):
     forum = _forum(forum)
@@ -71,7 +71,7 @@ def connect(forum: str):
     return redirect(url_for("matchmaking.leads_page", forum=forum.slug))
 
 
-@bp.route("/forums/<forum>/leads.csv")
+@routes.route("/forums/<forum>/leads.csv")
 @requires("lead.manage")
 def leads_csv(forum: str):
     forum = _forum(forum)

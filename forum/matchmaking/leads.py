@@ -23,7 +23,6 @@ from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..permissions import ensure
 from ..text import clean
-from . import permissions  # noqa: F401  (grants)
 from .bookmarks import _insert
 from .models import Bookmark, Lead
 

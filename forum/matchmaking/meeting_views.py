@@ -9,14 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..db import HK
 from ..errors import DomainError, NotFound
 from ..exhibitors.models import Company
 from ..extensions import db
 from ..form_actions import commit_or_flash, submit
-from ..forums.services import get_forum
-from ..nav import nav_link
+from ..forums.services import visible_forum
 from ..permissions import can, requires
 from ..refs import parse_id
 from . import meeting_outcomes, meeting_picker, meetings
@@ -25,8 +23,6 @@ from .meeting_mail import meeting_ics
 from .models import MeetingStatus
 
 bp = Blueprint("meetings", __name__)
-
-nav_link("meetings.mine_current", _l("My meetings"), "meeting.answer", 37)
 
 STATUS_LABELS = {"pending": _l("Waiting for answers"), "confirmed": _l("Confirmed"), "declined": _l("Declined"),
                  "expired": _l("Expired: not answered in time"), "cancelled": _l("Cancelled")}
@@ -44,7 +40,7 @@ def _int(value) -> int | None:
 def propose(forum):
     """Propose a meeting: the company and HA people are picked from server-made lists that the "Find"
     buttons narrow (the form comes back with everything typed kept); "Send" proposes it."""
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     form = ProposeMeetingForm()
     if request.method == "GET":
         form.company_id.data = request.args.get("company") or ""
@@ -90,7 +86,7 @@ def propose(forum):
 @bp.route("/forums/<forum>/meetings")
 @requires("meeting.answer")
 def mine(forum):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meetings.expire_overdue()
     db.session.commit()  # expiry on read, before loading (a commit would expire what the page shows)
     found = meetings.my_meetings(current_user, target)
@@ -111,7 +107,7 @@ def mine_current():
 @bp.route("/forums/<forum>/meetings/<int:meeting_id>")
 @requires("meeting.answer")
 def show(forum, meeting_id, other=None, outcome_form=None, status=200):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meetings.expire_overdue()
     db.session.commit()  # expiry on read
     meeting = meetings.get_meeting(current_user, target, meeting_id)
@@ -127,7 +123,7 @@ def show(forum, meeting_id, other=None, outcome_form=None, status=200):
 @bp.route("/forums/<forum>/meetings/<int:meeting_id>/answer", methods=["POST"])
 @requires("meeting.answer")
 def answer(forum, meeting_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meeting = meetings.get_meeting(current_user, target, meeting_id)
     choice = request.form.get("choice", "")
     if choice == "other":
@@ -154,7 +150,7 @@ def answer(forum, meeting_id):
 @bp.route("/forums/<forum>/meetings/<int:meeting_id>/cancel", methods=["POST"])
 @requires("meeting.answer")
 def cancel(forum, meeting_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meeting = meetings.get_meeting(current_user, target, meeting_id)
     commit_or_flash(lambda: meetings.cancel(current_user, meeting), _("The meeting is cancelled."))
     return redirect(url_for("meetings.show", forum=target.slug, meeting_id=meeting_id))
@@ -163,7 +159,7 @@ def cancel(forum, meeting_id):
 @bp.route("/forums/<forum>/meetings/<int:meeting_id>/invite.ics")
 @requires("meeting.answer")
 def invitation(forum, meeting_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meeting = meetings.get_meeting(current_user, target, meeting_id)
     if meeting.status not in (MeetingStatus.confirmed, MeetingStatus.cancelled) or meeting.starts_at is None:
         raise NotFound()
@@ -175,7 +171,7 @@ def invitation(forum, meeting_id):
 @bp.route("/forums/<forum>/meetings/<int:meeting_id>/outcome", methods=["POST"])
 @requires("meeting.answer")
 def outcome(forum, meeting_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meeting = meetings.get_meeting(current_user, target, meeting_id)
     form = OutcomeForm()
     if not form.validate():
@@ -196,7 +192,7 @@ def outcome(forum, meeting_id):
 @requires("pilot.edit")
 def to_pilot(forum, meeting_id):
     """The prefilled pilot form for a meeting whose outcome is "propose a pilot"."""
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     meeting = meetings.get_meeting(current_user, target, meeting_id)
     return redirect(url_for("pilots.create", **meeting_outcomes.pilot_prefill(meeting)))
 

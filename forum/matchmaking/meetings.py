@@ -23,9 +23,8 @@ from ..db import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..exhibitors.models import Company, Solution
 from ..extensions import db
-from ..permissions import ORGANISERS, can, ensure
+from ..permissions import can, ensure
 from ..text import clean
-from . import permissions  # noqa: F401  (grants)
 from .meeting_mail import send_invitations
 from .models import Answer, Meeting, MeetingOption, MeetingParticipant, MeetingStatus
 
@@ -87,7 +86,7 @@ def propose(actor, forum, *, company_id, ha_user_ids, options, place="", video_u
     company = db.session.get(Company, company_id) if isinstance(company_id, int) else None
     if company is None:
         raise ValidationError(_l("Choose the company."), field="company_id")
-    if actor.role == "exhibitor" and actor.company_id != company.id:
+    if not can(actor, "meeting.propose_for", company):
         raise PermissionDenied(_l("You can propose meetings for your own company only."))
     solution = None
     if solution_id is not None:
@@ -146,8 +145,7 @@ def get_meeting(actor, forum, meeting_id) -> Meeting:
 
 
 def may_see(actor, meeting: Meeting) -> bool:
-    return (actor.role in ORGANISERS or actor.role == "partnership" or meeting.proposed_by_id == actor.id
-            or any(p.user_id == actor.id for p in meeting.participants))
+    return can(actor, "meeting.see", meeting)
 
 
 def participant_of(actor, meeting: Meeting) -> MeetingParticipant:
@@ -253,7 +251,7 @@ def _conclude(actor, meeting: Meeting) -> None:
 
 
 def _may_change(actor, meeting: Meeting) -> None:
-    if not (actor.role in ORGANISERS or any(p.user_id == actor.id for p in meeting.participants)):
+    if not can(actor, "meeting.change", meeting):
         raise PermissionDenied(_l("You are not invited to this meeting."))
 
 

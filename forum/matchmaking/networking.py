@@ -20,7 +20,6 @@ from ..exhibitors.models import Application, ApplicationStatus
 from ..extensions import db
 from ..permissions import ensure
 from . import networking_solver as solver
-from . import permissions  # noqa: F401  (grants)
 from .bookmarks import _insert
 from .models import NetworkingBusy, NetworkingHour, NetworkingMeeting, NetworkingWish, Priority
 

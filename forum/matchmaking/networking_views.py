@@ -6,13 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..accounts.models import User
 from ..db import HK
 from ..extensions import db
 from ..form_actions import commit_or_flash
 from ..forums.forms import HK_FORMAT
-from ..forums.services import get_forum
+from ..forums.services import visible_forum
 from ..home.next_steps import Step, step
 from ..permissions import requires
 from ..refs import parse_id
@@ -44,7 +43,7 @@ def _int(name, default=None):
 def manage(forum):
     from datetime import datetime
 
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     if request.method == "POST":
         try:
             start = datetime.strptime(request.form.get("starts_at", ""), HK_FORMAT).replace(tzinfo=HK)
@@ -67,7 +66,7 @@ def manage(forum):
 @bp.route("/forums/<forum>/networking/<int:hour_id>/run", methods=["POST"])
 @requires("networking.manage")
 def run(forum, hour_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     hour = networking.get_hour(target, hour_id)
     commit_or_flash(lambda: networking.run(current_user, hour), _("The schedule is made."))
     return redirect(url_for("networking.manage", forum=target.slug))
@@ -76,7 +75,7 @@ def run(forum, hour_id):
 @bp.route("/forums/<forum>/networking/<int:hour_id>/lock", methods=["POST"])
 @requires("networking.manage")
 def lock(forum, hour_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     hour = networking.get_hour(target, hour_id)
     commit_or_flash(lambda: networking.lock(current_user, hour, first_id=_int("first_id"), second_id=_int("second_id"),
                                             slot=_int("slot", -1), table=_int("table", -1)), _("Locked."))
@@ -86,7 +85,7 @@ def lock(forum, hour_id):
 @bp.route("/forums/<forum>/networking/<int:hour_id>/me", methods=["GET", "POST"])
 @requires("networking.join")
 def mine(forum, hour_id):
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     hour = networking.get_hour(target, hour_id)
     if request.method == "POST":
         if request.form.get("busy") is not None:
@@ -111,7 +110,7 @@ def mine(forum, hour_id):
 def mine_ics(forum, hour_id):
     from ..agenda import outputs
 
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     hour = networking.get_hour(target, hour_id)
     items = [{"id": f"networking{m.id}", "title_en": f"Networking: {other.name_en}", "title_zh": f"交流：{other.name_zh}",
               "starts_at": start.isoformat(), "ends_at": end.isoformat(),
@@ -128,7 +127,7 @@ def scanner(forum, hour_id):
     from ..db import utcnow
     from .table_scans import slot_at
 
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     hour = networking.get_hour(target, hour_id)
     slot = slot_at(hour, utcnow())
     mine = [m for m, *_ in networking.timetable(current_user, hour)["meetings"] if m.slot == slot]
@@ -143,7 +142,7 @@ def mine_pdf(forum, hour_id):
 
     from ..pdf import render_pdf
 
-    target = get_forum(forum)
+    target = visible_forum(current_user, forum)
     hour = networking.get_hour(target, hour_id)
     labels = {}
     for locale in ("en", "zh_Hant_HK"):

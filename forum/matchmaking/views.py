@@ -6,26 +6,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..form_actions import submit
 from ..safe_redirects import safe_next
 from ..forums.models import ForumStatus
-from ..forums.services import get_forum
+from ..forums.services import visible_forum
 from ..home.next_steps import Step, step
-from ..nav import nav_link
 from ..permissions import requires
 from . import bookmarks, exports
 from .forms import BookmarkForm
 
 bp = Blueprint("matchmaking", __name__)
 
-nav_link("matchmaking.my_bookmarks", _l("My bookmarks"), "bookmark.own", 35)
-
-
-nav_link("matchmaking.meet_current", _l("People to meet"), "lead.manage", 36, when=lambda user: user.company_id is not None)
-nav_link("matchmaking.pairs_current", _l("Startup-site pairs"), "recommendation.pairs", 36)
 
 
 @step("ha_staff", "admin", order=30)
@@ -53,10 +46,8 @@ def _exhibitor_steps(user, forum):
 
 
 def _forum(ref: str):
-    forum = get_forum(ref)
-    if forum.status == ForumStatus.draft:
-        raise NotFound(_l("No such forum."))
-    return forum
+    """The forum of a matchmaking page: a draft only for those who manage forums (forums.permissions.may_see)."""
+    return visible_forum(current_user, ref)
 
 
 @bp.route("/forums/<forum>/bookmarks", methods=["POST"])

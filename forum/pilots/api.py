@@ -9,7 +9,6 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..api.core import api_route
 from ..refs import parse_forum_ref, parse_id
 from ..errors import NotFound, ValidationError

@@ -13,11 +13,9 @@ from flask_babel import lazy_gettext as _l
 from ..errors import NotFound, PermissionDenied
 from ..extensions import db
 from ..matchmaking.models import Bookmark
-from ..permissions import ensure
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
+from ..permissions import can, ensure
 from .dashboard import funnel_source
 from .models import Pilot, PilotOrigin
-from .permissions import EDITORS
 from .queries import visible_pilots
 from .services import new_pilot
 
@@ -53,7 +51,7 @@ def propose(actor, bookmark: Bookmark, data: dict) -> Pilot:
     themselves (so they keep seeing it); the team may choose otherwise."""
     ensure(actor, "pilot.propose_from_bookmark", bookmark)
     values = {**data, "forums": [bookmark.forum_id]}
-    if actor.role not in EDITORS:
+    if not can(actor, "pilot.choose_sponsor"):
         values.update(company_id=bookmark.company_id, solution_id=bookmark.solution_id, sponsor_user_id=actor.id)
         values.setdefault("sponsor_name", actor.display_name)
     return new_pilot(actor, values, origin_kind=KIND, origin_ref=bookmark.id)

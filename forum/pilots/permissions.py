@@ -64,17 +64,26 @@ def _edits(user, pilot) -> bool:
     return user.role in EDITORS
 
 
-grant("pilot.view", READERS, rule=can_see)
-grant("pilot.comment", READERS, rule=can_see)
-grant("pilot.edit", EDITORS, rule=_edits)
-grant("pilot.dashboard", EDITORS)
-grant("survey.manage", ORGANISERS)
-grant("survey.results", EDITORS)
-
-
 def _proposes_from(user, bookmark) -> bool:
     """The team proposes from anyone's bookmark; an HA person from their own."""
     return user.role in EDITORS or bookmark.user_id == user.id
 
 
-grant("pilot.propose_from_bookmark", EDITORS | {"ha_staff"}, rule=_proposes_from)
+def _company_page(user, company) -> bool:
+    """A company's pilot page: an exhibitor sees its own company's only, the other readers any."""
+    return user.role != "exhibitor" or user.company_id == company.id
+
+
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    grant("pilot.view", READERS, rule=can_see)
+    grant("pilot.comment", READERS, rule=can_see)
+    grant("pilot.edit", EDITORS, rule=_edits)
+    grant("pilot.dashboard", EDITORS)
+    grant("survey.manage", ORGANISERS)
+    grant("survey.results", EDITORS)
+    grant("pilot.propose_from_bookmark", EDITORS | {"ha_staff"}, rule=_proposes_from)
+    # The team chooses the company, solution and sponsor of a pilot proposed from a bookmark; an HA owner gets
+    # the bookmark's own and sponsors it themselves.
+    grant("pilot.choose_sponsor", EDITORS)
+    grant("pilot.company_page", READERS, rule=_company_page)

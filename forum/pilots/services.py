@@ -20,7 +20,6 @@ from ..permissions import ensure
 from ..sites.models import Site
 from ..text import clean
 from ..refs import parse_id
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .models import Champion, Pilot, PilotComment, PilotOrigin, PilotSite, Stage
 from .stages import claim, expect_version
 

@@ -18,7 +18,6 @@ from ..db import HK, utcnow
 from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..permissions import ensure
-from . import permissions as _permissions  # noqa: F401  (grants before ensure)
 from .models import CLOSED_STAGES, DECISIONS, OPEN_STAGES, Pilot, PilotSite, Reason, Stage, Transition
 
 S = Stage

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..errors import DomainError
 from ..extensions import db
 from ..forums.services import get_forum

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions as _permissions  # noqa: F401  (grants before @requires)
 from ..datalab.applications import cited_by_pilot
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
@@ -304,7 +303,7 @@ def company(company_id: int):
     from ..exhibitors.models import Company
 
     found = db.session.get(Company, company_id)
-    if found is None or (current_user.role == "exhibitor" and current_user.company_id != company_id):
+    if found is None or not can(current_user, "pilot.company_page", found):
         raise PermissionDenied()
     f = queries.PilotFilter(company=company_id)
     page = queries.table(current_user, f, per_page=100)

@@ -8,6 +8,8 @@ def own_account(user, person) -> bool:
     return person is not None and getattr(person, "id", None) == user.id
 
 
-grant("privacy.export", SIGNED_IN, rule=own_account)  # administrators answer others' requests
-grant("privacy.erase", {"admin"})
-grant("privacy.purge", {"admin"})
+def register() -> None:
+    """This feature's grants; its init_app calls this before anything asks can()."""
+    grant("privacy.export", SIGNED_IN, rule=own_account)  # administrators answer others' requests
+    grant("privacy.erase", {"admin"})
+    grant("privacy.purge", {"admin"})

@@ -12,7 +12,6 @@ from ..audit.services import record
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..permissions import requires
-from . import permissions  # noqa: F401  (grants)
 from .erasure import erase_person
 from .export import export_person
 

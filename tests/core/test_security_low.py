@@ -36,8 +36,8 @@ def test_exhibitors_never_see_reviewers_scores_or_comments(client):
 
 
 def test_draft_solutions_and_their_files_stay_private_until_part_of_an_approved_application(client):
-    from forum.exhibitors import visibility as services
     from forum.exhibitors.models import ApplicationStatus, StoredFile
+    from forum.permissions import can
 
     company = CompanyFactory()
     shown, draft = SolutionFactory(company=company), SolutionFactory(company=company)
@@ -50,10 +50,10 @@ def test_draft_solutions_and_their_files_stay_private_until_part_of_an_approved_
     application.solutions = [shown]
     db.session.flush()
     outsider = UserFactory(role="ha_staff")
-    assert services.solution_public_to(outsider, shown)
-    assert not services.solution_public_to(outsider, draft)
-    assert not services.file_public_to(outsider, brochure)
-    assert services.solution_public_to(UserFactory(role="exhibitor", company_id=company.id), draft)
+    assert can(outsider, "solution.see", shown)
+    assert not can(outsider, "solution.see", draft)
+    assert not can(outsider, "file.see", brochure)
+    assert can(UserFactory(role="exhibitor", company_id=company.id), "solution.see", draft)
     with client.session_transaction() as session:
         session["_user_id"] = outsider.get_id()
     assert client.get(f"/exhibitors/solutions/{draft.id}").status_code == 404

@@ -1,0 +1,48 @@
+"""Features register explicitly from their init_app: grants, home-page steps; a misspelt action fails at start-up."""
+import sys
+import types
+
+import pytest
+
+from forum import permissions
+from forum.home import next_steps
+
+
+def test_a_view_requiring_an_action_no_feature_granted_stops_the_app_from_starting(app):
+    permissions.check_required()  # the real app: every @requires names a granted action
+
+    @permissions.requires("pilot.veiw")
+    def misspelt():
+        return "never"
+
+    try:
+        with pytest.raises(KeyError, match=r"'pilot\.veiw' \(required by .*misspelt\)"):
+            permissions.check_required()
+    finally:
+        del permissions.REQUIRED["pilot.veiw"]
+    permissions.check_required()
+
+
+def test_every_guarded_page_and_endpoint_names_an_action_the_app_granted(app):
+    named = {getattr(view, "permission", None) for view in app.view_functions.values()} - {None, permissions.PUBLIC}
+    assert named and named <= set(permissions.ROLE_GRANTS)
+    assert named <= set(permissions.REQUIRED)
+
+
+def test_a_step_joins_the_home_page_only_when_its_feature_adds_it(app):
+    module = types.ModuleType("tests_fake_steps")
+    sys.modules[module.__name__] = module
+
+    def offer(user, forum):
+        return []
+
+    offer.__module__ = module.__name__
+    module.offer = next_steps.step("admin", order=99)(offer)
+    try:
+        assert all(fn is not offer for _o, _r, fn in next_steps._PROVIDERS)
+        next_steps.add_steps(module)
+        next_steps.add_steps(module)  # a second app made in the same process adds nothing twice
+        assert sum(fn is offer for _o, _r, fn in next_steps._PROVIDERS) == 1
+    finally:
+        next_steps._PROVIDERS[:] = [p for p in next_steps._PROVIDERS if p[2] is not offer]
+        del sys.modules[module.__name__]
