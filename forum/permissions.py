@@ -24,6 +24,7 @@ ROLE_GRANTS: dict[str, set[str]] = {
     "home.view": SIGNED_IN,
     "account.edit_own": SIGNED_IN,
     "token.manage_own": SIGNED_IN,
+    "token.revoke": SIGNED_IN,  # one's own tokens; administrators anyone's (OBJECT_RULES below)
     "forum.view": SIGNED_IN,
     "forum.manage": ORGANISERS,
     "site.view": SIGNED_IN,
@@ -68,6 +69,8 @@ def _invites_into_own_company(user, invitation) -> bool:
     return db.session.execute(company_admin.select().where(
         company_admin.c.company_id == company_id, company_admin.c.user_id == user.id)).first() is not None
 
+
+OBJECT_RULES["token.revoke"] = lambda user, token: token.user_id == user.id
 
 # The object is (role, company_id) of the invitation being made.
 ROLE_GRANTS["user.invite_into"] = ORGANISERS | {"exhibitor"}

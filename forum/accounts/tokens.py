@@ -12,6 +12,7 @@ from ..audit.services import record
 from ..db import autocommitting, utcnow
 from ..errors import NotFound
 from ..extensions import db
+from ..permissions import can
 from ..secret_tokens import hash_token
 from ..text import clean
 from .models import ApiToken, User
@@ -96,7 +97,7 @@ def tokens_of(user: User):
 
 def revoke_token(actor: User, token_id: int) -> None:
     row = db.session.get(ApiToken, token_id)
-    if row is None or (row.user_id != actor.id and actor.role != "admin"):
+    if row is None or not can(actor, "token.revoke", row):
         raise NotFound()
     row.revoked_at = utcnow()
     record(actor, "token.revoke", row.user, changes={"token": row.prefix})

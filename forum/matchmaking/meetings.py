@@ -316,7 +316,7 @@ def people_shown(viewer, meeting: Meeting) -> list[dict]:
     ha_ids = [p.user_id for p in meeting.participants if p.side == "ha"]
     attendees = {a.user_id: a for a in db.session.scalars(sa.select(Attendee).where(
         Attendee.forum_id == meeting.forum_id, Attendee.user_id.in_(ha_ids)))} if ha_ids else {}
-    hide = viewer.role == "exhibitor"
+    hide = not can(viewer, "meeting.contacts_unfiltered")
     out = []
     for p in meeting.participants:
         user = p.user

@@ -54,3 +54,6 @@ def register() -> None:
     # At the table: door staff scan anyone's badge, a participant the badge of the person they meet.
     grant("networking.scan", {"scanner", "ha_staff", "exhibitor"} | ORGANISERS)
     grant("networking.scan_any", {"scanner"} | ORGANISERS)
+    # Everyone but an exhibitor sees a meeting's HA people with their contact details; an exhibitor
+    # sees them only under each person's consent (the leads rule, matchmaking.leads.visible_person).
+    grant("meeting.contacts_unfiltered", SIGNED_IN - {"exhibitor"})

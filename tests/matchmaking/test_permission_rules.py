@@ -55,3 +55,10 @@ def test_an_exhibitor_proposes_meetings_for_its_own_company_only(who, allowed):
     ("partnership", False)])
 def test_door_staff_record_anyone_at_a_networking_table(role, allowed):
     assert can(UserFactory(role=role), "networking.scan_any") is allowed
+
+
+@pytest.mark.parametrize("role, unfiltered", [
+    ("admin", True), ("organiser", True), ("partnership", True), ("ha_staff", True), ("scanner", True),
+    ("exhibitor", False)])
+def test_only_an_exhibitor_sees_a_meetings_ha_people_through_their_consent(role, unfiltered):
+    assert can(UserFactory(role=role), "meeting.contacts_unfiltered") is unfiltered
