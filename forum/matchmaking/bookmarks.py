@@ -122,17 +122,21 @@ def add_bookmark(actor, forum: Forum, *, solution_id=None, booth=None, company_i
     target = resolve_target(forum, solution_id=solution_id, booth=booth, company_id=company_id)
     details = _details(values)
     now = utcnow()
-    # ON CONFLICT DO NOTHING on the partial unique indexes: two taps at once still make one row.
-    inserted = db.session.execute(_insert(Bookmark.__table__).values(
-        forum_id=forum.id, user_id=actor.id, company_id=target.company_id, solution_id=target.solution_id,
-        interest=details.get("interest", Interest.curious).value, note=details.get("note", ""),
-        site_id=details.get("site_id"), created_at=now, updated_at=now).on_conflict_do_nothing()
-        .returning(Bookmark.__table__.c.id))
-    created = inserted.scalar() is not None
     stmt = sa.select(Bookmark).where(Bookmark.forum_id == forum.id, Bookmark.user_id == actor.id)
     stmt = (stmt.where(Bookmark.solution_id == target.solution_id) if target.solution_id
             else stmt.where(Bookmark.company_id == target.company_id, Bookmark.solution_id.is_(None)))
-    bookmark = db.session.scalars(stmt.execution_options(populate_existing=True)).one()
+    bookmark = None
+    while bookmark is None:
+        # ON CONFLICT DO NOTHING on the partial unique indexes: two taps at once still make one row.
+        inserted = db.session.execute(_insert(Bookmark.__table__).values(
+            forum_id=forum.id, user_id=actor.id, company_id=target.company_id, solution_id=target.solution_id,
+            interest=details.get("interest", Interest.curious).value, note=details.get("note", ""),
+            site_id=details.get("site_id"), created_at=now, updated_at=now).on_conflict_do_nothing()
+            .returning(Bookmark.__table__.c.id))
+        created = inserted.scalar() is not None
+        # None only when the row the INSERT found was removed (another device) before this read:
+        # then the bookmark is made anew.
+        bookmark = db.session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
     if created:
         record(actor, "bookmark.add", bookmark, forum_id=forum.id,
                changes={"solution_id": target.solution_id, "company_id": target.company_id})

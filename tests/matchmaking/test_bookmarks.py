@@ -34,6 +34,29 @@ def test_a_second_identical_bookmark_changes_nothing(forum, exhibitors):
     assert same.id == first.id and same.interest == Interest.pilot and same.site_id == qmh.id and _count(me) == 1
 
 
+def test_a_bookmark_removed_while_it_is_added_again_is_made_anew(forum, exhibitors):
+    # Two phones of one person: one adds a bookmark the other is removing. The INSERT finds the row and
+    # does nothing; the row is deleted before the add reads it back. That read found nothing and
+    # answered 500 (seen in the mixed load benchmark); the add now makes the bookmark again.
+    me = UserFactory(role="ha_staff")
+    solution = exhibitors[0].solutions[0]
+    first, _ = bookmarks.add_bookmark(me, forum, solution_id=solution.id)
+    deleted = []
+
+    @sa.event.listens_for(db.session, "do_orm_execute")
+    def _delete_before_the_read_back(state):
+        if state.is_select and not deleted and Bookmark.__table__ in state.statement.get_final_froms():
+            deleted.append(first.id)
+            state.session.execute(sa.delete(Bookmark).where(Bookmark.id == first.id))
+
+    try:
+        again, created = bookmarks.add_bookmark(me, forum, solution_id=solution.id)
+    finally:
+        sa.event.remove(db.session, "do_orm_execute", _delete_before_the_read_back)
+    assert deleted == [first.id]
+    assert created and again.solution_id == solution.id and _count(me) == 1  # (SQLite may reuse the id)
+
+
 def test_exhibitor_bookmarks_by_booth_code_are_one_per_exhibitor(forum, exhibitors):
     me = UserFactory(role="ha_staff")
     by_booth, created = bookmarks.add_bookmark(me, forum, booth=" a01 ")
