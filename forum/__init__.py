@@ -62,19 +62,15 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .accounts.auth import init_login
-    from .db import configure_sqlite
+    from .db import check_connections_in_doubt, configure_sqlite
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale, select_timezone, translation_dirs
     from .mail import init_mail
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A SQLite file cannot drop the connection: no "SELECT 1" ping at every checkout (on a busy
-        # threaded worker each call into SQLite is also a chance to wait for the GIL).
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-                                                   "pool_pre_ping": False}
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        check_connections_in_doubt(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,

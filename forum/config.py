@@ -31,7 +31,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get(
             "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'forum.db'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No "SELECT 1" at every checkout: forum.db.check_connections_in_doubt pings only connections
+        # the server wrote to while idle, or idle for longer than this.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
+        self.DATABASE_PING_AFTER_IDLE_SECONDS = float(env.get("DATABASE_PING_AFTER_IDLE_SECONDS", "30"))
 
         self.REDIS_URL = env.get("REDIS_URL") or None
         if self.ENV_NAME == "production" and not self.REDIS_URL:

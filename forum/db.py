@@ -1,6 +1,8 @@
 """Column types and engine settings shared by every feature."""
 from __future__ import annotations
 
+import select
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
@@ -76,6 +78,49 @@ def configure_sqlite(engine: Engine) -> None:
         # with "database is locked" when it upgrades a read snapshot. Reads use a deferred
         # BEGIN and stay concurrent.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+def check_connections_in_doubt(engine: Engine, idle_seconds: float) -> None:
+    """Make sure a pooled PostgreSQL connection is alive before handing it out, at little cost.
+
+    pool_pre_ping sends "SELECT 1" at every checkout: a round trip that was a tenth of a door
+    scan's CPU. Here only a connection in doubt is pinged: one the server wrote to while it sat
+    in the pool (a terminated backend's goodbye, a proxy's close: its socket is readable), or one
+    idle for more than `idle_seconds` (a silent drop by a firewall). A dead one raises
+    DisconnectionError, which makes the pool replace it before anyone uses it; a connection that
+    dies between the check and its first statement fails that request with a 503, and SQLAlchemy
+    then renews the whole pool (see errors._database_unavailable).
+    """
+    if engine.dialect.name != "postgresql":
+        return  # a SQLite file cannot drop the connection
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy):
+        since = record.info.get("idle_since")  # .info is cleared when a connection is replaced
+        if since is None:
+            return  # just opened
+        if time.monotonic() - since < idle_seconds and not _has_news(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001  (whatever the driver raises, the connection is no good)
+            raise sa.exc.DisconnectionError(f"connection in doubt failed its ping: {type(error).__name__}") from error
+
+
+def _has_news(dbapi_connection) -> bool:
+    """Whether an idle connection's socket has something to read (or is closed or broken)."""
+    if dbapi_connection.closed or getattr(dbapi_connection, "broken", False):
+        return True
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))  # POLLHUP and POLLERR are reported as well
+    except (OSError, ValueError):
+        return True
 
 
 # --- declaring writes: the callers say whether they change data; the database layer only listens --

@@ -147,7 +147,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(sa.exc.TimeoutError)
     def _database_unavailable(error: Exception):
         """The database went away (or is too busy): 503, and the next request tries again afresh
-        (pool_pre_ping replaces dead connections), so the app recovers by itself when it is back."""
+        (forum.db.check_connections_in_doubt replaces dead connections), so the app recovers by itself when it is back."""
         from flask import g
 
         from .extensions import db, login_manager

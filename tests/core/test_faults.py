@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -57,7 +58,7 @@ def test_the_database_going_away_gives_503_and_the_app_recovers_when_it_returns(
     gate = Gate(real.host or "127.0.0.1", real.port or 5432).open()
     other = _app(real.set(host="127.0.0.1", port=gate.port).render_as_string(hide_password=False), tmp_path,
                  SECRET_KEY=app.config["SECRET_KEY"],
-                 SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "connect_args": {"application_name": "fault-app"}})
+                 SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"application_name": "fault-app"}})
     bearer = {"Authorization": f"Bearer {token}"}
     try:
         client = other.test_client()
@@ -77,16 +78,57 @@ def test_the_database_going_away_gives_503_and_the_app_recovers_when_it_returns(
                            ).json["result"] == "ok"
         assert client.get(f"/forums/{slug}").status_code == 200  # still signed in
         # Backends terminated by the server (a restart, a failover): the pool replaces them.
-        with db.engine.connect() as conn:
-            ended = conn.execute(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                         "WHERE application_name = 'fault-app'")).scalar()
-        assert ended >= 1
+        assert _terminate_backends("fault-app") >= 1
         assert client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[2]}, headers=bearer
                            ).json["result"] == "ok"
     finally:
         gate.shut()
         with other.app_context():
             db.engine.dispose()
+
+
+def _terminate_backends(application_name: str) -> int:
+    """pg_terminate_backend() on each of the app's connections, and wait until they have ended (it
+    only signals them), as after a restart or a failover: the server has said goodbye on each."""
+    with db.engine.connect() as conn:
+        pids = conn.scalars(sa.text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                            {"name": application_name}).all()
+        for pid in pids:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        conn.commit()
+        deadline = time.monotonic() + 10
+        while conn.scalar(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"), {"pids": pids}):
+            conn.commit()  # pg_stat_activity is read once per transaction
+            assert time.monotonic() < deadline, "the terminated backends did not end"
+            time.sleep(0.01)
+    return len(pids)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="server-side connections: PostgreSQL (TEST_DATABASE_URL)")
+@pytest.mark.committed
+def test_only_pooled_connections_in_doubt_are_pinged(app, committed, database_url, tmp_path, monkeypatch):
+    other = _app(database_url, tmp_path, DATABASE_PING_AFTER_IDLE_SECONDS=0.3,
+                 SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "connect_args": {"application_name": "doubt-app"}})
+    with other.app_context():
+        engine, pings = db.engine, []
+        ping = engine.dialect.do_ping
+        monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or ping(connection))
+
+        def backend() -> int:
+            with engine.connect() as conn:
+                return conn.scalar(sa.text("SELECT pg_backend_pid()"))
+
+        try:
+            first = backend()
+            assert backend() == first and pings == []  # just back in the pool: trusted, no round trip
+            time.sleep(0.4)
+            assert backend() == first and len(pings) == 1  # idle for longer than the setting: pinged
+            with app.app_context():
+                assert _terminate_backends("doubt-app") == 1
+            replaced = backend()  # the server's goodbye is waiting on the socket: pinged, replaced, no error
+            assert replaced != first and len(pings) == 2
+        finally:
+            engine.dispose()
 
 
 @pytest.mark.committed
