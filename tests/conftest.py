@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 
+from forum.cache import fragments
 from forum.extensions import db, limiter
 from forum.i18n import compile_catalogs
 from tests.support.databases import make_test_app, throwaway_postgres
@@ -57,6 +58,8 @@ def _transaction(request, app):
 
     Services and views may commit: their commits end a SAVEPOINT, not the outer transaction.
     """
+    # Kept fragments are keyed by ids that a rolled-back test hands out again (SQLite reuses them).
+    fragments.clear()
     if request.node.get_closest_marker("committed"):
         yield
         return

@@ -12,8 +12,12 @@ def init_app(app) -> None:
     from . import steps
     from .views import bp
     from . import permissions
+    from ..cache import watch
+    from .models import Application, Company, Solution, Theme
 
     permissions.register()  # the grants, before any view or kind below names one
+    # The directory's list is kept rendered until one of these changes (forum.cache).
+    watch("directory", Company, Solution, Theme, Application)
     app.register_blueprint(bp)
     add_steps(steps)  # its suggestions on the home page
     add_endpoints(api)  # its API endpoints, on the API blueprint registered last

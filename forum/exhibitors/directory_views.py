@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
+from .. import cache
 from ..errors import NotFound
 from ..extensions import db
 from ..jobs import services as job_services
@@ -40,9 +42,19 @@ def directory(forum: str):
         page = 1
     query = listing.DirectoryQuery(q=request.args.get("q", "")[:100], theme=request.args.get("theme", ""),
                                    trl_min=trl, sector=request.args.get("sector", ""), page=page)
-    found = listing.directory(forum, query)
-    return render_template("exhibitors/directory.html", forum=forum, rows=found.items, total=found.total,
-                           query=query, pagination=found, themes=theme_list.list_themes(), sector_labels=SECTOR_LABELS)
+    args = {"q": query.q, "theme": query.theme, "trl": query.trl_min, "sector": query.sector,
+            "page": query.page if query.page > 1 else None}
+    shown = url_for("exhibitors.directory", forum=forum.slug, **{k: v for k, v in args.items() if v})
+
+    def render_list() -> str:
+        return render_template("exhibitors/_directory_list.html", forum=forum, query=query, next=shown,
+                               pagination=listing.directory(forum, query), sector_labels=SECTOR_LABELS)
+
+    # The list is the same for everyone reading this page in this language: rendered once, kept
+    # until an exhibitor, solution, theme or application changes (forum.cache).
+    rendered = cache.fragment("directory", (forum.id, str(get_locale()), shown), render_list)
+    return render_template("exhibitors/directory.html", forum=forum, listing=rendered, query=query,
+                           themes=theme_list.list_themes(), sector_labels=SECTOR_LABELS)
 
 
 @routes.route("/forums/<forum>/exhibitors/<int:company_id>")

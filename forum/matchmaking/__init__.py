@@ -11,7 +11,7 @@ def init_app(app) -> None:
     from ..api.core import add_endpoints
     from ..home.next_steps import add_steps
     from ..nav import nav_link
-    from . import api, bookmarks, lead_views, meeting_api, networking_views, permissions, views
+    from . import api, bookmark_slots, bookmarks, lead_views, meeting_api, networking_views, permissions, views
     from .meeting_views import agenda_items
     from .meeting_views import bp as meetings_bp
 
@@ -64,4 +64,11 @@ def init_app(app) -> None:
     app.add_template_global(meetings_awaiting_pilot)
     app.add_template_global(solution_forum)
     app.add_template_global(bookmark_marks)
+
+    def fill_bookmark_buttons(listing, forum):
+        """A list rendered once for everyone, with the viewer's own bookmark buttons."""
+        return bookmark_slots.fill(listing, forum, bookmark_marks(forum))
+
+    app.add_template_global(fill_bookmark_buttons)
+    app.add_template_global(bookmark_slots.CSRF_SLOT, "bookmark_csrf_slot")
     app.add_template_global(home_recommendations)
