@@ -1,6 +1,7 @@
 """The main menu. Each feature adds its entries; the base layout shows those the user may open."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask import url_for
@@ -26,8 +27,20 @@ def nav_link(endpoint: str, label, permission: str, order: int = 50, when=None) 
         _LINKS.append(NavLink(endpoint, label, permission, order, when))
 
 
+@functools.lru_cache(maxsize=256)
+def _address(endpoint: str, script_root: str) -> str:
+    # A menu entry's address has no arguments: the same for every request under one script root.
+    return url_for(endpoint)
+
+
+def _href(endpoint: str) -> str:
+    from flask import request
+
+    return _address(endpoint, request.script_root)
+
+
 def visible_links() -> list[tuple[str, str]]:
-    return [(url_for(link.endpoint), str(link.label))
+    return [(_href(link.endpoint), str(link.label))
             for link in sorted(_LINKS, key=lambda l: l.order)
             if can(current_user, link.permission) and (link.when is None or link.when(current_user))]
 
@@ -37,7 +50,7 @@ def current_href() -> str | None:
     is the longest prefix of the path, else that feature's only entry; else the longest prefix."""
     from flask import request
 
-    links = [(link, url_for(link.endpoint)) for link in _LINKS]
+    links = [(link, _href(link.endpoint)) for link in _LINKS]
     blueprint = request.blueprint or ""
     path = request.path
 
