@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..audit.services import apply_changes, record
 from ..db import utcnow
-from ..errors import NotFound, PermissionDenied, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..exhibitors.models import Application, ApplicationStatus, Solution, application_solution
 from ..extensions import db
 from ..forums.models import Forum, ForumStatus
@@ -115,6 +115,9 @@ def _insert(table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+_ADD_ATTEMPTS = 3  # an add that finds its row removed tries again, but not for ever
+
+
 def add_bookmark(actor, forum: Forum, *, solution_id=None, booth=None, company_id=None,
                  **values) -> tuple[Bookmark, bool]:
     """Bookmark a thing; (bookmark, created). Repeating it changes nothing; given details update it."""
@@ -126,7 +129,7 @@ def add_bookmark(actor, forum: Forum, *, solution_id=None, booth=None, company_i
     stmt = (stmt.where(Bookmark.solution_id == target.solution_id) if target.solution_id
             else stmt.where(Bookmark.company_id == target.company_id, Bookmark.solution_id.is_(None)))
     bookmark = None
-    while bookmark is None:
+    for _attempt in range(_ADD_ATTEMPTS):
         # ON CONFLICT DO NOTHING on the partial unique indexes: two taps at once still make one row.
         inserted = db.session.execute(_insert(Bookmark.__table__).values(
             forum_id=forum.id, user_id=actor.id, company_id=target.company_id, solution_id=target.solution_id,
@@ -137,6 +140,10 @@ def add_bookmark(actor, forum: Forum, *, solution_id=None, booth=None, company_i
         # None only when the row the INSERT found was removed (another device) before this read:
         # then the bookmark is made anew.
         bookmark = db.session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
+        if bookmark is not None:
+            break
+    else:  # removed again each time: someone is tapping add and remove on two devices at once
+        raise Conflict(_l("This bookmark was removed on another device at the same moment. Please try again."))
     if created:
         record(actor, "bookmark.add", bookmark, forum_id=forum.id,
                changes={"solution_id": target.solution_id, "company_id": target.company_id})

@@ -5,7 +5,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from forum.errors import NotFound, PermissionDenied, ValidationError
+from forum.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from forum.exhibitors.models import ApplicationStatus
 from forum.extensions import db
 from forum.matchmaking import bookmarks
@@ -55,6 +55,28 @@ def test_a_bookmark_removed_while_it_is_added_again_is_made_anew(forum, exhibito
         sa.event.remove(db.session, "do_orm_execute", _delete_before_the_read_back)
     assert deleted == [first.id]
     assert created and again.solution_id == solution.id and _count(me) == 1  # (SQLite may reuse the id)
+
+
+def test_an_add_whose_row_keeps_being_removed_gives_up_with_a_conflict(forum, exhibitors):
+    # The other device removes the bookmark before every read-back: the add tries a few times, then
+    # says so (409 on the API, a message on the page) instead of looping for ever.
+    me = UserFactory(role="ha_staff")
+    solution = exhibitors[0].solutions[0]
+    bookmarks.add_bookmark(me, forum, solution_id=solution.id)
+    reads = []
+
+    @sa.event.listens_for(db.session, "do_orm_execute")
+    def _delete_before_every_read_back(state):
+        if state.is_select and Bookmark.__table__ in state.statement.get_final_froms():
+            reads.append(1)
+            state.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == me.id))
+
+    try:
+        with pytest.raises(Conflict, match="removed on another device"):
+            bookmarks.add_bookmark(me, forum, solution_id=solution.id)
+    finally:
+        sa.event.remove(db.session, "do_orm_execute", _delete_before_every_read_back)
+    assert len(reads) == 3
 
 
 def test_exhibitor_bookmarks_by_booth_code_are_one_per_exhibitor(forum, exhibitors):
