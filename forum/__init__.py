@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale, select_timezone, translation_dirs
     from .mail import init_mail
+    from . import ratelimit  # noqa: F401  (registers the forum-memory:// storage before the limiter opens it)
 
     db.init_app(app)
     with app.app_context():

@@ -1,14 +1,15 @@
 """Check-in JSON API: single scans, offline batches and counts (see shared CONTRACT.md)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..api.core import api_route
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
+from ..ratelimit import hot_limit
 from ..errors import NotFound
 from ..refs import parse_id
 from ..secret_tokens import bearer_token, hash_token
@@ -31,10 +32,6 @@ def scan_rate_key() -> str:
     return "addr:" + (get_remote_address() or "")
 
 
-def _scan_limit() -> str:
-    return current_app.config["RATELIMIT_SCAN"]
-
-
 def _batch_cost() -> int:
     data = request.get_json(silent=True)
     scans = data.get("scans") if isinstance(data, dict) else None
@@ -44,7 +41,7 @@ def _batch_cost() -> int:
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=ScanIn, response=CheckInAnswer, responses=REFUSALS,
            autocommit=True)
-@limiter.limit(_scan_limit, key_func=scan_rate_key)
+@hot_limit("RATELIMIT_SCAN", scan_rate_key)
 def checkin_api(forum: str, body: dict):
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
                          scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80],
@@ -59,7 +56,7 @@ def checkin_api(forum: str, body: dict):
 @api_route("/forums/<forum>/checkins/batch", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check in scans queued offline; each is judged like a single scan, answers in the same order.",
            body=BatchIn, response=BatchOut, responses=REFUSALS, autocommit=True)
-@limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
+@hot_limit("RATELIMIT_SCAN", scan_rate_key, cost=_batch_cost)
 def checkin_batch_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scans = services.parse_batch(body)
@@ -93,7 +90,7 @@ POINT_REFUSALS = {400: "Malformed body, or a closed point.", 401: REFUSALS[401],
 @api_route("/checkin/points/<point_id>/checkins", methods=("POST",), permission="checkin.point", tag="checkin",
            summary="Judge one scan at a point without a forum (the data lab's door): in or out, refusals say why.",
            body=ScanIn, response=PointAnswer, responses=POINT_REFUSALS)
-@limiter.limit(_scan_limit, key_func=scan_rate_key)
+@hot_limit("RATELIMIT_SCAN", scan_rate_key)
 def point_checkin_api(point_id: str, body: dict):
     point = _kind_point(point_id)
     scan = services.Scan(code=body["code"].strip(), nonce=body.get("nonce"), scanned_at=body.get("scanned_at"),
@@ -107,7 +104,7 @@ def point_checkin_api(point_id: str, body: dict):
            tag="checkin", summary="Scans at a point without a forum queued offline, each judged like a single "
                                   "scan at its scanned_at; answers in the same order.",
            body=BatchIn, response=PointBatchOut, responses=POINT_REFUSALS)
-@limiter.limit(_scan_limit, key_func=scan_rate_key, cost=_batch_cost)
+@hot_limit("RATELIMIT_SCAN", scan_rate_key, cost=_batch_cost)
 def point_checkin_batch_api(point_id: str, body: dict):
     point = _kind_point(point_id)
     results = kinds.judge_batch(current_user, point, services.parse_batch(body))

@@ -1,11 +1,13 @@
 """The check-in API: wiring, permissions, status codes, answers as in CONTRACT.md."""
+import time
+
 import pytest
 import sqlalchemy as sa
 
 from forum.attendees.models import AttendeeStatus
 from forum.attendees.tickets import code_for, issue_ticket
 from forum.checkin.models import CheckIn, CheckInPoint
-from forum.extensions import db
+from forum.extensions import db, limiter
 from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory
 
 
@@ -219,6 +221,50 @@ def test_scans_are_rate_limited_per_token(app, client, api_token, forum):
         assert batch.status_code == 429
     finally:
         app.config["RATELIMIT_SCAN"] = "100000 per minute"
+
+
+def test_scan_answers_tell_the_scanner_its_rate_limit(app, client, api_token, forum):
+    """The headers Flask-Limiter sends, on the answers and on the 429 alike."""
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    _u, token = api_token("scanner")
+    app.config["RATELIMIT_SCAN"] = "2 per 10 seconds;100 per year"
+    try:
+        answers = [client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(token)) for _ in range(3)]
+        now = time.time()
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+        for answer in answers:
+            assert answer.headers.getlist("X-RateLimit-Limit") == ["2"]  # the shortest window, told once
+            assert now < int(answer.headers["X-RateLimit-Reset"]) <= now + 11
+            assert 0 <= int(answer.headers["Retry-After"]) <= 10
+        assert answers[2].json == {"error": {"code": "too_many_requests", "message": "2 per 10 second"}}
+        # a batch's answer tells of its own count: one per scan
+        batch = client.post(url(forum, "/batch"), json={"scans": [{"code": "x"}]}, headers=bearer(token))
+        assert batch.status_code == 200 and batch.headers["X-RateLimit-Remaining"] == "1"
+    finally:
+        app.config["RATELIMIT_SCAN"] = "100000 per minute"
+
+
+def test_a_scan_is_counted_in_one_pass(app, client, api_token, forum, monkeypatch):
+    """Each limit is hit once per scan (a batch's once, costing its scans), and Flask-Limiter's own
+    pass resolves no limits for it: the check is not done twice."""
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    _u, token = api_token("scanner")
+    app.config["RATELIMIT_SCAN"] = "60 per 10 seconds;1200 per minute"
+    strategy, hits, resolved = limiter.limiter, [], []
+    hit, resolve = strategy.hit, limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(strategy, "hit", lambda item, *key, cost=1: hits.append((str(item), key[-1], cost))
+                        or hit(item, *key, cost=cost))
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits", lambda *a, **k: resolved.append(a) or resolve(*a, **k))
+    try:
+        assert client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(token)).status_code == 200
+        scans = {"scans": [{"code": code_for(ticket)}] * 3}
+        assert client.post(url(forum, "/batch"), json=scans, headers=bearer(token)).status_code == 200
+    finally:
+        app.config["RATELIMIT_SCAN"] = "100000 per minute"
+    assert hits == [("60 per 10 second", "api.checkin_api", 1), ("1200 per 1 minute", "api.checkin_api", 1),
+                    ("60 per 10 second", "api.checkin_batch_api", 3), ("1200 per 1 minute", "api.checkin_batch_api", 3)]
+    assert resolved == []
 
 
 def test_openapi_documents_the_checkin_endpoints(client):

@@ -164,3 +164,39 @@ def test_redis_going_away_mid_forum_does_not_stop_the_door(app, committed, datab
         redis_server.kill()
         with other.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.committed
+def test_scans_count_in_the_process_while_redis_is_away_and_in_redis_again_once_back(
+        app, committed, database_url, tmp_path, monkeypatch):
+    from forum import ratelimit
+
+    monkeypatch.setattr(ratelimit, "RETRY_SECONDS", 0.3)
+    slug, codes, token, _email = _door(1)
+    redis_server = RedisServer().start()
+    other = _app(database_url, tmp_path, SECRET_KEY=app.config["SECRET_KEY"], REDIS_URL=redis_server.url,
+                 RATELIMIT_SCAN="3 per year", RATELIMIT_KEY_PREFIX=f"lean-{redis_server.port}")
+    try:
+        import redis
+
+        client, shared = other.test_client(), redis.Redis(port=redis_server.port)
+
+        def scan():
+            response = client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[0]},
+                                   headers={"Authorization": f"Bearer {token}"})
+            return response.status_code, response.headers["X-RateLimit-Remaining"]
+
+        def counted_in_redis():
+            return [int(shared.get(key)) for key in shared.keys(f"LIMITS:LIMITER/lean-{redis_server.port}/token:*/api.checkin_api/3/1/year")]
+
+        assert scan() == (200, "2") and counted_in_redis() == [1]
+        redis_server.kill()
+        # This process counts on its own from zero, and the limit still holds.
+        assert [scan() for _ in range(4)] == [(200, "2"), (200, "1"), (200, "0"), (429, "0")]
+        redis_server.start()
+        time.sleep(0.3)
+        assert scan() == (200, "2") and counted_in_redis() == [1]  # Redis came back empty: counted there again
+    finally:
+        redis_server.kill()
+        with other.app_context():
+            db.engine.dispose()
