@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..api.core import api_route
+from ..db import commit_statements
 from ..extensions import db
 from ..forums.services import forum_ref, get_forum
 from ..permissions import ensure
@@ -49,7 +50,7 @@ def checkin_api(forum: str, body: dict):
     forum = door_ref(forum, scan.point, scan.code)  # the forum with the point and the ticket: one query
     # The User itself, not the proxy: check_in reads the actor a dozen times and each proxy read costs.
     answer = services.check_in(current_user._get_current_object(), forum, scan)
-    db.session.commit()
+    commit_statements(db.session)
     return answer
 
 
@@ -61,7 +62,7 @@ def checkin_batch_api(forum: str, body: dict):
     forum = forum_ref(forum)  # id and slug only: check_in needs no more
     scans = services.parse_batch(body)
     results = services.check_in_batch(current_user, forum, scans)
-    db.session.commit()
+    commit_statements(db.session)
     return {"results": results}
 
 
