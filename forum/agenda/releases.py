@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import person_at, queue_builtin, queue_custom
+from ..communications.templates import account_locales, override, person_at, queue_builtin, queue_custom
 from ..db import HK
 from ..errors import Conflict, ValidationError
 from ..extensions import db
@@ -124,9 +124,12 @@ def _notify(forum, release: AgendaRelease, previous: AgendaRelease, sessions: li
         for to in _recipients(rows, sid, before):
             per_person.setdefault(to, []).append(entry)
     link = mail.external_url("agenda_public.agenda", forum=forum.slug)
+    locales = account_locales(per_person)  # one query, not one per person
+    wording = override(forum, "agenda_changes")
     for to, entries in sorted(per_person.items()):
-        person = person_at(to)
-        if queue_custom(forum, "agenda_changes", to, person, extra=release_values(release, entries, link)):
+        person = person_at(to, locales=locales)
+        if queue_custom(forum, "agenda_changes", to, person, extra=release_values(release, entries, link),
+                        wording=wording):
             continue
         queue_builtin(to, person, {"en": f"Agenda changes, version {release.number}",
                                    "zh_Hant_HK": f"議程更新（第{release.number}版）"}, "agenda_changes", forum=forum, entries=entries, release=release, link=link,

@@ -147,15 +147,31 @@ def account_locale(email: str) -> str | None:
     return db.session.scalar(sa.select(User.locale).where(User.email == key)) if key else None
 
 
-def person_at(email: str, name_en: str = "", name_zh: str = "") -> Person:
-    """Someone known by address: their name as given, their language from the account with that address."""
-    return Person(email, name_en=name_en, name_zh=name_zh, locale=account_locale(email))
+def account_locales(emails) -> dict[str, str | None]:
+    """account_locale() of many addresses in one query, for mail to a list: {normalised address: locale}."""
+    from ..accounts.models import User
+
+    keys = {key for key in map(normalise_email, emails) if key}
+    if not keys:
+        return {}
+    return dict(db.session.execute(sa.select(User.email, User.locale).where(User.email.in_(keys))).all())
+
+
+def person_at(email: str, name_en: str = "", name_zh: str = "", *, locales: dict | None = None) -> Person:
+    """Someone known by address: their name as given, their language from the account with that
+    address (looked up in `locales`, from account_locales(), when mailing a list)."""
+    locale = account_locale(email) if locales is None else locales.get(normalise_email(email))
+    return Person(email, name_en=name_en, name_zh=name_zh, locale=locale)
+
+
+_READ_IT = object()
 
 
 def queue_custom(forum, key: str, to: str, person, *, extra: dict | None = None,
-                 attachments: list | None = None) -> bool:
-    """Queue the forum's own wording of this mail, in the person's language or both; False when the forum has none."""
-    row = override(forum, key)
+                 attachments: list | None = None, wording=_READ_IT) -> bool:
+    """Queue the forum's own wording of this mail, in the person's language or both; False when the
+    forum has none. `wording`: override(forum, key) read once beforehand, when mailing a list."""
+    row = override(forum, key) if wording is _READ_IT else wording
     if row is None:
         return False
     texts = {f: getattr(row, f) for f in FIELDS}

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import mail
 from ..audit.services import record
-from ..communications.templates import person_at, queue_builtin, queue_custom
+from ..communications.templates import account_locales, override, person_at, queue_builtin, queue_custom
 from ..db import utcnow
 from ..errors import NotFound, ValidationError
 from ..extensions import db
@@ -129,14 +129,15 @@ def send(actor, survey: Survey) -> int:
         SurveyInvite.survey_id == survey.id)))
     forum = survey.forum
     new = 0
-    for email, name in recipients(survey):
-        if email.lower() in invited:
-            continue
+    people = [(email, name) for email, name in recipients(survey) if email.lower() not in invited]
+    locales = account_locales(email for email, _name in people)  # one query, not one per person
+    wording = override(forum, "forum_survey")
+    for email, name in people:
         token, token_hash = new_link()
         db.session.add(SurveyInvite(survey_id=survey.id, email=email, name=name, token_hash=token_hash))
         link = mail.external_url("surveys.respond", token=token)
-        person = person_at(email, name_en=name)
-        if not queue_custom(forum, "forum_survey", email, person, extra={"survey_link": link}):
+        person = person_at(email, name_en=name, locales=locales)
+        if not queue_custom(forum, "forum_survey", email, person, extra={"survey_link": link}, wording=wording):
             queue_builtin(email, person, {"en": f"Your view of {forum.title_en}",
                                           "zh_Hant_HK": f"意見調查：{forum.title_zh}"}, "forum_survey", forum=forum, name=name, link=link)
         new += 1

@@ -80,3 +80,29 @@ def test_organisers_reading_chinese_write_the_kinds_in_chinese(client, login_as)
     forum = ForumFactory()
     page = client.get(f"/forums/{forum.slug}/surveys/attendees").get_data(as_text=True)
     assert "評分 | Was the forum useful to you? | 論壇對您有用嗎？" in page and "rating |" not in page
+
+
+def test_sending_to_many_reads_their_languages_at_once(login_as, query_counter, outbox):
+    """Each invitee's language comes from their account; the statements do not grow with the list."""
+    from forum.pilots import surveys
+    from tests.factories import UserFactory
+
+    organiser = login_as("organiser")
+
+    def survey_for(n: int):
+        forum = ForumFactory()
+        for i in range(n):
+            AttendeeFactory(forum=forum, status=AttendeeStatus.registered, email=f"p{n}-{i}@ha.example")
+        UserFactory(email=f"p{n}-0@ha.example", locale="zh_Hant_HK")  # one of them reads Chinese
+        return surveys.survey_for(forum, "attendees")
+
+    counts = []
+    for n in (3, 12):
+        survey = survey_for(n)
+        with query_counter() as q:
+            assert surveys.send(organiser, survey) == n
+        counts.append(sum(s.lstrip().startswith("SELECT") for s in q.statements))  # reads, not the invites written
+    assert counts[0] == counts[1]
+    db.session.commit()
+    chinese = [m for m in outbox() if m["To"] == "p12-0@ha.example"][0]
+    assert chinese["Subject"].startswith("意見調查") and "|" not in chinese["Subject"]
