@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_login import current_user
 
-from .permissions import can
+from .permissions import REQUIRED, can
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ _LINKS: list[NavLink] = []
 
 
 def nav_link(endpoint: str, label, permission: str, order: int = 50, when=None) -> None:
+    # Checked at start-up with the views' actions (permissions.check_required): a misspelt name
+    # would otherwise hide the entry from everyone, silently.
+    REQUIRED.setdefault(permission, f"the menu entry {endpoint}")
     if not any(link.endpoint == endpoint for link in _LINKS):
         _LINKS.append(NavLink(endpoint, label, permission, order, when))
 

@@ -23,6 +23,20 @@ def test_a_view_requiring_an_action_no_feature_granted_stops_the_app_from_starti
     permissions.check_required()
 
 
+def test_a_menu_entry_naming_an_action_no_feature_granted_stops_the_app_from_starting(app):
+    from forum.nav import _LINKS, nav_link
+
+    count = len(_LINKS)
+    nav_link("pilots.index", "Pilots", "pilot.veiw_board", 99)  # an entry already there: no second one
+    assert len(_LINKS) == count
+    try:
+        with pytest.raises(KeyError, match=r"'pilot\.veiw_board' \(required by the menu entry pilots\.index\)"):
+            permissions.check_required()
+    finally:
+        del permissions.REQUIRED["pilot.veiw_board"]
+    permissions.check_required()
+
+
 def test_every_guarded_page_and_endpoint_names_an_action_the_app_granted(app):
     named = {getattr(view, "permission", None) for view in app.view_functions.values()} - {None, permissions.PUBLIC}
     assert named and named <= set(permissions.ROLE_GRANTS)
