@@ -47,6 +47,7 @@ def watch(topic: str, *models: type) -> None:
         _WATCHED.setdefault(model, set()).add(topic)
     if not sa.event.contains(Session, "before_flush", _record_changes):
         sa.event.listen(Session, "before_flush", _record_changes)
+        sa.event.listen(Session, "after_transaction_end", _forget_recorded)
 
 
 def _record_changes(session: Session, _context, _instances) -> None:
@@ -61,7 +62,6 @@ def _record_changes(session: Session, _context, _instances) -> None:
     session.info.setdefault("content_changes", set()).update(topics)
 
 
-@sa.event.listens_for(Session, "after_transaction_end")
 def _forget_recorded(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop("content_changes", None)
