@@ -79,6 +79,7 @@ def test_the_database_going_away_gives_503_and_the_app_recovers_when_it_returns(
         assert client.get(f"/forums/{slug}").status_code == 200  # still signed in
         # Backends terminated by the server (a restart, a failover): the pool replaces them.
         assert _terminate_backends("fault-app") >= 1
+        gate.wait_until_unused()  # the goodbyes passed through the gate to the app's sockets
         assert client.post(f"/api/v1/forums/{slug}/checkins", json={"code": codes[2]}, headers=bearer
                            ).json["result"] == "ok"
     finally:
@@ -107,7 +108,7 @@ def _terminate_backends(application_name: str) -> int:
 @pytest.mark.skipif(not ON_POSTGRES, reason="server-side connections: PostgreSQL (TEST_DATABASE_URL)")
 @pytest.mark.committed
 def test_only_pooled_connections_in_doubt_are_pinged(app, committed, database_url, tmp_path, monkeypatch):
-    other = _app(database_url, tmp_path, DATABASE_PING_AFTER_IDLE_SECONDS=0.3,
+    other = _app(database_url, tmp_path, DATABASE_PING_AFTER_IDLE_SECONDS=1.5,
                  SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "connect_args": {"application_name": "doubt-app"}})
     with other.app_context():
         engine, pings = db.engine, []
@@ -121,7 +122,7 @@ def test_only_pooled_connections_in_doubt_are_pinged(app, committed, database_ur
         try:
             first = backend()
             assert backend() == first and pings == []  # just back in the pool: trusted, no round trip
-            time.sleep(0.4)
+            time.sleep(1.6)
             assert backend() == first and len(pings) == 1  # idle for longer than the setting: pinged
             with app.app_context():
                 assert _terminate_backends("doubt-app") == 1

@@ -141,6 +141,7 @@ class Gate:
         self.port = free_port()
         self._listener = None
         self._sockets: set = set()
+        self._pumps: list[threading.Thread] = []
         self._lock = threading.Lock()
 
     def open(self) -> "Gate":
@@ -183,7 +184,17 @@ class Gate:
             with self._lock:
                 self._sockets |= {client, upstream}
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+                pump = threading.Thread(target=self._pump, args=(a, b), daemon=True)
+                self._pumps.append(pump)
+                pump.start()
+
+    def wait_until_unused(self, timeout: float = 10) -> None:
+        """Wait until every connection through the gate has ended on both sides (the server's
+        goodbye passed on and the socket closed), as it would have on a direct connection."""
+        deadline = time.monotonic() + timeout
+        for pump in list(self._pumps):
+            pump.join(max(0.0, deadline - time.monotonic()))
+            assert not pump.is_alive(), "a connection through the gate is still open"
 
     @staticmethod
     def _pump(source, sink) -> None:
