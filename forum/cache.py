@@ -1,12 +1,14 @@
 """Costly page parts kept while the data behind them is unchanged.
 
 A page keeps a rendered fragment in its process under a key that includes the *generation* of
-the fragment's topic: the id of the last recorded change to the data it shows. Every flush that
-adds, changes or deletes an object of a model watched for a topic records a change (a row of
-content_change) in the same transaction, so a page reads one indexed max() to learn whether its
-fragment still holds, and every app server and worker, reading the same database, stops using a
-fragment the moment the change commits. Nothing here is state the app depends on: an empty cache
-only costs a render.
+the fragment's topic: how many changes to the data it shows have committed. Every flush that adds,
+changes or deletes an object of a model watched for a topic records a change (a row of
+content_change) in the same transaction, so a page counts the topic's rows (an index-only count)
+to learn whether its fragment still holds, and every app server and worker, reading the same
+database, stops using a fragment the moment the change commits. A count, not the latest id: ids
+are handed out when rows are written, and two writers may commit in the other order. Rows are
+never deleted, so a count is never seen twice. Nothing here is state the app depends on: an empty
+cache only costs a render.
 
 Statements that bypass the session (bulk inserts of the benchmarks) record nothing; features that
 write a watched model that way must call record_change() themselves.
@@ -28,7 +30,7 @@ FRAGMENTS_KEPT = 256  # per process; a directory page is about 100 kB
 
 
 class ContentChange(db.Model):
-    """One committed change to the data behind a topic's cached fragments (its id is the generation)."""
+    """One committed change to the data behind a topic's cached fragments (their count is the generation)."""
 
     __tablename__ = "content_change"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,11 +75,12 @@ def record_change(topic: str) -> None:
 
 
 def generation(topic: str) -> int:
-    """The id of the topic's last committed change (0 before any)."""
+    """How many changes to the topic's data have committed (as this transaction sees them)."""
     stmt = _GENERATION.get(topic)
     if stmt is None:
-        stmt = _GENERATION[topic] = sa.select(sa.func.max(ContentChange.id)).where(ContentChange.topic == topic)
-    return db.session.scalar(stmt) or 0
+        stmt = _GENERATION[topic] = sa.select(sa.func.count()).select_from(ContentChange).where(
+            ContentChange.topic == topic)
+    return db.session.scalar(stmt)
 
 
 class _Fragments:
@@ -110,7 +113,7 @@ def fragment(topic: str, key: tuple, make: Callable[[], str]) -> str:
     """The fragment for `key` as of the topic's current generation, rendered by make() if missing.
 
     Not kept when this transaction has itself changed the topic's data: it has not committed, and
-    if it rolls back, SQLite may give its change's id to the next one.
+    if it rolls back, the next change to commit brings the count to the same number.
     """
     if topic in db.session.info.get("content_changes", ()):
         return make()

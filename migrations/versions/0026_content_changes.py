@@ -1,5 +1,5 @@
 """content changes: one row per committed change to the data behind cached page fragments (the
-directory's list); a page compares its fragment's generation with the topic's latest id
+directory's list); a page compares its fragment's generation with the topic's count of rows
 
 Revision ID: 0026_content_changes
 Revises: 0025_directory_trigram
