@@ -306,6 +306,12 @@ def main() -> int:
         for i, server in enumerate(servers):
             samples[i].append(rss_mb(server.pid))
         report(args, record, samples, seconds)
+        for log in sorted(folder.glob("gunicorn-*.log")):  # what the servers said about any failure
+            errors = [line for line in log.read_text(errors="replace").splitlines()
+                      if "Traceback" in line or "Error" in line or line.startswith("  File ")]
+            if errors:
+                print(f"\n{log.name}: {len(errors)} error lines, the last ones:")
+                print("\n".join(errors[-40:]))
         return 0
     finally:
         for server in servers:

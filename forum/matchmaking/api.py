@@ -80,8 +80,10 @@ def add_bookmark_api(forum: str, body: dict):
         values["site_id"] = data["site"]
     bookmark, created = bookmarks.add_bookmark(current_user, forum, solution_id=data.get("solution"),
                                                booth=data.get("booth"), company_id=data.get("exhibitor"), **values)
+    # Answered from what this request wrote: another device may remove the bookmark right after the commit.
+    answer = as_json(bookmark, bookmarks.booth_codes(forum))
     db.session.commit()
-    return as_json(bookmark, bookmarks.booth_codes(forum)), 201 if created else 200
+    return answer, 201 if created else 200
 
 
 @api_route("/forums/<forum>/bookmarks", permission="bookmark.own", tag="matchmaking",

@@ -64,9 +64,10 @@ def add(forum: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
+    bookmark_id = bookmark.id  # read before the commit: another device may remove it right after
     db.session.commit()
     flash(_("Bookmarked.") if created else _("Already in your bookmarks."), "success")
-    return redirect(url_for("matchmaking.show", bookmark_id=bookmark.id, next=back))
+    return redirect(url_for("matchmaking.show", bookmark_id=bookmark_id, next=back))
 
 
 @bp.route("/scan-booth")
