@@ -42,12 +42,12 @@ def directory(forum: str):
         page = 1
     query = listing.DirectoryQuery(q=request.args.get("q", "")[:100], theme=request.args.get("theme", ""),
                                    trl_min=trl, sector=request.args.get("sector", ""), page=page)
-    args = {"q": query.q, "theme": query.theme, "trl": query.trl_min, "sector": query.sector,
-            "page": query.page if query.page > 1 else None}
-    shown = url_for("exhibitors.directory", forum=forum.slug, **{k: v for k, v in args.items() if v})
+    filters = {"q": query.q, "theme": query.theme, "trl": query.trl_min, "sector": query.sector}
+    shown = url_for("exhibitors.directory", forum=forum.slug, page=query.page if query.page > 1 else None,
+                    **{k: v for k, v in filters.items() if v})  # the page's address, and its list's key
 
     def render_list() -> str:
-        return render_template("exhibitors/_directory_list.html", forum=forum, query=query, next=shown,
+        return render_template("exhibitors/_directory_list.html", forum=forum, filters=filters, next=shown,
                                pagination=listing.directory(forum, query), sector_labels=SECTOR_LABELS)
 
     # The list is the same for everyone reading this page in this language: rendered once, kept

@@ -1,4 +1,5 @@
 """Features register explicitly from their init_app: grants, home-page steps; a misspelt action fails at start-up."""
+import re
 import sys
 import types
 
@@ -8,6 +9,16 @@ from forum import permissions
 from forum.home import next_steps
 
 
+def _refused_at_start_up(action: str, where: str) -> None:
+    """check_required() names `action` and where it was required, then passes once it is gone."""
+    try:
+        with pytest.raises(KeyError, match=rf"'{re.escape(action)}' \(required by {where}\)"):
+            permissions.check_required()
+    finally:
+        del permissions.REQUIRED[action]
+    permissions.check_required()
+
+
 def test_a_view_requiring_an_action_no_feature_granted_stops_the_app_from_starting(app):
     permissions.check_required()  # the real app: every @requires names a granted action
 
@@ -15,12 +26,7 @@ def test_a_view_requiring_an_action_no_feature_granted_stops_the_app_from_starti
     def misspelt():
         return "never"
 
-    try:
-        with pytest.raises(KeyError, match=r"'pilot\.veiw' \(required by .*misspelt\)"):
-            permissions.check_required()
-    finally:
-        del permissions.REQUIRED["pilot.veiw"]
-    permissions.check_required()
+    _refused_at_start_up("pilot.veiw", r".*misspelt")
 
 
 def test_a_menu_entry_naming_an_action_no_feature_granted_stops_the_app_from_starting(app):
@@ -29,12 +35,7 @@ def test_a_menu_entry_naming_an_action_no_feature_granted_stops_the_app_from_sta
     count = len(_LINKS)
     nav_link("pilots.index", "Pilots", "pilot.veiw_board", 99)  # an entry already there: no second one
     assert len(_LINKS) == count
-    try:
-        with pytest.raises(KeyError, match=r"'pilot\.veiw_board' \(required by the menu entry pilots\.index\)"):
-            permissions.check_required()
-    finally:
-        del permissions.REQUIRED["pilot.veiw_board"]
-    permissions.check_required()
+    _refused_at_start_up("pilot.veiw_board", r"the menu entry pilots\.index")
 
 
 def test_every_guarded_page_and_endpoint_names_an_action_the_app_granted(app):

@@ -145,36 +145,38 @@ def test_only_ha_users_bookmark_and_only_their_own(forum, exhibitors):
     assert _count(me) == 1
 
 
+@pytest.fixture
+def removed_right_after_the_commit(monkeypatch):
+    """removed_right_after_the_commit(user): from now on, the user's other device deletes their
+    bookmarks the moment a commit ends (found by the mixed load benchmark: the answer, read from the
+    row after the commit, was a 500; it is now made before the commit)."""
+    def arrange(user):
+        commit = db.session.commit
+
+        def commit_then_removed_elsewhere():
+            commit()
+            db.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == user.id))
+
+        monkeypatch.setattr(db.session, "commit", commit_then_removed_elsewhere)
+
+    return arrange
+
+
 def test_a_bookmark_removed_on_another_device_right_after_it_was_added_still_gets_its_answer(
-        client, api_token, forum, exhibitors, monkeypatch):
-    # Found by the mixed load benchmark: the add committed, the other phone deleted the row, and the
-    # answer, read from the row after the commit, failed with a 500. It is made before the commit.
+        client, api_token, forum, exhibitors, removed_right_after_the_commit):
     user, token = api_token("ha_staff")
     solution = exhibitors[0].solutions[0]
-    commit = db.session.commit
-
-    def commit_then_removed_elsewhere():
-        commit()
-        db.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == user.id))
-
-    monkeypatch.setattr(db.session, "commit", commit_then_removed_elsewhere)
+    removed_right_after_the_commit(user)
     added = client.post(f"/api/v1/forums/{forum.slug}/bookmarks", json={"solution": solution.id},
                         headers={"Authorization": f"Bearer {token}"})
     assert added.status_code == 201 and added.json["solution"] == solution.id
 
 
 def test_the_bookmark_button_whose_bookmark_is_removed_right_after_is_not_a_server_error(
-        client, login_as, forum, exhibitors, monkeypatch):
+        client, login_as, forum, exhibitors, removed_right_after_the_commit):
     user = login_as("ha_staff")
-    solution = exhibitors[0].solutions[0]
-    commit = db.session.commit
-
-    def commit_then_removed_elsewhere():
-        commit()
-        db.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == user.id))
-
-    monkeypatch.setattr(db.session, "commit", commit_then_removed_elsewhere)
-    tapped = client.post(f"/forums/{forum.slug}/bookmarks", data={"solution": solution.id})
+    removed_right_after_the_commit(user)
+    tapped = client.post(f"/forums/{forum.slug}/bookmarks", data={"solution": exhibitors[0].solutions[0].id})
     assert tapped.status_code == 302 and "/bookmarks/" in tapped.headers["Location"]  # its page then says it is gone
 
 
