@@ -48,11 +48,14 @@ def submit(form, action: Callable[[], Any], *, success: str | Callable[[Any], st
         return None
     if after is not None:
         after(result)
-    db.session.commit()
+    # Worked out before the commit, from what the service flushed: afterwards each attribute read
+    # would load the row again, and another request may have changed or removed it by then.
     message = success(result) if callable(success) else success
+    target = to(result) if callable(to) else to
+    db.session.commit()
     if message:
         flash(message, category)
-    return redirect(to(result) if callable(to) else to)
+    return redirect(target)
 
 
 def commit_or_flash(action, success: str | None = None) -> bool:
