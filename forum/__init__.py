@@ -63,10 +63,10 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .accounts.auth import init_login
     from .db import check_connections_in_doubt, configure_sqlite
-    from .extensions import babel, csrf, db, limiter, migrate
+    from .extensions import babel, csrf, db, migrate
     from .i18n import select_locale, select_timezone, translation_dirs
     from .mail import init_mail
-    from . import ratelimit  # noqa: F401  (registers the forum-memory:// storage before the limiter opens it)
+    from . import ratelimit  # its storage is registered before the limiter opens it
 
     db.init_app(app)
     with app.app_context():
@@ -76,7 +76,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=";".join(str(p) for p in translation_dirs()))
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     init_login(app)
     init_mail(app)
 
