@@ -27,6 +27,11 @@ PDF_POLICY = "frame-ancestors 'none'"
 # JSON, CSV, images: nothing in them may load or run anything.
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
+FIXED = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),  # for browsers without CSP frame-ancestors
+    ("Referrer-Policy", "same-origin"),
+)
 
 # Ticket, invitation and reset pages, and files of personal data.
 NO_STORE = {
@@ -42,20 +47,24 @@ def init_app(app: Flask) -> None:
 
 def secure_headers(response):
     headers = response.headers
-    if response.mimetype == "text/html":
+    mimetype = response.mimetype
+    if mimetype == "text/html":
         policy = PAGE_POLICY
-    elif response.mimetype == "application/pdf":
+    elif mimetype == "application/pdf":
         policy = PDF_POLICY
     else:
         policy = OTHER_POLICY
-    headers.setdefault("Content-Security-Policy", policy)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")  # for browsers without CSP frame-ancestors
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    # One look at what the answer already set (a view may choose its own policy), then the rest
+    # added: setdefault would scan the headers once per header.
+    present = {name.lower() for name in headers.keys()}
+    for name, value in (("Content-Security-Policy", policy), *FIXED):
+        if name.lower() not in present:
+            headers.add(name, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", HSTS)
     # Named pages, and every downloaded file (exports, badges, leads, reports hold personal data).
-    if request.endpoint in NO_STORE or headers.get("Content-Disposition", "").startswith("attachment"):
+    if request.endpoint in NO_STORE or ("content-disposition" in present
+                                        and headers.get("Content-Disposition", "").startswith("attachment")):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
