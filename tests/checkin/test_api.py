@@ -267,6 +267,19 @@ def test_a_scan_is_counted_in_one_pass(app, client, api_token, forum, monkeypatc
     assert resolved == []
 
 
+def test_flask_limiters_own_hooks_leave_scans_alone(client, api_token, forum, monkeypatch):
+    """Its before-request pass, headers and clean-up do not run for a scan; they still do for other requests."""
+    ticket = TicketFactory(attendee=AttendeeFactory(forum=forum))
+    _u, token = api_token("scanner")
+    looked = []
+    identify = limiter.identify_request
+    monkeypatch.setattr(limiter, "identify_request", lambda: looked.append(1) or identify())
+    assert client.post(url(forum), json={"code": code_for(ticket)}, headers=bearer(token)).status_code == 200
+    assert looked == []
+    assert client.get("/login").status_code == 200
+    assert looked
+
+
 def test_openapi_documents_the_checkin_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "post" in paths["/api/v1/forums/{forum}/checkins"]
