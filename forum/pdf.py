@@ -3,23 +3,33 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from flask import render_template
 
 CJK_FONT_STACK = '"Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans TC", "Noto Sans CJK SC", sans-serif'
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+# A document's steps, for a job's progress: the HTML made, the pages laid out, the PDF written.
+PDF_STEPS = 3
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=base_url).write_pdf()
+    document = HTML(string=html, base_url=base_url).render()  # the layout: most of the time
+    if progress:
+        progress(2)
+    return document.write_pdf()
 
 
-def render_pdf(template: str, **context) -> bytes:
-    """Render templates/<template> to HTML, then to PDF bytes."""
+def render_pdf(template: str, *, progress: Callable[[int], None] | None = None, **context) -> bytes:
+    """Render templates/<template> to HTML, then to PDF bytes. progress(step), if given, hears of the
+    first two of PDF_STEPS as each ends (the caller's own end is the third)."""
     html = render_template(template, cjk_font_stack=CJK_FONT_STACK, **context)
-    return html_to_pdf(html)
+    if progress:
+        progress(1)
+    return html_to_pdf(html, progress=progress)
 
 
 def _pool_context():

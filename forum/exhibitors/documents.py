@@ -32,7 +32,7 @@ def booth_poster(application: Application) -> bytes:
                       forum=application.forum, qr=qr_svg(url), url=url, logo=_data_uri(application.company.logo))
 
 
-def catalogue(forum) -> bytes:
+def catalogue(forum, progress=None) -> bytes:
     rows = approved_with_solutions(forum)
     logos = {a.company_id: _data_uri(a.company.logo) for a in rows}
-    return render_pdf("exhibitors/catalogue_pdf.html", forum=forum, rows=rows, logos=logos)
+    return render_pdf("exhibitors/catalogue_pdf.html", progress=progress, forum=forum, rows=rows, logos=logos)

@@ -72,11 +72,18 @@ def _check_catalogue(forum, params) -> None:
         raise ValidationError(_l("The catalogue belongs to a forum."))
 
 
+def _document_steps(report):
+    """A document job's progress in PDF_STEPS steps (the HTML made, laid out, written)."""
+    from ..pdf import PDF_STEPS
+
+    report(0, PDF_STEPS)
+    return lambda step: report(step, PDF_STEPS)
+
+
 def _run_catalogue(job, actor, report):
     from ..exhibitors.documents import catalogue
 
-    report(0, 1)
-    return f"{job.forum.slug}-catalogue.pdf", "application/pdf", catalogue(job.forum)
+    return f"{job.forum.slug}-catalogue.pdf", "application/pdf", catalogue(job.forum, _document_steps(report))
 
 
 def _check_pilot_report(forum, params) -> None:
@@ -89,8 +96,8 @@ def _run_pilot_report(job, actor, report):
     from ..pilots.export import report_pdf
 
     lang = job.params["lang"]
-    report(0, 1)
-    pdf = report_pdf(figures(actor, job.forum), "zh_Hant_HK" if lang == "zh" else "en")
+    steps = _document_steps(report)
+    pdf = report_pdf(figures(actor, job.forum), "zh_Hant_HK" if lang == "zh" else "en", steps)
     return f"pilot-report-{job.forum.slug if job.forum else 'series'}-{lang}.pdf", "application/pdf", pdf
 
 

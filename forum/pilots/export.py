@@ -55,10 +55,10 @@ def to_xlsx(fig: Figures) -> bytes:
     return buffer.getvalue()
 
 
-def report_pdf(fig: Figures, locale: str) -> bytes:
+def report_pdf(fig: Figures, locale: str, progress=None) -> bytes:
     """The pilot report for management, in English or Chinese, with the charts in it."""
     from ..pdf import render_pdf
     from .charts import chart_set
 
     with force_locale(locale):
-        return render_pdf("pilots/report_pdf.html", fig=fig, charts=chart_set(fig), locale=locale)
+        return render_pdf("pilots/report_pdf.html", progress=progress, fig=fig, charts=chart_set(fig), locale=locale)

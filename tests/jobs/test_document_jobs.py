@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from forum.exhibitors import documents
 from forum.extensions import db
+from forum.jobs import services
 from forum.jobs.models import DONE, RETRYING, Job
 from forum.jobs.tasks import run_job
 from tests.support.documents import pdf_text
@@ -20,10 +21,23 @@ def test_the_directory_button_queues_the_catalogue_and_its_page_links_the_pdf(cl
     started = client.post(f"/exhibitors/forums/{forum.slug}/catalogue")
     job = _only_job("catalogue")
     assert started.location.endswith(f"/jobs/{job.id}")
-    assert (job.status, job.started_by_id, job.forum_id, job.done, job.total) == (DONE, ha.id, forum.id, 1, 1)
+    assert (job.status, job.started_by_id, job.forum_id, job.done, job.total) == (DONE, ha.id, forum.id, 3, 3)
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert f"/jobs/{job.id}/result" in page and 'http-equiv="refresh"' not in page
     assert "參展商名錄" in pdf_text(client.get(f"/jobs/{job.id}/result").data)
+
+
+def test_document_jobs_report_each_step_as_it_ends(client, login_as, forum, monkeypatch):
+    """The page's progress moves as the HTML is made and the pages are laid out, not only at the end."""
+    reported = []
+    progress = services.progress
+    monkeypatch.setattr(services, "progress", lambda job_id, worker, done, total=None: (
+        reported.append((done, total)), progress(job_id, worker, done, total)))
+    login_as("organiser")
+    client.post(f"/exhibitors/forums/{forum.slug}/catalogue")
+    client.post("/pilots/dashboard/report", data={"lang": "en"})
+    assert reported == [(0, 3), (1, 3), (2, 3)] * 2
+    assert {(job.done, job.total) for job in db.session.scalars(sa.select(Job))} == {(3, 3)}
 
 
 def test_a_job_and_its_file_belong_to_whoever_started_it_and_the_organisers(client, login_as, forum):
@@ -41,7 +55,7 @@ def test_a_job_and_its_file_belong_to_whoever_started_it_and_the_organisers(clie
 
 def test_a_failed_catalogue_is_retried_shown_to_its_starter_and_listed_for_organisers(
         app, client, login_as, forum, monkeypatch):
-    def broken(_forum):
+    def broken(_forum, progress=None):
         raise OSError("the font cache is unreadable")
 
     monkeypatch.setattr(documents, "catalogue", broken)
