@@ -1,6 +1,8 @@
 """HKSTP x HA Innovation Forum: the app factory."""
 from __future__ import annotations
 
+import contextlib
+import weakref
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -9,10 +11,33 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class ForumApp(Flask):
+    """Flask, remembering which functions ensure_sync hands back unchanged: Flask asks for every hook
+    and view of every request (about twenty a door scan), and the answer for a function never
+    changes. Remembered weakly, so a function made for one request (after_this_request) leaves with
+    it; coroutine functions go to Flask every time."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_functions = weakref.WeakKeyDictionary()  # function -> True (a value that holds no reference)
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._sync_functions:
+                return func
+        except TypeError:  # not hashable
+            return super().ensure_sync(func)
+        sync = super().ensure_sync(func)
+        if sync is func:
+            with contextlib.suppress(TypeError):  # not weakly referable: asked each time
+                self._sync_functions[func] = True
+        return sync
+
+
 def create_app(config: dict | None = None) -> Flask:
     from .config import instance_folder, settings_for
 
-    app = Flask(
+    app = ForumApp(
         __name__,
         instance_path=instance_folder(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),

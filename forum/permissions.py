@@ -135,13 +135,14 @@ def requires(action: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if action != PUBLIC:
-                if not current_user.is_authenticated:
+                user = current_user._get_current_object()  # one proxy lookup, not one per read
+                if not user.is_authenticated:
                     if wants_json():
                         raise Unauthorized()
                     from .extensions import login_manager
 
                     return login_manager.unauthorized()
-                if not can(current_user, action):
+                if not can(user, action):
                     raise PermissionDenied()
             return view(*args, **kwargs)
 
