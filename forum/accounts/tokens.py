@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from flask import g
 
 from ..audit.services import record
 from ..db import autocommitting, utcnow
@@ -31,45 +32,89 @@ def issue_token(user: User, label: str = "", actor=None) -> str:
 
 
 # Bearer sign-in runs on every scanner request: the token and its user's columns in one Core
-# statement, built once (compiled form cached), instead of an ORM query with a joined load.
+# statement, built once (compiled form cached), instead of an ORM query with a joined load. Its
+# columns carry their own labels, so that a view's read can ride in the same statement (riding())
+# without names colliding: a rider's columns must not start with "token_" or "user_".
 _token, _user = ApiToken.__table__.c, User.__table__.c
-_TOKEN_USER = (sa.select(_token.id.label("token_id"), _token.revoked_at, _token.last_used_at, *_user)
-               .join_from(ApiToken.__table__, User.__table__, _user.id == _token.user_id)
-               .where(_token.token_hash == sa.bindparam("token_hash")))
+_SIGN_IN_COLUMNS = (_token.id.label("token_id"), _token.revoked_at.label("token_revoked_at"),
+                    _token.last_used_at.label("token_last_used_at"), *(c.label("user_" + c.name) for c in _user))
+_SIGN_IN_FROM = ApiToken.__table__.join(User.__table__, _user.id == _token.user_id)
+_BY_HASH = _token.token_hash == sa.bindparam("token_hash")
+_TOKEN_USER = sa.select(*_SIGN_IN_COLUMNS).select_from(_SIGN_IN_FROM).where(_BY_HASH)
+
+
+@functools.cache
+def riding(rider: sa.Select) -> sa.Select:
+    """The sign-in statement with `rider`'s row (a select of at most one row) beside the token's:
+    a view's own read made in the same round trip (see auth._load_from_token). Its columns are all
+    NULL when the rider finds nothing; there is no row at all when the token is unknown."""
+    ride = rider.subquery("rider")
+    return (sa.select(*_SIGN_IN_COLUMNS, *ride.c).select_from(_SIGN_IN_FROM.outerjoin(ride, sa.true()))
+            .where(_BY_HASH))
 
 
 @functools.cache
 def _user_fields() -> tuple:
-    """User's mapper and its (attribute, column) pairs; on first use, once every model is mapped."""
+    """User's mapper and its (attribute, label in the sign-in's row) pairs; on first use, once every
+    model is mapped."""
     mapper = sa.inspect(User)
-    return mapper, tuple((attr.key, attr.columns[0]) for attr in mapper.column_attrs)
+    return mapper, tuple((attr.key, "user_" + attr.columns[0].name) for attr in mapper.column_attrs)
 
 
 def _user_from_row(row) -> User:
-    """The session's User for a row of user columns: the one already loaded, else one made from the
-    row and added as persistent (no second query). It is a real User, so permissions and any later
+    """The session's User for a sign-in row: the one already loaded, else one made from the row and
+    added as persistent (no second query). It is a real User, so permissions and any later
     relationship load behave as for a queried one.
 
     Built the way the ORM's own loader builds a row's object (values straight into the instance's
     dict, then its identity key): the constructor's per-attribute change events cost more than the
     statement on the scanner's path."""
     mapper, fields = _user_fields()
-    key = mapper.identity_key_from_primary_key((row.id,))
+    key = mapper.identity_key_from_primary_key((row.user_id,))
     user = db.session.identity_map.get(key)
     if user is None:
         user = mapper.class_manager.new_instance()
         values = row._mapping
-        user.__dict__.update({name: values[column] for name, column in fields})
+        user.__dict__.update({name: values[label] for name, label in fields})
         sa.inspect(user).key = key  # detached: loaded, nothing to write
         db.session.add(user)
     return user
 
 
 def user_for_token(token: str) -> User | None:
+    """The active user a Bearer token signs in, or None."""
+    return _signed_in(_sign_in_row(token, _TOKEN_USER, {}))
+
+
+def user_for_token_riding(token: str, rider: sa.Select, params: dict) -> tuple[User | None, sa.Row | None]:
+    """user_for_token(), and the row riding(rider) read with `params` (the rider's columns by their
+    own names), or None when there is no such token."""
+    row = _sign_in_row(token, riding(rider), params)
+    return _signed_in(row), row
+
+
+# What the Bearer sign-in of this request read for its view (auth._load_from_token), by the
+# view's inputs: (inputs, row).
+NOT_RIDDEN = object()
+
+
+def ridden(inputs: tuple):
+    """The row the sign-in read for the view's rider with these inputs (taken once), or NOT_RIDDEN
+    when it read none for them: the view then makes its own read."""
+    carried = g.pop("sign_in_rider", None)
+    if carried is not None and carried[0] == inputs:
+        return carried[1]
+    return NOT_RIDDEN
+
+
+def _sign_in_row(token: str, statement: sa.Select, params: dict):
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = db.session.connection().execute(_TOKEN_USER, {"token_hash": hash_token(token)}).first()
-    if row is None or row.revoked_at is not None or not row.active:
+    return db.session.connection().execute(statement, {**params, "token_hash": hash_token(token)}).first()
+
+
+def _signed_in(row) -> User | None:
+    if row is None or row.token_revoked_at is not None or not row.user_active:
         return None
     now = utcnow()
     # Write the last-used time at most once a minute: scanners send many requests a second.
@@ -77,7 +122,7 @@ def user_for_token(token: str) -> User | None:
     # transaction right now (another writer got there first), skip it this time. Where each
     # statement is its own transaction (the door's API) the UPDATE stands alone: PostgreSQL
     # refuses a SAVEPOINT outside a transaction.
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+    if row.token_last_used_at is None or now - row.token_last_used_at > timedelta(minutes=1):
         touch = sa.update(ApiToken).where(ApiToken.id == row.token_id).values(last_used_at=now)
         try:
             if autocommitting():

@@ -60,7 +60,7 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
               tag: str = "forum", body: SchemaArg = None, query: SchemaArg = None, response: SchemaArg = None,
               status: int | tuple[int, ...] = 200, responses: dict[int, str] | None = None,
               blueprint: Blueprint | None = None, autocommit: bool = False,
-              links: dict[str, tuple[str, dict]] | None = None):
+              links: dict[str, tuple[str, dict]] | None = None, sign_in_rider=None):
     """Declare a JSON endpoint: its URL, who may call it and what it takes and answers.
 
     body / query: schemas the JSON body / the query string is loaded with; the view receives the
@@ -68,6 +68,7 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
     or dict, or (value, status)) is dumped with. status: the success status(es) the view answers.
     links: what a success answer leads to, as OpenAPI links: {name: (operationId, {parameter: runtime
     expression})}, e.g. a created forum to GET /forums/{forum} with {"forum": "$response.body#/slug"}.
+    sign_in_rider: a read to make in the Bearer sign-in's own statement (see accounts.auth).
     """
     target = blueprint or bp
     body_schema, query_schema, answer_schema = _instance(body), _instance(query), _instance(response)
@@ -90,6 +91,7 @@ def api_route(rule: str, *, methods: tuple[str, ...] = ("GET",), permission: str
 
         guarded = requires(permission)(endpoint)
         guarded.autocommit = autocommit
+        guarded.sign_in_rider = sign_in_rider
         guarded.api_doc = {
             "summary": summary, "tag": tag, "body": body_schema, "query": query_schema, "response": answer_schema,
             "statuses": statuses, "responses": responses or {}, "permission": permission,

@@ -15,7 +15,7 @@ from ..errors import NotFound
 from ..refs import parse_id
 from ..secret_tokens import bearer_token, hash_token
 from . import arrivals, kinds, services
-from .door import door_ref
+from .door import door_ref, door_rider
 from .points import get_kind_point
 from .schemas import BatchIn, BatchOut, CheckInAnswer, PointAnswer, PointBatchOut, ScanIn, Stats
 
@@ -41,13 +41,13 @@ def _batch_cost() -> int:
 
 @api_route("/forums/<forum>/checkins", methods=("POST",), permission="checkin.scan", tag="checkin",
            summary="Check one scanned ticket in.", body=ScanIn, response=CheckInAnswer, responses=REFUSALS,
-           autocommit=True)
+           autocommit=True, sign_in_rider=door_rider)
 @hot_limit("RATELIMIT_SCAN", scan_rate_key)
 def checkin_api(forum: str, body: dict):
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
                          scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80],
                          direction=body.get("direction") or "in")
-    forum = door_ref(forum, scan.point, scan.code)  # the forum with the point and the ticket: one query
+    forum = door_ref(forum, scan.point, scan.code)  # the forum, the point and the ticket, read with the sign-in
     # The User itself, not the proxy: check_in reads the actor a dozen times and each proxy read costs.
     answer = services.check_in(current_user._get_current_object(), forum, scan)
     commit_statements(db.session)

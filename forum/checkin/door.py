@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.tokens import NOT_RIDDEN, ridden
 from ..attendees.models import Ticket
 from ..attendees.tickets import SCAN_COLUMNS, SCAN_JOIN, parse_code, scan_status
 from ..errors import NotFound, ValidationError
@@ -92,19 +94,44 @@ def _door_statement(named: bool):
 _DOOR_NAMED_POINT, _DOOR_FIRST_POINT = _door_statement(True), _door_statement(False)
 
 
-def door_ref(ref: str, point_ref: str | None, code: str | None) -> ForumRef:
-    """forum_ref() for a scan of `code` at `point_ref`: a DoorRef carrying the point and the ticket,
-    read in one statement when the forum is named by its slug (as scanners do); a plain ForumRef
-    when it is named by its id."""
+def _door_read(ref: str, point_ref: str | None, code: str | None) -> tuple[sa.Select, dict] | None:
+    """The door's statement and parameters for a scan of `code` at `point_ref` in forum `ref`; None
+    when the forum is named by its id (the older separate lookups)."""
     key = parse_forum_ref(ref)
     if not isinstance(key, str):
-        return forum_ref(ref)
+        return None
     params = {"slug": key, "ticket_key": parse_code(code)}
     if point_ref is None:
-        row = db.session.connection().execute(_DOOR_FIRST_POINT, params).first()
-    else:
-        row = db.session.connection().execute(_DOOR_NAMED_POINT, {**params, **_point_params(point_ref)}).first()
-    if row is None:
+        return _DOOR_FIRST_POINT, params
+    return _DOOR_NAMED_POINT, {**params, **_point_params(point_ref)}
+
+
+def door_rider() -> tuple[tuple, sa.Select, dict] | None:
+    """The door's read for the scan this request carries, to ride in the Bearer sign-in's statement
+    (accounts.auth): (inputs, select, parameters). The body is taken as sent; door_ref() uses the
+    row only if the validated scan has the same inputs, else it reads for itself."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None
+    code, point_ref = body.get("code"), body.get("point")
+    if not isinstance(code, str) or not (point_ref is None or isinstance(point_ref, str)):
+        return None
+    inputs = (request.view_args.get("forum"), point_ref, code)
+    read = _door_read(*inputs)
+    return None if read is None else (inputs, *read)
+
+
+def door_ref(ref: str, point_ref: str | None, code: str | None) -> ForumRef:
+    """forum_ref() for a scan of `code` at `point_ref`: a DoorRef carrying the point and the ticket,
+    read in one statement when the forum is named by its slug (as scanners do), or read already by
+    the sign-in (door_rider); a plain ForumRef when it is named by its id."""
+    row = ridden((ref, point_ref, code))
+    if row is NOT_RIDDEN:
+        read = _door_read(ref, point_ref, code)
+        if read is None:
+            return forum_ref(ref)
+        row = db.session.connection().execute(*read).first()
+    if row is None or row.door_forum_id is None:
         raise NotFound(_l("No such forum."))
     point = PointRow(row.point_id, row.point_key, row.point_active) if row.point_id is not None else None
     return DoorRef(row.door_forum_id, row.slug, bool(row.door_shows_access_needs), point_ref=point_ref, point=point,

@@ -1,7 +1,7 @@
-"""What a scan costs the database: three statements, each its own transaction, on SQLite and PostgreSQL.
+"""What a scan costs the database: two statements, each its own transaction, on SQLite and PostgreSQL.
 
-The sign-in, one read of the forum with the point and the ticket, and the INSERT; no BEGIN and no
-COMMIT travel to the database. The unique indexes, not a transaction, keep entry exactly-once
+The sign-in with the read of the forum, the point and the ticket riding in its statement, and the
+INSERT; no BEGIN and no COMMIT travel to the database. The unique indexes, not a transaction, keep entry exactly-once
 (test_concurrency). These tests need real commits: the rollback harness binds the session to a
 connection already in a transaction.
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from forum.accounts.models import ApiToken
 from forum.accounts.tokens import issue_token
 from forum.attendees.tickets import code_for
-from forum.checkin.models import CheckIn
+from forum.checkin.models import CheckIn, CheckInPoint
 from forum.db import utcnow
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory, UserFactory
@@ -62,7 +62,7 @@ def test_a_scan_sends_no_begin_and_no_commit(app, door):
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", before)
     assert response.status_code == 200 and response.json["result"] == "ok"
-    assert [kind for kind, _ in seen] == ["SELECT", "SELECT", "INSERT"]
+    assert [kind for kind, _ in seen] == ["SELECT", "INSERT"]
     assert [inside for _, inside in seen] == [False] * len(seen)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
@@ -88,3 +88,36 @@ def test_the_connection_goes_back_to_the_pool_in_its_usual_mode(app, door):
         assert conn.get_isolation_level() != "AUTOCOMMIT"
         conn.execute(sa.text("SELECT 1"))
         assert _in_transaction(conn.connection.dbapi_connection)
+
+
+def _statements(app, slug, token, body):
+    seen = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(statement.split()[0])
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        response = app.test_client().post(f"/api/v1/forums/{slug}/checkins", json=body,
+                                          headers={"Authorization": f"Bearer {token}"})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    return response, seen
+
+
+@pytest.mark.committed
+def test_a_scan_the_sign_in_could_not_read_for_reads_for_itself(app, door):
+    slug, code, token = door
+    point = db.session.scalar(sa.select(CheckInPoint.id))
+    response, seen = _statements(app, slug, token, {"code": f"  {code} ", "point": point})  # as typed, as a number
+    assert response.status_code == 200 and response.json["result"] == "ok"
+    assert response.json["point"] == "main-entrance"
+    assert seen == ["SELECT", "SELECT", "INSERT"]
+
+
+@pytest.mark.committed
+def test_a_scan_at_a_forum_that_does_not_exist_is_404_after_one_statement(app, door):
+    _slug, code, token = door
+    response, seen = _statements(app, "no-such-forum", token, {"code": code, "point": "main-entrance"})
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+    assert seen == ["SELECT"]
