@@ -47,7 +47,7 @@ def checkin_api(forum: str, body: dict):
     scan = services.Scan(code=body["code"].strip(), point=body.get("point"), nonce=body.get("nonce"),
                          scanned_at=body.get("scanned_at"), device_id=(body.get("device_id") or "")[:80],
                          direction=body.get("direction") or "in")
-    forum = door_ref(forum, scan.point, scan.code)  # the forum, the point and the ticket, read with the sign-in
+    forum = door_ref(forum, scan.point, scan.code, scan.nonce)  # all the door reads, made with the sign-in
     # The User itself, not the proxy: check_in reads the actor a dozen times and each proxy read costs.
     answer = services.check_in(current_user._get_current_object(), forum, scan)
     commit_statements(db.session)

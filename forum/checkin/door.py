@@ -18,7 +18,7 @@ from ..extensions import db
 from ..forums.models import Forum
 from ..forums.services import ForumRef, forum_ref
 from ..refs import parse_forum_ref, parse_id
-from .models import CheckInPoint
+from .models import CheckIn, CheckInPoint
 
 # The door's point lookup: Core statements built once (compiled form cached), plain (id, key) rows.
 _point = CheckInPoint.__table__.c
@@ -59,19 +59,56 @@ class PointRow:
     active: bool
 
 
+# The scan a nonce already names in a forum: at most one (uq_checkin_forum_nonce).
+_checkin = CheckIn.__table__.c
+_SENT_COLUMNS = (_checkin.answer.label("sent_answer"), _checkin.scanner_id.label("sent_scanner_id"),
+                 _checkin.device_id.label("sent_device_id"))
+_SENT_SCAN = sa.select(*_SENT_COLUMNS).where(_checkin.forum_id == sa.bindparam("forum_id"),
+                                             _checkin.nonce == sa.bindparam("nonce"))
+
+
+@dataclass(frozen=True)
+class SentScan:
+    answer: dict
+    scanner_id: int | None
+    device_id: str
+
+    def answer_for(self, scanner_id: int | None, device_id: str) -> dict | None:
+        """The stored answer, only for the scanner (account and device) that sent the nonce: another
+        device replaying someone else's nonce learns nothing about the person scanned."""
+        if self.scanner_id != scanner_id or self.device_id != (device_id or ""):
+            return None
+        return self.answer
+
+
+def _sent_scan(row) -> SentScan | None:
+    if row is None or row.sent_answer is None:
+        return None
+    return SentScan(row.sent_answer, row.sent_scanner_id, row.sent_device_id)
+
+
+def sent_scan(forum_id: int, nonce: str | None) -> SentScan | None:
+    """The scan `nonce` already names in the forum, if any."""
+    if not nonce:
+        return None
+    return _sent_scan(db.session.connection().execute(_SENT_SCAN, {"forum_id": forum_id, "nonce": nonce}).first())
+
+
 @dataclass(frozen=True)
 class DoorRef(ForumRef):
     """A forum with what a scan there names, read in one statement: two round trips fewer a scan.
 
     `point` is the point named by `point_ref` (key or id), or the forum's first active point when
     `point_ref` is None; None when there is no such point. `ticket` is lookup_for_scan(code)'s
-    (status, row). check_in() judges both as it would its own lookups.
+    (status, row). `sent` is sent_scan(nonce). check_in() judges them as it would its own lookups.
     """
 
     point_ref: str | None = None
     point: PointRow | None = None
     code: str | None = None
     ticket: tuple | None = None
+    nonce: str | None = None
+    sent: SentScan | None = None
 
 
 def _door_statement(named: bool):
@@ -84,23 +121,26 @@ def _door_statement(named: bool):
     # The ticket is joined on its key alone (at most one row): one of another forum is wrong_forum.
     joined = (forum.outerjoin(CheckInPoint.__table__, sa.and_(_point.forum_id == forum.c.id, on))
               .outerjoin(ticket, ticket.c.key == sa.bindparam("ticket_key", type_=ticket.c.key.type))
-              .outerjoin(*SCAN_JOIN))
+              .outerjoin(*SCAN_JOIN)
+              .outerjoin(CheckIn.__table__, sa.and_(_checkin.forum_id == forum.c.id,
+                                                    _checkin.nonce == sa.bindparam("nonce", type_=_checkin.nonce.type))))
     return (sa.select(forum.c.id.label("door_forum_id"), forum.c.slug, forum.c.door_shows_access_needs,
                       _point.id.label("point_id"), _point.key.label("point_key"), _point.active.label("point_active"),
-                      *SCAN_COLUMNS)
+                      *SCAN_COLUMNS, *_SENT_COLUMNS)
             .select_from(joined).where(forum.c.slug == sa.bindparam("slug")).order_by(*order).limit(1))
 
 
 _DOOR_NAMED_POINT, _DOOR_FIRST_POINT = _door_statement(True), _door_statement(False)
 
 
-def _door_read(ref: str, point_ref: str | None, code: str | None) -> tuple[sa.Select, dict] | None:
+def _door_read(ref: str, point_ref: str | None, code: str | None,
+               nonce: str | None) -> tuple[sa.Select, dict] | None:
     """The door's statement and parameters for a scan of `code` at `point_ref` in forum `ref`; None
     when the forum is named by its id (the older separate lookups)."""
     key = parse_forum_ref(ref)
     if not isinstance(key, str):
         return None
-    params = {"slug": key, "ticket_key": parse_code(code)}
+    params = {"slug": key, "ticket_key": parse_code(code), "nonce": nonce or None}
     if point_ref is None:
         return _DOOR_FIRST_POINT, params
     return _DOOR_NAMED_POINT, {**params, **_point_params(point_ref)}
@@ -113,21 +153,21 @@ def door_rider() -> tuple[tuple, sa.Select, dict] | None:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return None
-    code, point_ref = body.get("code"), body.get("point")
-    if not isinstance(code, str) or not (point_ref is None or isinstance(point_ref, str)):
+    inputs = (request.view_args.get("forum"), body.get("point"), body.get("code"), body.get("nonce"))
+    if not all(value is None or isinstance(value, str) for value in inputs[1:]) or inputs[2] is None:
         return None
-    inputs = (request.view_args.get("forum"), point_ref, code)
     read = _door_read(*inputs)
     return None if read is None else (inputs, *read)
 
 
-def door_ref(ref: str, point_ref: str | None, code: str | None) -> ForumRef:
-    """forum_ref() for a scan of `code` at `point_ref`: a DoorRef carrying the point and the ticket,
-    read in one statement when the forum is named by its slug (as scanners do), or read already by
-    the sign-in (door_rider); a plain ForumRef when it is named by its id."""
-    row = ridden((ref, point_ref, code))
+def door_ref(ref: str, point_ref: str | None, code: str | None, nonce: str | None = None) -> ForumRef:
+    """forum_ref() for a scan of `code` at `point_ref` with `nonce`: a DoorRef carrying the point, the
+    ticket and the scan the nonce already names, read in one statement when the forum is named by its
+    slug (as scanners do), or read already by the sign-in (door_rider); a plain ForumRef when it is
+    named by its id."""
+    row = ridden((ref, point_ref, code, nonce))
     if row is NOT_RIDDEN:
-        read = _door_read(ref, point_ref, code)
+        read = _door_read(ref, point_ref, code, nonce)
         if read is None:
             return forum_ref(ref)
         row = db.session.connection().execute(*read).first()
@@ -135,4 +175,4 @@ def door_ref(ref: str, point_ref: str | None, code: str | None) -> ForumRef:
         raise NotFound(_l("No such forum."))
     point = PointRow(row.point_id, row.point_key, row.point_active) if row.point_id is not None else None
     return DoorRef(row.door_forum_id, row.slug, bool(row.door_shows_access_needs), point_ref=point_ref, point=point,
-                   code=code, ticket=scan_status(row, row.door_forum_id))
+                   code=code, ticket=scan_status(row, row.door_forum_id), nonce=nonce, sent=_sent_scan(row))

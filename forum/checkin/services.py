@@ -24,7 +24,7 @@ from ..extensions import db
 from ..permissions import ensure
 from ..text import clean
 from ..schemas import load
-from .door import DoorRef, checked_point, point_for_scan
+from .door import DoorRef, checked_point, point_for_scan, sent_scan
 from .models import CheckIn, CheckInPoint, ScanResult, counts_as_arrival
 from .schemas import ScanIn
 
@@ -96,12 +96,6 @@ def _answer(result: ScanResult, person: dict | None = None, at: datetime | None 
 _checkin_table = CheckIn.__table__
 _checkin = _checkin_table.c
 _point = CheckInPoint.__table__.c
-# A stored answer goes back only to the scanner (account and device) that sent the nonce: another
-# device replaying someone else's nonce learns nothing about the person scanned.
-_STORED_ANSWER = sa.select(_checkin.answer).where(
-    _checkin.forum_id == sa.bindparam("forum_id"), _checkin.nonce == sa.bindparam("nonce"),
-    _checkin.scanner_id.is_not_distinct_from(sa.bindparam("scanner_id", type_=sa.Integer)),
-    _checkin.device_id == sa.bindparam("device_id"))
 _LIVE_FIRST_ENTRY = (sa.select(_checkin.scanned_at, _point.key.label("point_key"))
                      .select_from(_checkin_table.outerjoin(CheckInPoint.__table__, _point.id == _checkin.point_id))
                      .where(_checkin.forum_id == sa.bindparam("forum_id"),
@@ -124,11 +118,8 @@ _INSERT_UNLESS_TAKEN = sa.text(
 
 def _stored_answer(forum_id: int, nonce: str | None, scanner_id: int | None = None,
                    device_id: str = "") -> dict | None:
-    if not nonce:
-        return None
-    return db.session.connection().execute(_STORED_ANSWER, {"forum_id": forum_id, "nonce": nonce,
-                                                            "scanner_id": scanner_id,
-                                                            "device_id": device_id or ""}).scalar()
+    sent = sent_scan(forum_id, nonce)
+    return sent.answer_for(scanner_id, device_id) if sent else None
 
 
 def _live_first_entry(forum_id: int, attendee_id: int):
@@ -160,19 +151,23 @@ def check_in(actor, forum, scan: Scan) -> dict:
         raise ValidationError(_l("This point does not scan out."), field="direction")
     db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
-    stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
+    door = forum if isinstance(forum, DoorRef) else None
+    if door is not None and door.nonce == scan.nonce:
+        stored = door.sent.answer_for(actor_id, scan.device_id) if door.sent else None
+    else:
+        stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
     if stored is not None:
         return stored
     now = utcnow()
     scanned_at = scan.scanned_at or now
     if scanned_at > now + CLOCK_SKEW:
         scanned_at = now
-    if isinstance(forum, DoorRef) and forum.point_ref == scan.point:
-        point_id, point_key = checked_point(forum.point, scan.point)
+    if door is not None and door.point_ref == scan.point:
+        point_id, point_key = checked_point(door.point, scan.point)
     else:
         point_id, point_key = point_for_scan(forum_id, scan.point)
-    if isinstance(forum, DoorRef) and forum.code == scan.code:
-        status, found = forum.ticket
+    if door is not None and door.code == scan.code:
+        status, found = door.ticket
     else:
         status, found = lookup_for_scan(scan.code, forum_id)
     holder = found if status in ("ok", "revoked") else None

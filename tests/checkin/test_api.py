@@ -67,6 +67,24 @@ def test_repeated_nonce_over_http(client, api_token, forum):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == count
 
 
+@pytest.mark.parametrize("other", ["scanner", "device"])
+def test_a_nonce_replayed_by_another_scanner_or_device_learns_nothing(client, api_token, forum, other):
+    _user, token = api_token("scanner")
+    first_ticket = TicketFactory(attendee=AttendeeFactory(forum=forum, name_en="Chan Tai Man"))
+    body = {"code": code_for(first_ticket), "nonce": "phone-7-000001", "device_id": "phone-7"}
+    assert client.post(url(forum), json=body, headers=bearer(token)).json["result"] == "ok"
+    if other == "scanner":
+        _other_user, token = api_token("scanner")
+    else:
+        body["device_id"] = "phone-8"
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn))
+    replay = client.post(url(forum), json={**body, "code": code_for(TicketFactory(attendee=AttendeeFactory(forum=forum)))},
+                         headers=bearer(token))
+    assert "Chan Tai Man" not in replay.get_data(as_text=True)
+    assert replay.status_code == 400  # the nonce is taken: nothing recorded, nothing told
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == count
+
+
 @pytest.mark.parametrize("body,content_type", [
     ("not json", "application/json"), ('["list"]', "application/json"), ("{}", "application/json"),
     ('{"code": 12}', "application/json"), ('{"code": "x", "point": "roof"}', "application/json"),

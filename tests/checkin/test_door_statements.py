@@ -121,3 +121,17 @@ def test_a_scan_at_a_forum_that_does_not_exist_is_404_after_one_statement(app, d
     response, seen = _statements(app, "no-such-forum", token, {"code": code, "point": "main-entrance"})
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
     assert seen == ["SELECT"]
+
+
+@pytest.mark.committed
+def test_a_scan_with_a_nonce_is_two_statements_and_its_resend_one(app, door):
+    slug, code, token = door
+    body = {"code": code, "point": "main-entrance", "nonce": "phone-1-000001", "device_id": "phone-1"}
+    first, seen = _statements(app, slug, token, body)
+    assert first.status_code == 200 and first.json["result"] == "ok"
+    assert seen == ["SELECT", "INSERT"]
+    again, seen = _statements(app, slug, token, body)
+    assert again.json == first.json
+    assert seen == ["SELECT"]  # the stored answer came with the sign-in's read
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
