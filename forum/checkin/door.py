@@ -111,7 +111,7 @@ class DoorRef(ForumRef):
     sent: SentScan | None = None
 
 
-def _door_statement(named: bool):
+def _door_statement(named: bool, nonce: bool):
     forum, ticket = Forum.__table__, Ticket.__table__
     if named:
         on = sa.or_(_point.key == sa.bindparam("key"), _point.id == sa.bindparam("id"))
@@ -121,16 +121,21 @@ def _door_statement(named: bool):
     # The ticket is joined on its key alone (at most one row): one of another forum is wrong_forum.
     joined = (forum.outerjoin(CheckInPoint.__table__, sa.and_(_point.forum_id == forum.c.id, on))
               .outerjoin(ticket, ticket.c.key == sa.bindparam("ticket_key", type_=ticket.c.key.type))
-              .outerjoin(*SCAN_JOIN)
-              .outerjoin(CheckIn.__table__, sa.and_(_checkin.forum_id == forum.c.id,
-                                                    _checkin.nonce == sa.bindparam("nonce", type_=_checkin.nonce.type))))
+              .outerjoin(*SCAN_JOIN))
+    sent = _SENT_COLUMNS
+    if nonce:  # only then: a plan made while the table was empty would scan it for every scan
+        joined = joined.outerjoin(CheckIn.__table__, sa.and_(_checkin.forum_id == forum.c.id,
+                                                             _checkin.nonce == sa.bindparam("nonce")))
+    else:
+        sent = (sa.null().label("sent_answer"), sa.null().label("sent_scanner_id"), sa.null().label("sent_device_id"))
     return (sa.select(forum.c.id.label("door_forum_id"), forum.c.slug, forum.c.door_shows_access_needs,
                       _point.id.label("point_id"), _point.key.label("point_key"), _point.active.label("point_active"),
-                      *SCAN_COLUMNS, *_SENT_COLUMNS)
+                      *SCAN_COLUMNS, *sent)
             .select_from(joined).where(forum.c.slug == sa.bindparam("slug")).order_by(*order).limit(1))
 
 
-_DOOR_NAMED_POINT, _DOOR_FIRST_POINT = _door_statement(True), _door_statement(False)
+# By (point named, nonce given): built once each, so SQLAlchemy reuses their compiled form.
+_DOOR = {(named, nonce): _door_statement(named, nonce) for named in (True, False) for nonce in (True, False)}
 
 
 def _door_read(ref: str, point_ref: str | None, code: str | None,
@@ -140,10 +145,12 @@ def _door_read(ref: str, point_ref: str | None, code: str | None,
     key = parse_forum_ref(ref)
     if not isinstance(key, str):
         return None
-    params = {"slug": key, "ticket_key": parse_code(code), "nonce": nonce or None}
-    if point_ref is None:
-        return _DOOR_FIRST_POINT, params
-    return _DOOR_NAMED_POINT, {**params, **_point_params(point_ref)}
+    params = {"slug": key, "ticket_key": parse_code(code)}
+    if nonce:
+        params["nonce"] = nonce
+    if point_ref is not None:
+        params.update(_point_params(point_ref))
+    return _DOOR[point_ref is not None, bool(nonce)], params
 
 
 def door_rider() -> tuple[tuple, sa.Select, dict] | None:
