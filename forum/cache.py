@@ -6,9 +6,10 @@ changes or deletes an object of a model watched for a topic records a change (a 
 content_change) in the same transaction, so a page counts the topic's rows (an index-only count)
 to learn whether its fragment still holds, and every app server and worker, reading the same
 database, stops using a fragment the moment the change commits. A count, not the latest id: ids
-are handed out when rows are written, and two writers may commit in the other order. Rows are
-never deleted, so a count is never seen twice. Nothing here is state the app depends on: an empty
-cache only costs a render.
+are handed out when rows are written, and two writers may commit in the other order. Old rows are
+pruned daily (prune_changes), adding their number to the topic's row of content_generation in the
+same transaction, so the generation (pruned + rows left) never goes back and a count is never seen
+twice. Nothing here is state the app depends on: an empty cache only costs a render.
 
 Statements that bypass the session (bulk inserts of the benchmarks) record nothing; features that
 write a watched model that way must call record_change() themselves.
@@ -37,6 +38,14 @@ class ContentChange(db.Model):
     topic: Mapped[str] = mapped_column(sa.String(40))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (sa.Index("ix_content_change_topic_id", "topic", "id"),)
+
+
+class ContentGeneration(db.Model):
+    """How many of a topic's change rows were pruned: part of its generation."""
+
+    __tablename__ = "content_generation"
+    topic: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    pruned: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 _WATCHED: dict[type, set[str]] = {}
@@ -75,12 +84,36 @@ def record_change(topic: str) -> None:
 
 
 def generation(topic: str) -> int:
-    """How many changes to the topic's data have committed (as this transaction sees them)."""
+    """How many changes to the topic's data have committed (as this transaction sees them): the
+    pruned ones and the rows left, read in one statement."""
     stmt = _GENERATION.get(topic)
     if stmt is None:
-        stmt = _GENERATION[topic] = sa.select(sa.func.count()).select_from(ContentChange).where(
-            ContentChange.topic == topic)
+        pruned = sa.select(ContentGeneration.pruned).where(ContentGeneration.topic == topic).scalar_subquery()
+        rows = sa.select(sa.func.count()).select_from(ContentChange).where(ContentChange.topic == topic)
+        stmt = _GENERATION[topic] = sa.select(sa.func.coalesce(pruned, 0) + rows.scalar_subquery())
     return db.session.scalar(stmt)
+
+
+# Adds to a topic's pruned count, creating its row on the first prune (SQLite 3.24+ and PostgreSQL).
+_ADD_PRUNED = sa.text(
+    "INSERT INTO content_generation (topic, pruned) VALUES (:topic, :pruned) "
+    "ON CONFLICT (topic) DO UPDATE SET pruned = content_generation.pruned + excluded.pruned")
+
+
+def prune_changes(before: datetime) -> int:
+    """Delete the change rows recorded before `before` and add their number to their topic's pruned
+    count, in the caller's transaction: a page reading at any moment sees both or neither, so the
+    generation it computes does not move. Rows of transactions not yet committed are left alone.
+    Returns how many rows went."""
+    gone = 0
+    for topic in db.session.scalars(sa.select(ContentChange.topic).distinct()).all():
+        deleted = db.session.execute(
+            sa.delete(ContentChange).where(ContentChange.topic == topic, ContentChange.changed_at < before)
+            .execution_options(synchronize_session=False)).rowcount
+        if deleted:
+            db.session.execute(_ADD_PRUNED, {"topic": topic, "pruned": deleted})
+            gone += deleted
+    return gone
 
 
 class _Fragments:

@@ -15,4 +15,4 @@ from .datalab.models import Booking, LabApplication, OutputRequest  # noqa: F401
 from .jobs.models import Job, JobResult  # noqa: F401
 from .privacy.models import Consent  # noqa: F401
 from .communications.models import Announcement, MailOptOut, MailTemplate, WalletSettings  # noqa: F401
-from .cache import ContentChange  # noqa: F401
+from .cache import ContentChange, ContentGeneration  # noqa: F401

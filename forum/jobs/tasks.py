@@ -1,9 +1,10 @@
 """The tasks the worker runs: a job by its row, one mail, and the periodic ones (heartbeat, follow-ups,
-the retention purge)."""
+the retention purge, pruning the cache's change rows)."""
 from __future__ import annotations
 
 import json
 import smtplib
+from datetime import timedelta
 
 from flask import current_app
 from huey import crontab
@@ -122,6 +123,16 @@ def retention_purge() -> None:
     db.session.commit()
 
 
+CHANGES_KEPT = timedelta(hours=1)  # change rows younger than this stay: a slow transaction may still commit
+
+
+def prune_content_changes() -> None:
+    from ..cache import prune_changes
+
+    prune_changes(utcnow() - CHANGES_KEPT)
+    db.session.commit()
+
+
 def register_tasks(jobs: JobQueue) -> None:
     huey, config = jobs.huey, jobs.app.config
     jobs.tasks["run_job"] = huey.task(name="run_job")(jobs.in_app(lambda job_id: run_job(jobs, job_id)))
@@ -137,6 +148,9 @@ def register_tasks(jobs: JobQueue) -> None:
     # 03:00 Hong Kong time, when nobody is at a door.
     jobs.tasks["retention_purge"] = huey.periodic_task(crontab(hour="19", minute="0"), name="retention_purge")(
         jobs.in_app(retention_purge))
+    # 03:30 Hong Kong time: the cache's change rows of the day become one number per topic.
+    jobs.tasks["prune_content_changes"] = huey.periodic_task(
+        crontab(hour="19", minute="30"), name="prune_content_changes")(jobs.in_app(prune_content_changes))
 
 
 def read_heartbeat(jobs: JobQueue) -> dict | None:
