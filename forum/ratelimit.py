@@ -143,7 +143,7 @@ def hot_limit(config_key: str, key_func: Callable[[], str], cost: Callable[[], i
             return view(*args, **kwargs)
 
         limited.hot_limited = True  # copied onto the registered view by the wrappers around it
-        return limiter.exempt(limited)
+        return limited
 
     return decorator
 
