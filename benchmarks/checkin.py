@@ -1,7 +1,7 @@
 """Check-in API under load, against a bare Flask endpoint on the same database.
 
     .venv/bin/python benchmarks/checkin.py [--db sqlite|postgres] [--seconds 10] [--connections 20] [--rounds 1]
-                                           [--nonces]
+                                           [--nonces] [--rescans]
 
 Builds a forum of 10,000 attendees with tickets, beside 20,000 scans of an earlier forum, in a fresh
 database (a SQLite file, or a new PostgreSQL database on PG_URL), serves the app with gunicorn on
@@ -13,6 +13,9 @@ under two minutes.
 
 --nonces sends each scan with a nonce and a device id, as the scanner page does (the check-in then
 also looks for the scan the nonce already names; the bare endpoint ignores them).
+
+--rescans builds the forum with everyone in already (each attendee's first entry recorded), so that
+every scan is a re-entry answered already_checked_in, as at the door after lunch.
 
 --rounds N alternates the two endpoints N times (app, bare, bare, app, ...), both servers up
 throughout, so that a change in the machine's load hits both alike; every round prints its own
@@ -83,8 +86,9 @@ def fresh_database(kind: str, folder: Path):
                               prefix="forum_bench")
 
 
-def build(url: str, secret: str, attendees: int, folder: Path) -> tuple[str, str, Path]:
-    """Migrate, add a forum with `attendees` ticketed attendees and a scanner token; write the codes."""
+def build(url: str, secret: str, attendees: int, folder: Path, admitted: bool = False) -> tuple[str, str, Path]:
+    """Migrate, add a forum with `attendees` ticketed attendees and a scanner token; write the codes.
+    `admitted`: every attendee's first entry is recorded already."""
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
@@ -107,7 +111,8 @@ def build(url: str, secret: str, attendees: int, folder: Path) -> tuple[str, str
                       status=ForumStatus.live)
         db.session.add(forum)
         db.session.flush()
-        db.session.add(CheckInPoint(forum_id=forum.id, key="main-entrance", name_en="Main entrance", position=1))
+        point = CheckInPoint(forum_id=forum.id, key="main-entrance", name_en="Main entrance", position=1)
+        db.session.add(point)
         user = User(email="bench-scanner@forum.example", role="scanner", name_en="Bench", session_version=1)
         db.session.add(user)
         db.session.flush()
@@ -119,6 +124,13 @@ def build(url: str, secret: str, attendees: int, folder: Path) -> tuple[str, str
             for i in range(attendees)])
         db.session.execute(sa.insert(Ticket), [
             {"id": i + 1, "attendee_id": i + 1, "forum_id": forum.id, "key": key} for i, key in enumerate(keys)])
+        if admitted:
+            db.session.flush()
+            db.session.execute(sa.insert(CheckIn), [
+                {"forum_id": forum.id, "attendee_id": i + 1, "ticket_id": i + 1, "point_id": point.id,
+                 "result": ScanResult.ok, "first_entry": True, "scanned_at": now, "received_at": now,
+                 "device_id": "earlier", "scanner_id": user.id, "nonce": None, "answer": {"result": "ok"},
+                 "annul_reason": ""} for i in range(attendees)])
         # A database in use holds the scans of earlier forums: 20,000 of a past one. On an empty scans
         # table PostgreSQL plans the nonce lookup as a scan of the whole table, and a connection keeps
         # that plan while the table grows under the load.
@@ -215,6 +227,7 @@ def main() -> int:
     parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the two endpoints this many times")
     parser.add_argument("--nonces", action="store_true", help="each scan with a nonce and a device id, as the scanner page")
+    parser.add_argument("--rescans", action="store_true", help="everyone in already: every scan a re-entry")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -229,7 +242,7 @@ def main() -> int:
     processes = []
     try:
         started = time.time()
-        forum, token, codes = build(url, secret, attendees, folder)
+        forum, token, codes = build(url, secret, attendees, folder, admitted=args.rescans)
         print(f"database: {args.db}; {attendees} attendees with tickets built in {time.time() - started:.1f}s")
         lua = folder / "scan.lua"
         lua.write_text(LUA)
@@ -253,7 +266,8 @@ def main() -> int:
                 r["cpu_ms"] = (worker_cpu(e.process) - cpu) * 1000 / max(r["total"], 1)
                 e.used = r["next_code"]
                 e.runs.append(r)
-        print(f"load: {args.connections} concurrent connections{', scans with nonces' if args.nonces else ''}, "
+        print(f"load: {args.connections} concurrent connections{', scans with nonces' if args.nonces else ''}"
+              f"{', re-entries (everyone in already)' if args.rescans else ''}, "
               f"{args.seconds}s, gunicorn {args.workers} workers x "
               f"{args.worker_threads} threads, wrk {args.threads} threads; load average now "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -11,14 +11,14 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.tokens import NOT_RIDDEN, ridden
-from ..attendees.models import Ticket
+from ..attendees.models import Attendee, Ticket
 from ..attendees.tickets import SCAN_COLUMNS, SCAN_JOIN, parse_code, scan_status
 from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..forums.models import Forum
 from ..forums.services import ForumRef, forum_ref
 from ..refs import parse_forum_ref, parse_id
-from .models import CheckIn, CheckInPoint
+from .models import CheckIn, CheckInPoint, counts_as_arrival
 
 # The door's point lookup: Core statements built once (compiled form cached), plain (id, key) rows.
 _point = CheckInPoint.__table__.c
@@ -94,19 +94,34 @@ def sent_scan(forum_id: int, nonce: str | None) -> SentScan | None:
     return _sent_scan(db.session.connection().execute(_SENT_SCAN, {"forum_id": forum_id, "nonce": nonce}).first())
 
 
+# The ticket holder's live first entry in the forum (at most one: uq_checkin_first_entry), so that a
+# scan of someone already in records its row at once instead of after a refused first entry.
+_first = CheckIn.__table__.alias("first_entry")
+_first_point = CheckInPoint.__table__.alias("first_point")
+
+
+@dataclass(frozen=True)
+class FirstEntry:
+    """When and where the attendee was admitted (as services._LIVE_FIRST_ENTRY's rows)."""
+    scanned_at: object
+    point_key: str | None
+
+
 @dataclass(frozen=True)
 class DoorRef(ForumRef):
     """A forum with what a scan there names, read in one statement: two round trips fewer a scan.
 
     `point` is the point named by `point_ref` (key or id), or the forum's first active point when
     `point_ref` is None; None when there is no such point. `ticket` is lookup_for_scan(code)'s
-    (status, row). `sent` is sent_scan(nonce). check_in() judges them as it would its own lookups.
+    (status, row). `first` is the holder's live first entry here, if any. `sent` is sent_scan(nonce).
+    check_in() judges them as it would its own lookups.
     """
 
     point_ref: str | None = None
     point: PointRow | None = None
     code: str | None = None
     ticket: tuple | None = None
+    first: FirstEntry | None = None
     nonce: str | None = None
     sent: SentScan | None = None
 
@@ -121,7 +136,10 @@ def _door_statement(named: bool, nonce: bool):
     # The ticket is joined on its key alone (at most one row): one of another forum is wrong_forum.
     joined = (forum.outerjoin(CheckInPoint.__table__, sa.and_(_point.forum_id == forum.c.id, on))
               .outerjoin(ticket, ticket.c.key == sa.bindparam("ticket_key", type_=ticket.c.key.type))
-              .outerjoin(*SCAN_JOIN))
+              .outerjoin(*SCAN_JOIN)
+              .outerjoin(_first, sa.and_(_first.c.forum_id == forum.c.id,
+                                         _first.c.attendee_id == Attendee.__table__.c.id, counts_as_arrival(_first.c)))
+              .outerjoin(_first_point, _first_point.c.id == _first.c.point_id))
     sent = _SENT_COLUMNS
     if nonce:  # only then: a plan made while the table was empty would scan it for every scan
         joined = joined.outerjoin(CheckIn.__table__, sa.and_(_checkin.forum_id == forum.c.id,
@@ -130,7 +148,8 @@ def _door_statement(named: bool, nonce: bool):
         sent = (sa.null().label("sent_answer"), sa.null().label("sent_scanner_id"), sa.null().label("sent_device_id"))
     return (sa.select(forum.c.id.label("door_forum_id"), forum.c.slug, forum.c.door_shows_access_needs,
                       _point.id.label("point_id"), _point.key.label("point_key"), _point.active.label("point_active"),
-                      *SCAN_COLUMNS, *sent)
+                      *SCAN_COLUMNS, _first.c.scanned_at.label("first_scanned_at"),
+                      _first_point.c.key.label("first_point_key"), *sent)
             .select_from(joined).where(forum.c.slug == sa.bindparam("slug")).order_by(*order).limit(1))
 
 
@@ -169,8 +188,9 @@ def door_rider() -> tuple[tuple, sa.Select, dict] | None:
 
 def door_ref(ref: str, point_ref: str | None, code: str | None, nonce: str | None = None) -> ForumRef:
     """forum_ref() for a scan of `code` at `point_ref` with `nonce`: a DoorRef carrying the point, the
-    ticket and the scan the nonce already names, read in one statement when the forum is named by its
-    slug (as scanners do), or read already by the sign-in (door_rider); a plain ForumRef when it is
+    ticket, its holder's live first entry and the scan the nonce already names, read in one statement
+    when the forum is named by its slug (as scanners do), or read already by the sign-in (door_rider);
+    a plain ForumRef when it is
     named by its id."""
     row = ridden((ref, point_ref, code, nonce))
     if row is NOT_RIDDEN:
@@ -181,5 +201,7 @@ def door_ref(ref: str, point_ref: str | None, code: str | None, nonce: str | Non
     if row is None or row.door_forum_id is None:
         raise NotFound(_l("No such forum."))
     point = PointRow(row.point_id, row.point_key, row.point_active) if row.point_id is not None else None
+    first = FirstEntry(row.first_scanned_at, row.first_point_key) if row.first_scanned_at is not None else None
     return DoorRef(row.door_forum_id, row.slug, bool(row.door_shows_access_needs), point_ref=point_ref, point=point,
-                   code=code, ticket=scan_status(row, row.door_forum_id), nonce=nonce, sent=_sent_scan(row))
+                   code=code, ticket=scan_status(row, row.door_forum_id), first=first, nonce=nonce,
+                   sent=_sent_scan(row))

@@ -107,6 +107,9 @@ class CheckIn(db.Model):
 def counts_as_arrival(checkin=CheckIn):
     """Who has arrived, written once: the scan that admitted the person, not annulled since.
 
-    `checkin` is CheckIn, an alias of it, or its table's columns (for Core statements).
+    `checkin` is CheckIn, an alias of it, or its table's columns (for Core statements). Written as the
+    partial index uq_checkin_first_entry's own terms (`first_entry = 1` on SQLite, not `IS 1`), so
+    that SQLite can use it: a lookup of one attendee's entry then probes it instead of reading every
+    arrival of the forum.
     """
-    return sa.and_(checkin.first_entry.is_(True), checkin.annulled_at.is_(None))
+    return sa.and_(checkin.first_entry == sa.true(), checkin.annulled_at.is_(None))

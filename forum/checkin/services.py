@@ -191,21 +191,25 @@ def check_in(actor, forum, scan: Scan) -> dict:
         return _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id) or answer
 
     answer = _answer(ScanResult.ok, person, scanned_at, point_key)
-    if _try_insert(row(ScanResult.ok, answer, first=True)):
+    # Someone the door's read found in already is answered so at once: one INSERT, no refused one.
+    first = door.first if door is not None and door.code == scan.code else None
+    if first is None and _try_insert(row(ScanResult.ok, answer, first=True)):
         return answer
-    # Refused: either this nonce was recorded meanwhile, or the attendee is already in.
+    # Already in, or refused: either this nonce was recorded meanwhile, or the attendee got in.
     for _attempt in range(3):
-        stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
-        if stored is not None:
-            return stored
-        first = _live_first_entry(forum_id, attendee_id)
-        if first is None:  # the first entry was annulled meanwhile: try to be the first again
-            if _try_insert(row(ScanResult.ok, answer, first=True)):
-                return answer
-            continue
+        if first is None:
+            stored = _stored_answer(forum_id, scan.nonce, actor_id, scan.device_id)
+            if stored is not None:
+                return stored
+            first = _live_first_entry(forum_id, attendee_id)
+            if first is None:  # the first entry was annulled meanwhile: try to be the first again
+                if _try_insert(row(ScanResult.ok, answer, first=True)):
+                    return answer
+                continue
         already = _answer(ScanResult.already_checked_in, person, first.scanned_at, first.point_key)
         if _try_insert(row(ScanResult.already_checked_in, already)):
             return already
+        first = None  # the nonce was recorded meanwhile: read again
     raise ValidationError(_l("The scan could not be recorded; please scan again."))
 
 
