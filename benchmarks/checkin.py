@@ -224,7 +224,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads per worker (as make run)")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the two endpoints this many times")
     parser.add_argument("--nonces", action="store_true", help="each scan with a nonce and a device id, as the scanner page")
     parser.add_argument("--rescans", action="store_true", help="everyone in already: every scan a re-entry")
