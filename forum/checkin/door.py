@@ -5,6 +5,7 @@ Core statements built once (SQLAlchemy reuses their compiled form) that return p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import request
@@ -103,7 +104,7 @@ _first_point = CheckInPoint.__table__.alias("first_point")
 @dataclass(frozen=True)
 class FirstEntry:
     """When and where the attendee was admitted (as services._LIVE_FIRST_ENTRY's rows)."""
-    scanned_at: object
+    scanned_at: datetime
     point_key: str | None
 
 
@@ -190,8 +191,7 @@ def door_ref(ref: str, point_ref: str | None, code: str | None, nonce: str | Non
     """forum_ref() for a scan of `code` at `point_ref` with `nonce`: a DoorRef carrying the point, the
     ticket, its holder's live first entry and the scan the nonce already names, read in one statement
     when the forum is named by its slug (as scanners do), or read already by the sign-in (door_rider);
-    a plain ForumRef when it is
-    named by its id."""
+    a plain ForumRef when it is named by its id."""
     row = ridden((ref, point_ref, code, nonce))
     if row is NOT_RIDDEN:
         read = _door_read(ref, point_ref, code, nonce)
