@@ -148,6 +148,9 @@ def build(url: str, secret: str, attendees: int, folder: Path, admitted: bool = 
                 db.session.execute(sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
             db.session.execute(sa.text("ANALYZE"))
             db.session.commit()
+            # The build's writes flushed now, not by a checkpoint in the middle of a measured run.
+            with db.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("CHECKPOINT"))
         codes = folder / "codes.txt"
         codes.write_text("\n".join(code_for(SimpleNamespace(key=k)) for k in keys) + "\n")
         db.session.remove()
