@@ -20,7 +20,7 @@ run: setup migrate
 	@echo "Serving on http://$(HOST):$(PORT) with the jobs worker beside it  (Ctrl-C stops both)"
 	@setsid $(FLASK) jobs worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 1 wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 2 wsgi:app
 
 test: setup test-system-deps
 	$(MAKE) test-sqlite

@@ -158,11 +158,14 @@ def build(url: str, secret: str, attendees: int, folder: Path, admitted: bool = 
     return "bench", token, codes
 
 
-def serve(target: str, env: dict, log: Path, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def serve(target: str, env: dict, log: Path, workers: int, threads: int,
+          worker_class: str = "gthread") -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free port. The worker class is named: with --threads 1 and none named, gunicorn
+    would serve with its sync worker (one request at a time, no keep-alive), not gthread."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads),
+         "--threads", str(threads), "--worker-class", worker_class,
          "--log-level", "warning", target], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -227,7 +230,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads per worker (as make run)")
+    parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the two endpoints this many times")
     parser.add_argument("--nonces", action="store_true", help="each scan with a nonce and a device id, as the scanner page")
     parser.add_argument("--rescans", action="store_true", help="everyone in already: every scan a re-entry")

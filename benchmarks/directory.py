@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/directory.py --in-process [--requests 300]
 
 Over HTTP (the default): builds the forum in a fresh database (a SQLite file, or a new PostgreSQL
-database on PG_URL), serves the app with gunicorn (2 workers x 1 thread, as `make run`), signs one
+database on PG_URL), serves the app with gunicorn (2 workers x 2 threads, as `make run`), signs one
 HA staff account in through the login form and drives the directory page with wrk at 20
 connections, each request a free-text search from SEARCHES (English and Chinese, words that match
 and words that do not) in turn. The baseline, measured in the same run on the same server, is the
@@ -338,7 +338,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn threads per worker (as make run)")
+    parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
     parser.add_argument("--rounds", type=int, default=1, help="alternate searches and baseline this many times")
     parser.add_argument("--in-process", action="store_true", help="the Flask test client, one thread, no server")
     parser.add_argument("--requests", type=int, default=300, help="--in-process: requests to make")

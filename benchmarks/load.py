@@ -7,7 +7,7 @@ Builds the demo forum scaled up (`flask forum demo --attendees N --exhibitors M`
 (a new PostgreSQL database on PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres),
 starts a throw-away redis-server when one is installed (rate limits and the job queue shared, as in
 production), and two gunicorn instances on their own ports with the production settings
-(deploy/gunicorn.conf.py; 2 workers x 1 thread each here, and no worker recycling unless --recycle,
+(deploy/gunicorn.conf.py; 2 workers x 4 threads each here, and no worker recycling unless --recycle,
 so a leak would show). There is no proxy in front: the client sends each request to the two instances
 in turn (round robin), which is what one address in front would do.
 
@@ -253,7 +253,7 @@ def main() -> int:
     parser.add_argument("--bookmarkers", type=int, default=2)
     parser.add_argument("--dashboards", type=int, default=2, help="arrivals dashboards polling every 5 s")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (as deploy/gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--sample", type=float, default=5, help="seconds between memory samples")
     parser.add_argument("--recycle", action="store_true", help="keep gunicorn.conf.py's worker recycling")
     parser.add_argument("--no-redis", action="store_true", help="no Redis: each instance limits on its own")

