@@ -152,6 +152,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
     db.session.flush()  # the Core reads below use the session's connection, which does not autoflush
     forum_id, actor_id = forum.id, getattr(actor, "id", None)
     door = forum if isinstance(forum, DoorRef) else None
+    ticket_read = door is not None and door.code == scan.code  # the door's read was for this code
     if door is not None and door.nonce == scan.nonce:
         stored = door.sent.answer_for(actor_id, scan.device_id) if door.sent else None
     else:
@@ -166,7 +167,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
         point_id, point_key = checked_point(door.point, scan.point)
     else:
         point_id, point_key = point_for_scan(forum_id, scan.point)
-    if door is not None and door.code == scan.code:
+    if ticket_read:
         status, found = door.ticket
     else:
         status, found = lookup_for_scan(scan.code, forum_id)
@@ -192,7 +193,7 @@ def check_in(actor, forum, scan: Scan) -> dict:
 
     answer = _answer(ScanResult.ok, person, scanned_at, point_key)
     # Someone the door's read found in already is answered so at once: one INSERT, no refused one.
-    first = door.first if door is not None and door.code == scan.code else None
+    first = door.first if ticket_read else None
     if first is None and _try_insert(row(ScanResult.ok, answer, first=True)):
         return answer
     # Already in, or refused: either this nonce was recorded meanwhile, or the attendee got in.
