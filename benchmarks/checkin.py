@@ -7,9 +7,10 @@ Builds a forum of 10,000 attendees with tickets, beside 20,000 scans of an earli
 database (a SQLite file, or a new PostgreSQL database on PG_URL), serves the app with gunicorn on
 127.0.0.1 and drives POST /api/v1/forums/{forum}/checkins with wrk (20 connections = 20 scanners,
 each request a distinct valid code), then the same load against benchmarks/bare_app.py (one indexed
-SELECT and one UPDATE). Prints scans/s, p50 and p99 for both and the ratio, and the CPU time the
-server's worker processes spent per request (steadier than rates on a shared machine). Takes well
-under two minutes.
+SELECT and one UPDATE). Prints scans/s, p50 and p99 for both and the ratio, the CPU time the
+server's worker processes spent per request (steadier than rates on a shared machine), PostgreSQL's
+per request, and how busy the machine's cores were (near 100%: they were the limit, and with 20
+connections always waiting the mean wait is 20 / scans per second). Takes well under two minutes.
 
 --nonces sends each scan with a nonce and a device id, as the scanner page does (the check-in then
 also looks for the scan the nonce already names; the bare endpoint ignores them).
@@ -183,18 +184,41 @@ def serve(target: str, env: dict, log: Path, workers: int, threads: int,
 
 def worker_cpu(master: subprocess.Popen) -> float:
     """CPU seconds (user + system) spent so far by the gunicorn master's worker processes."""
+    return cpu_now(master).workers
+
+
+def cpu_now(master: subprocess.Popen) -> SimpleNamespace:
+    """CPU seconds spent so far by the gunicorn master's worker processes and by PostgreSQL's
+    processes on this machine (its backends, writers and autovacuum), and the machine's busy and
+    total CPU seconds: taken before and after a run, they say where the CPU went and whether the
+    two cores were the limit."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    workers = database = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            raw = (entry / "stat").read_text()
         except OSError:
             continue
+        name, fields = raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
+        spent = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
         if int(fields[1]) == master.pid:  # fields[1] is the parent pid
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            workers += spent
+        elif name.startswith("postgres"):
+            database += spent
+    with open("/proc/stat") as stat:
+        times = [int(x) / ticks for x in stat.readline().split()[1:]]
+    return SimpleNamespace(workers=workers, database=database, total=sum(times),
+                           busy=sum(times) - times[3] - times[4])  # less idle and iowait
+
+
+def cpu_per_request(before: SimpleNamespace, after: SimpleNamespace, requests: int) -> dict:
+    """CPU ms per request of the workers and of PostgreSQL, and the machine's busy share, between two cpu_now()."""
+    n = max(requests, 1)
+    return {"cpu_ms": (after.workers - before.workers) * 1000 / n,
+            "db_cpu_ms": (after.database - before.database) * 1000 / n,
+            "busy": (after.busy - before.busy) / max(after.total - before.total, 1e-9)}
 
 
 def _ms(text: str) -> float:
@@ -267,9 +291,9 @@ def main() -> int:
             for name in (names if round_ % 2 == 0 else names[::-1]):
                 e = endpoints[name]
                 e.used = drive(e.url, env, warmup, args.connections, args.threads, e.used)["next_code"]
-                cpu = worker_cpu(e.process)
+                before = cpu_now(e.process)
                 r = drive(e.url, env, args.seconds, args.connections, args.threads, e.used)
-                r["cpu_ms"] = (worker_cpu(e.process) - cpu) * 1000 / max(r["total"], 1)
+                r.update(cpu_per_request(before, cpu_now(e.process), r["total"]))
                 e.used = r["next_code"]
                 e.runs.append(r)
         print(f"load: {args.connections} concurrent connections{', scans with nonces' if args.nonces else ''}"
@@ -278,7 +302,7 @@ def main() -> int:
               f"{args.worker_threads} threads, wrk {args.threads} threads; load average now "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(f"{'endpoint':<22}{'scans/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'requests':>9}"
-              f"{'non-2xx':>8}{'CPU ms/req':>11}")
+              f"{'non-2xx':>8}{'CPU ms/req':>11}" + (f"{'DB CPU ms':>10}" if args.db == "postgres" else "") + f"{'busy':>6}")
         ratios = []
         for i in range(args.rounds):
             for name, e in endpoints.items():
@@ -286,6 +310,7 @@ def main() -> int:
                 label = name if args.rounds == 1 else f"{name}, {i + 1}"
                 print(f"{label:<22}{r['rate']:>9.1f}{r['p50']:>9.2f}{r['p90']:>9.2f}{r['p99']:>9.2f}{r['max']:>9.1f}"
                       f"{r['total']:>9}{r['non2xx']:>8}{r['cpu_ms']:>11.2f}"
+                      + (f"{r['db_cpu_ms']:>10.2f}" if args.db == "postgres" else "") + f"{r['busy']:>6.0%}"
                       + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
             api, bare = (endpoints[n].runs[i] for n in names)
             ratios.append(api["rate"] / bare["rate"])
