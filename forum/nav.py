@@ -43,9 +43,10 @@ def _href(endpoint: str) -> str:
 
 
 def visible_links() -> list[tuple[str, str]]:
+    user = current_user._get_current_object()  # one proxy lookup a page, not several for each entry
     return [(_href(link.endpoint), str(link.label))
             for link in sorted(_LINKS, key=lambda l: l.order)
-            if can(current_user, link.permission) and (link.when is None or link.when(current_user))]
+            if can(user, link.permission) and (link.when is None or link.when(user))]
 
 
 def current_href() -> str | None:
