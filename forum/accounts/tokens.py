@@ -76,7 +76,7 @@ def _user_from_row(row) -> User:
         user = mapper.class_manager.new_instance()
         values = row._mapping
         user.__dict__.update({name: values[label] for name, label in fields})
-        sa.inspect(user).key = key  # detached: loaded, nothing to write
+        sa.orm.make_transient_to_detached(user)  # its identity key from the primary key; nothing to write
         db.session.add(user)
     return user
 
