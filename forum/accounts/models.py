@@ -5,10 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..db import UTCDateTime, utcnow
 from ..extensions import db
+from ..secret_tokens import hash_password
 
 ROLE_CHOICES = ("admin", "organiser", "scanner", "exhibitor", "ha_staff", "partnership", "researcher")
 
@@ -42,8 +43,7 @@ class User(UserMixin, db.Model):
         name="role_known"),)
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:

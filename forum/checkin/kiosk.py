@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..audit.services import record
 from ..errors import ValidationError
 from ..permissions import ensure
+from ..secret_tokens import hash_password
 
 PIN_SHAPE = re.compile(r"^[0-9]{6,12}$")
 
@@ -49,7 +50,7 @@ def start_kiosk(actor, forum, pin: str, *, make_new_pin: bool = False) -> None:
     if not PIN_SHAPE.match(pin):
         raise ValidationError(_l("The kiosk PIN is 6 to 12 digits."), field="pin")
     if forum.kiosk_pin_hash is None or make_new_pin:
-        forum.kiosk_pin_hash = generate_password_hash(pin)
+        forum.kiosk_pin_hash = hash_password(pin)
         record(actor, "kiosk.pin_set", forum, forum_id=forum.id)
     elif not check_password_hash(forum.kiosk_pin_hash, pin):
         raise ValidationError(_l("That is not this forum's kiosk PIN."), field="pin")

@@ -1,6 +1,7 @@
 import pytest
 
 from forum.accounts.models import ApiToken
+from forum.config import Config
 from forum.secret_tokens import hash_token
 from forum.extensions import db
 from tests.factories import PASSWORD, UserFactory
@@ -28,11 +29,18 @@ def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client):
     assert "Wrong email or password." in text
 
 
-def test_passwords_are_stored_with_a_salted_kdf():
+def test_passwords_are_stored_with_a_salted_kdf(app, monkeypatch, tmp_path):
+    # scrypt wherever people use the app; only the tests' own accounts take a cheap PBKDF2
+    assert app.config["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:1000"
+    for env in ({"FORUM_ENV": "development"}, {"FORUM_ENV": "production", "SECRET_KEY": "s" * 32,
+                                                "REDIS_URL": "redis://127.0.0.1:6379/0"}):
+        assert Config(str(tmp_path), env).PASSWORD_HASH_METHOD == "scrypt"
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
     user = UserFactory()
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
-    assert UserFactory(password=PASSWORD).password_hash != user.password_hash
+    assert UserFactory(password=PASSWORD).password_hash != user.password_hash  # salted
+    assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
 
 
 @pytest.mark.parametrize("target,expected", [
