@@ -124,12 +124,13 @@ def announce(forum: str):
 @bp.route("/forums/<forum>/announcements/<int:announcement_id>")
 @requires("communications.manage")
 def announcement(forum: str, announcement_id: int):
-    """One announcement: its words, its job's progress (refreshing while it runs) and the delivery counts."""
+    """One announcement: its words, its job's progress and the delivery counts, updating themselves while
+    the job runs or mail waits to leave (the job is done once every mail is queued, before they all leave)."""
     forum = get_forum(forum)
     shown = announcements.get(forum, announcement_id)
     counts = announcements.delivery_counts([shown])[shown.id]
     job = shown.job
     running = job is not None and job.status in ACTIVE
     return render_template("communications/announcement.html", forum=forum, announcement=shown, job=job,
-                           counts=counts, refresh=running,
+                           counts=counts, refresh=running or counts[announcements.PENDING] > 0,
                            group_labels=announcements.GROUP_LABELS)

@@ -43,3 +43,27 @@
     if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") { set(false); toggle.focus(); }
   });
 })();
+
+/* <div id="…" data-refresh="5">: while the work it shows is running, the region is read afresh from
+ * this page's address every few seconds and replaced in place. No page reload, so nothing moves the
+ * reader's focus or scroll (a meta refresh does, and fails WCAG 2.2.1). The server leaves data-refresh
+ * off once nothing runs, which ends the updates. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-refresh][id]"), function (region) {
+    var seconds = Math.max(2, parseInt(region.getAttribute("data-refresh"), 10) || 5);
+    function update() {
+      fetch(window.location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+          if (!fresh) return;
+          region.innerHTML = fresh.innerHTML;
+          if (fresh.hasAttribute("data-refresh")) setTimeout(update, seconds * 1000);
+          else region.removeAttribute("data-refresh");
+        })
+        .catch(function () { setTimeout(update, seconds * 2000); });  // offline for a moment: later
+    }
+    setTimeout(update, seconds * 1000);
+  });
+})();

@@ -114,7 +114,7 @@ def test_the_pages_say_queued_show_progress_and_counts(app, client, login_as, fo
     page = client.get(response.location).get_data(as_text=True)
     assert "The announcement is queued for 3 people" in page
     assert "3 of 3 messages composed and queued" in page and 'id="count-sent">3<' in page
-    assert 'http-equiv="refresh"' not in page  # the job is done
+    assert "data-refresh=" not in page  # the job is done
     jobs_page = client.get(f"/forums/{forum.slug}/jobs").get_data(as_text=True)
     assert "Announcement to a group" in jobs_page and response.location.split("localhost")[-1] in jobs_page
     index = client.get(f"/forums/{forum.slug}/mail/").get_data(as_text=True)
@@ -125,3 +125,23 @@ def test_the_jobs_page_cannot_start_an_announcement_without_one(client, login_as
     login_as("organiser")
     client.post(f"/forums/{forum.slug}/jobs", data={"kind": "announcement"})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+def test_the_page_goes_on_updating_while_mail_waits_to_leave(app, client, login_as, forum, waiting, outbox,
+                                                              monkeypatch):
+    """The job is done once every mail is composed and queued; the delivery counts still change after
+    that, so the page keeps updating them until no mail waits to leave."""
+    from tests.support.browser import free_port
+
+    organiser = login_as("organiser")
+    sent = announcements.send_announcement(organiser, forum, {**WORDS, "group": "registered_not_arrived"})
+    job = _held(sent)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")  # nothing listens there: the mail waits
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    run_job(_jobs(app), job.id)
+    assert db.session.get(Job, job.id).status == DONE
+    page = client.get(f"/forums/{forum.slug}/announcements/{sent.id}").get_data(as_text=True)
+    assert 'id="count-pending">3<' in page and 'data-refresh="5"' in page
+    db.session.execute(sa.update(AnnouncementRecipient).values(status="sent"))
+    page = client.get(f"/forums/{forum.slug}/announcements/{sent.id}").get_data(as_text=True)
+    assert 'id="count-sent">3<' in page and "data-refresh=" not in page

@@ -111,6 +111,12 @@ def test_no_template_has_an_inline_script_or_an_inline_event_handler():
     assert offences == []
 
 
+def test_no_page_reloads_itself():
+    # A timed reload moves the reader's focus and scroll and cannot be paused (WCAG 2.2.1; axe calls it
+    # critical): a page whose figures change marks the region instead (data-refresh, static/js/app.js).
+    assert [name for name, text in _templates() if re.search(r"http-equiv\s*=\s*[\"']?refresh", text, re.I)] == []
+
+
 def test_the_inline_check_would_catch_each_kind_of_offence():
     samples = ['<script>alert(1)</script>', '<button onclick="x()">', "<form onsubmit='return confirm()'>",
                '<a href="javascript:go()">']

@@ -59,8 +59,11 @@ def login(page, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -
     page.wait_for_load_state()
 
 
-def serve(tmp_path_factory, extra_env: dict | None = None):
-    """Start a server with its own migrated demo database; a generator a fixture yields from."""
+def serve(tmp_path_factory, extra_env: dict | None = None, *, worker: bool = False):
+    """Start a server with its own migrated demo database; a generator a fixture yields from.
+
+    worker=True: jobs are queued, not run in the request, and a job worker runs beside the server
+    (as `make run` starts them), so a page that queues work answers at once, as in production."""
     instance = tmp_path_factory.mktemp("live-instance")
     env = dict(os.environ)
     env.update({
@@ -70,6 +73,8 @@ def serve(tmp_path_factory, extra_env: dict | None = None):
         "BASE_URL": "",
         "RATELIMIT_LOGIN": "1000 per minute",
     })
+    if worker:
+        env["JOBS_IMMEDIATE"] = "false"
     env.update(extra_env or {})
     dropper = None
     wanted = os.environ.get("TEST_DATABASE_URL", "")
@@ -87,6 +92,8 @@ def serve(tmp_path_factory, extra_env: dict | None = None):
     server.process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
          "wsgi:app"], cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+    jobs = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=ROOT, env=env,
+                            stdout=log_handle, stderr=subprocess.STDOUT) if worker else None
     deadline = time.time() + 30
     while True:
         try:
@@ -100,8 +107,10 @@ def serve(tmp_path_factory, extra_env: dict | None = None):
             raise RuntimeError("the test server did not start:\n" + server.log.read_text())
         time.sleep(0.2)
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    for process in filter(None, (server.process, jobs)):
+        process.terminate()
+    for process in filter(None, (server.process, jobs)):
+        process.wait(timeout=30)
     log_handle.close()
     if dropper:
         dropper()
