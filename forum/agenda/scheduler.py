@@ -20,7 +20,6 @@ from ..extensions import db
 from ..permissions import ensure
 from .conflicts import within_windows
 from .models import AgendaSession, DemoSlot, SchedulerRun, SessionKind, SessionStatus
-from .scheduling.solve import solve
 
 
 def attendee_interests(forum) -> dict[int, set[str]]:
@@ -127,6 +126,8 @@ def run_scheduler(actor, forum, time_limit: float = 20.0) -> SchedulerRun:
         result = {"status": "invalid", "assignments": [], "missed": None, "bound": None, "seconds": 0,
                   "conflicts": [], "reasons": [_("No demo request has been selected in the review yet.")]}
     else:
+        from .scheduling.solve import solve  # OR-Tools loads pandas: a second at every start, so only here
+
         result = solve(instance, time_limit=time_limit)
     result["names"] = names
     run = SchedulerRun(forum_id=forum.id, status=result["status"], missed=result["missed"], bound=result["bound"],
