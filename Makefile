@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # One test worker per core (pytest-xdist); each worker has its own database. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test setup system-deps test-system-deps translations migrate demo test-sqlite test-postgres benchmarks clean
+.PHONY: run test setup system-deps test-system-deps translations bytecode migrate demo test-sqlite test-postgres benchmarks clean
 
 run: setup migrate
 	@$(FLASK) forum demo --if-empty
@@ -34,7 +34,7 @@ test-sqlite:
 test-postgres:
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
-setup: system-deps $(VENV)/.installed translations
+setup: system-deps $(VENV)/.installed translations bytecode
 
 system-deps:
 	@sh scripts/system-deps.sh run
@@ -50,6 +50,12 @@ $(VENV)/.installed: requirements.txt
 
 translations: $(VENV)/.installed
 	@$(BIN)/python -c "from forum.i18n import compile_catalogs; compile_catalogs()"
+
+# The app's modules compiled ahead (changed ones only): every process the app starts (gunicorn workers,
+# the job worker, each CLI command, the test servers) then reads them, also where the environment sets
+# PYTHONDONTWRITEBYTECODE and Python would otherwise compile them again at each start.
+bytecode: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q forum wsgi.py > /dev/null
 
 migrate: setup
 	@$(FLASK) db upgrade
