@@ -7,6 +7,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # One test worker per core (pytest-xdist); each worker has its own database. TEST_WORKERS=0 runs in one process.
+# worksteal: a worker that runs out of tests takes some of the other's, so long browser journeys at the end
+# do not leave one core idle.
 TEST_WORKERS ?= auto
 
 .PHONY: run test setup system-deps test-system-deps translations bytecode migrate demo test-sqlite test-postgres benchmarks clean
@@ -29,10 +31,10 @@ ifeq ($(CI),true)
 endif
 
 test-sqlite:
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS)
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 setup: system-deps $(VENV)/.installed translations bytecode
 
