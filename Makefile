@@ -7,8 +7,6 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # One test worker per core (pytest-xdist); each worker has its own database. TEST_WORKERS=0 runs in one process.
-# worksteal: a worker that runs out of tests takes some of the other's, so long browser journeys at the end
-# do not leave one core idle.
 TEST_WORKERS ?= auto
 
 .PHONY: run test setup system-deps test-system-deps translations bytecode migrate demo test-sqlite test-postgres benchmarks clean
@@ -31,10 +29,10 @@ ifeq ($(CI),true)
 endif
 
 test-sqlite:
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-postgres:
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 setup: system-deps $(VENV)/.installed translations bytecode
 
