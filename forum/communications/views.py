@@ -14,7 +14,7 @@ from ..jobs.services import ACTIVE
 from ..permissions import requires
 from . import announcements, previews, templates
 from .forms import AnnouncementForm, TemplateForm
-from .models import AnnouncementGroup
+from .models import PENDING, AnnouncementGroup
 
 bp = Blueprint("communications", __name__)
 
@@ -132,5 +132,5 @@ def announcement(forum: str, announcement_id: int):
     job = shown.job
     running = job is not None and job.status in ACTIVE
     return render_template("communications/announcement.html", forum=forum, announcement=shown, job=job,
-                           counts=counts, refresh=running or counts[announcements.PENDING] > 0,
+                           counts=counts, refresh=running or counts[PENDING] > 0,
                            group_labels=announcements.GROUP_LABELS)

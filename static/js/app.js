@@ -58,7 +58,7 @@
         .then(function (html) {
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
           if (!fresh) return;
-          region.innerHTML = fresh.innerHTML;
+          if (region.innerHTML !== fresh.innerHTML) region.innerHTML = fresh.innerHTML;  // live regions re-announce a swap
           if (fresh.hasAttribute("data-refresh")) setTimeout(update, seconds * 1000);
           else region.removeAttribute("data-refresh");
         })

@@ -103,7 +103,8 @@ def serve(tmp_path_factory, extra_env: dict | None = None, *, worker: bool = Fal
         except OSError:
             pass
         if time.time() > deadline or server.process.poll() is not None:
-            server.process.kill()
+            for process in filter(None, (server.process, jobs)):
+                process.kill()
             raise RuntimeError("the test server did not start:\n" + server.log.read_text())
         time.sleep(0.2)
     yield server
