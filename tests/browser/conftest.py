@@ -3,7 +3,7 @@
 `live_server` starts the app in its own process on a free port, with its own
 fresh database (SQLite, or PostgreSQL when TEST_DATABASE_URL names one), migrated
 and loaded with the demo forum. `page` is a fresh Chromium tab; `shot(page, name)`
-saves a screenshot under tests/browser/screenshots/.
+saves a screenshot under tests/browser/screenshots/ when SCREENSHOTS=1.
 """
 from __future__ import annotations
 

@@ -44,7 +44,12 @@ class LiveServer:
         return result.stdout
 
 
-def shot(page, name: str) -> Path:
+def shot(page, name: str) -> Path | None:
+    """Keep a full-page picture of this step when SCREENSHOTS=1 (for reading a journey afterwards).
+
+    Off by default: no test reads them, and the suite's 65 pictures cost about a second each in Chromium."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
