@@ -7,6 +7,7 @@ PostgreSQL server, in which case a fresh database is created there for the run
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import flask
@@ -18,10 +19,23 @@ from flask_sqlalchemy.session import _app_ctx_id
 from forum.cache import fragments
 from forum.extensions import db, limiter
 from forum.i18n import compile_catalogs
+from tests.support.browser import drop_demo_template
 from tests.support.databases import make_test_app, throwaway_postgres
 from tests.support.queries import counted_queries
 
 compile_catalogs()
+
+
+def pytest_configure(config):
+    # One name for this run, which the pytest-xdist workers inherit: they share the browser journeys'
+    # demo template under it (tests/support/browser.py).
+    if not hasattr(config, "workerinput"):
+        os.environ["FORUM_TEST_RUN"] = uuid.uuid4().hex[:10]
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        drop_demo_template()
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,20 @@
 """For browser journeys: the live server's handle, Chromium's settings, sign-in and screenshots."""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from forum.demo import DEMO_PASSWORD
 from tests.support.databases import throwaway_postgres
@@ -37,11 +43,63 @@ class LiveServer:
 
     def flask(self, *args: str, input: str | None = None) -> str:
         """Run `flask --app wsgi ARGS` against the server's database; returns stdout."""
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                                input=input, capture_output=True, text=True, timeout=300)
-        if result.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
+        return flask(self.env, *args, input=input)
+
+
+def flask(env: dict, *args: str, input: str | None = None) -> str:
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                            input=input, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _run_folder() -> Path:
+    """A folder every process of this test run shares (the pytest-xdist workers and their controller)."""
+    return Path(tempfile.gettempdir()) / f"forum-tests-{os.environ['FORUM_TEST_RUN']}"
+
+
+def demo_template(env: dict) -> dict:
+    """The migrated demo forum, built once per test run; each live server starts from a copy of it.
+
+    Building it (migrations, then `flask forum demo`) is most of a server's start; the workers take turns
+    under a file lock, and the first one builds. A copy needs the same SECRET_KEY (ticket codes are
+    signed with keys derived from it), so the template carries its key."""
+    folder = _run_folder()
+    folder.mkdir(exist_ok=True)
+    record = folder / "demo.json"
+    with (folder / "demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            return json.loads(record.read_text())
+        instance = folder / "demo-instance"
+        instance.mkdir()
+        env = {**env, "FORUM_INSTANCE_PATH": str(instance), "SECRET_KEY": "browser-tests-" + os.urandom(8).hex()}
+        env.pop("JOBS_IMMEDIATE", None)
+        wanted = os.environ.get("TEST_DATABASE_URL", "")
+        if wanted.startswith("postgresql"):
+            env["DATABASE_URL"], _dropped_after_the_run = throwaway_postgres(wanted, prefix="forum_demo")
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{instance / 'live.db'}"
+        flask(env, "db", "upgrade")
+        flask(env, "forum", "demo")
+        template = {"instance": str(instance), "database_url": env["DATABASE_URL"], "secret_key": env["SECRET_KEY"]}
+        record.write_text(json.dumps(template))
+        return template
+
+
+def drop_demo_template() -> None:
+    """After the run (its controller calls this): the template's PostgreSQL database and the shared folder."""
+    folder = _run_folder()
+    record = folder / "demo.json"
+    if record.exists():
+        url = sa.engine.make_url(json.loads(record.read_text())["database_url"])
+        if url.get_backend_name() == "postgresql":
+            admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+            admin.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def shot(page, name: str) -> Path | None:
@@ -78,20 +136,22 @@ def serve(tmp_path_factory, extra_env: dict | None = None, *, worker: bool = Fal
         "BASE_URL": "",
         "RATELIMIT_LOGIN": "1000 per minute",
     })
+    template = demo_template(env)
     if worker:
         env["JOBS_IMMEDIATE"] = "false"
     env.update(extra_env or {})
+    env["SECRET_KEY"] = template["secret_key"]
+    shutil.copytree(template["instance"], instance, dirs_exist_ok=True)  # the demo's uploads come along
     dropper = None
     wanted = os.environ.get("TEST_DATABASE_URL", "")
     if wanted.startswith("postgresql"):
-        env["DATABASE_URL"], dropper = throwaway_postgres(wanted)
+        env["DATABASE_URL"], dropper = throwaway_postgres(
+            wanted, template=sa.engine.make_url(template["database_url"]).database)
     else:
         env["DATABASE_URL"] = f"sqlite:///{instance / 'live.db'}"
     port = free_port()
     env["BASE_URL"] = f"http://127.0.0.1:{port}"
     server = LiveServer(url=f"http://127.0.0.1:{port}", env=env)
-    server.flask("db", "upgrade")
-    server.flask("forum", "demo")
     server.log = instance / "server.log"
     log_handle = server.log.open("w")
     server.process = subprocess.Popen(

@@ -18,13 +18,15 @@ from forum.extensions import db
 from tests.support import openapi_check
 
 
-def throwaway_postgres(url: str, prefix: str = "forum_test") -> tuple[str, Callable[[], None]]:
-    """Create an empty database on the server named by url; return its URL and a dropper."""
+def throwaway_postgres(url: str, prefix: str = "forum_test", template: str | None = None
+                       ) -> tuple[str, Callable[[], None]]:
+    """Create a database on the server named by url, empty or a copy of `template` (a database name);
+    return its URL and a dropper."""
     base = sa.engine.make_url(url)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # fails loudly when the server cannot be reached
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
     def drop():
         with admin.connect() as conn:
