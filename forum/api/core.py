@@ -15,7 +15,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
 from flask_babel import gettext as _
 
-from ..db import autocommit_statements
 from ..errors import ValidationError
 from ..extensions import csrf, db
 from ..permissions import requires
@@ -24,16 +23,6 @@ from ..secret_tokens import bearer_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-
-
-@bp.before_request
-def _write_lock_policy():
-    # Endpoints whose statements each stand alone (the door's check-in: reads, then one INSERT
-    # guarded by unique indexes) run them as their own transactions from the very start, sign-in
-    # included; see forum.db.autocommit_statements.
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "autocommit", False):
-        autocommit_statements(db.session)
 
 
 @bp.before_request

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .. import cache
 from ..errors import NotFound
+from ..http_writes import reads_only
 from ..extensions import db
 from ..jobs import services as job_services
 from ..permissions import requires
@@ -29,6 +30,7 @@ def directory_current():
 
 
 @routes.route("/forums/<forum>/directory")
+@reads_only
 @requires("directory.view")
 def directory(forum: str):
     forum = visible_forum(forum)

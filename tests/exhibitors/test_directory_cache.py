@@ -182,3 +182,44 @@ def test_a_change_committed_after_a_later_one_still_moves_the_generation(app, co
         db.session.rollback()  # a new transaction: the next statement sees what has committed since
         first.commit()
     assert cache.generation("directory") != seen
+
+
+def _in_transaction(dbapi_connection) -> bool:
+    info = getattr(dbapi_connection, "info", None)
+    if hasattr(info, "transaction_status"):  # psycopg
+        import psycopg
+
+        return info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    return dbapi_connection.in_transaction  # sqlite3
+
+
+def _what_the_database_saw(app, client, path: str) -> tuple[int, list[tuple[str, bool]]]:
+    """(status, [(first word of each statement, whether it ran inside a transaction)])."""
+    seen = []
+
+    def before(conn, _cursor, statement, _params, _context, _many):
+        seen.append((statement.split()[0], _in_transaction(conn.connection.dbapi_connection)))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        status = client.get(path).status_code
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    return status, seen
+
+
+@pytest.mark.committed
+def test_the_directory_reads_without_a_transaction_around_its_statements(app, committed, open_forum):
+    """The page only reads (@reads_only): no BEGIN and no ROLLBACK travel to the database, two round trips
+    of its seven on PostgreSQL. Other pages keep their transaction."""
+    _exhibitor(open_forum, "CareBot Limited", "護理機械人有限公司", title_en="Ward delivery robot")
+    db.session.commit()
+    client = _signed_in(app, "ha_staff")
+    db.session.commit()
+    status, seen = _what_the_database_saw(app, client, f"/exhibitors/forums/{open_forum.slug}/directory?q=robot")
+    assert status == 200
+    assert len(seen) >= 4 and {kind for kind, _ in seen} == {"SELECT"}
+    assert [inside for _, inside in seen] == [False] * len(seen)
+    status, seen = _what_the_database_saw(app, client, "/")
+    # The first is SQLite's own BEGIN, or on PostgreSQL the statement psycopg sends BEGIN ahead of.
+    assert status == 200 and len(seen) >= 2 and all(inside for _, inside in seen[1:])
