@@ -19,15 +19,7 @@ from forum.checkin.models import CheckIn, CheckInPoint, ScanResult, counts_as_ar
 from forum.db import utcnow
 from forum.extensions import db
 from tests.factories import AttendeeFactory, CheckInPointFactory, ForumFactory, TicketFactory, UserFactory
-
-
-def _in_transaction(dbapi_connection) -> bool:
-    info = getattr(dbapi_connection, "info", None)
-    if hasattr(info, "transaction_status"):  # psycopg
-        import psycopg
-
-        return info.transaction_status != psycopg.pq.TransactionStatus.IDLE
-    return dbapi_connection.in_transaction  # sqlite3
+from tests.support.databases import in_transaction
 
 
 @pytest.fixture
@@ -54,7 +46,7 @@ def test_a_scan_sends_no_begin_and_no_commit(app, door):
     seen = []
 
     def before(conn, _cursor, statement, _params, _context, _many):
-        seen.append((statement.split()[0], _in_transaction(conn.connection.dbapi_connection)))
+        seen.append((statement.split()[0], in_transaction(conn.connection.dbapi_connection)))
 
     sa.event.listen(db.engine, "before_cursor_execute", before)
     try:
@@ -89,7 +81,7 @@ def test_the_connection_goes_back_to_the_pool_in_its_usual_mode(app, door):
     with db.engine.connect() as conn:  # the one the scan used
         assert conn.get_isolation_level() != "AUTOCOMMIT"
         conn.execute(sa.text("SELECT 1"))
-        assert _in_transaction(conn.connection.dbapi_connection)
+        assert in_transaction(conn.connection.dbapi_connection)
 
 
 def _statements(app, slug, token, body, texts=None):

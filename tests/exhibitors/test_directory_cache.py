@@ -14,6 +14,7 @@ from forum.extensions import db
 from forum.matchmaking.models import Bookmark
 from tests.exhibitors.test_directory import _exhibitor, _names
 from tests.factories import ThemeFactory, UserFactory
+from tests.support.databases import in_transaction
 
 
 def _signed_in(app, role: str, **fields):
@@ -184,21 +185,12 @@ def test_a_change_committed_after_a_later_one_still_moves_the_generation(app, co
     assert cache.generation("directory") != seen
 
 
-def _in_transaction(dbapi_connection) -> bool:
-    info = getattr(dbapi_connection, "info", None)
-    if hasattr(info, "transaction_status"):  # psycopg
-        import psycopg
-
-        return info.transaction_status != psycopg.pq.TransactionStatus.IDLE
-    return dbapi_connection.in_transaction  # sqlite3
-
-
 def _what_the_database_saw(app, client, path: str) -> tuple[int, list[tuple[str, bool]]]:
     """(status, [(first word of each statement, whether it ran inside a transaction)])."""
     seen = []
 
     def before(conn, _cursor, statement, _params, _context, _many):
-        seen.append((statement.split()[0], _in_transaction(conn.connection.dbapi_connection)))
+        seen.append((statement.split()[0], in_transaction(conn.connection.dbapi_connection)))
 
     sa.event.listen(db.engine, "before_cursor_execute", before)
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from forum.demo import DEMO_PASSWORD
-from tests.support.databases import throwaway_postgres
+from tests.support.databases import drop_postgres, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
@@ -78,7 +78,8 @@ def demo_template(env: dict) -> dict:
         env.pop("JOBS_IMMEDIATE", None)
         wanted = os.environ.get("TEST_DATABASE_URL", "")
         if wanted.startswith("postgresql"):
-            env["DATABASE_URL"], _dropped_after_the_run = throwaway_postgres(wanted, prefix="forum_demo")
+            # Dropped by the run's controller afterwards (drop_demo_template), not by this worker.
+            env["DATABASE_URL"] = throwaway_postgres(wanted, prefix="forum_demo")[0]
         else:
             env["DATABASE_URL"] = f"sqlite:///{instance / 'live.db'}"
         flask(env, "db", "upgrade")
@@ -93,12 +94,9 @@ def drop_demo_template() -> None:
     folder = _run_folder()
     record = folder / "demo.json"
     if record.exists():
-        url = sa.engine.make_url(json.loads(record.read_text())["database_url"])
-        if url.get_backend_name() == "postgresql":
-            admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-            admin.dispose()
+        url = json.loads(record.read_text())["database_url"]
+        if url.startswith("postgresql"):
+            drop_postgres(url)
     shutil.rmtree(folder, ignore_errors=True)
 
 

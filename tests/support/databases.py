@@ -27,13 +27,28 @@ def throwaway_postgres(url: str, prefix: str = "forum_test", template: str | Non
     admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # fails loudly when the server cannot be reached
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    admin.dispose()
+    made = base.set(database=name).render_as_string(hide_password=False)
+    return made, lambda: drop_postgres(made)
 
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
-    return base.set(database=name).render_as_string(hide_password=False), drop
+def drop_postgres(url: str) -> None:
+    """Drop the database a URL names, whoever is still connected to it."""
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    admin.dispose()
+
+
+def in_transaction(dbapi_connection) -> bool:
+    """Whether a driver connection (psycopg or sqlite3) is inside a transaction right now."""
+    info = getattr(dbapi_connection, "info", None)
+    if hasattr(info, "transaction_status"):  # psycopg
+        import psycopg
+
+        return info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    return dbapi_connection.in_transaction  # sqlite3
 
 
 class IsolatedClient(FlaskClient):
