@@ -206,10 +206,12 @@ def _cpu(memory, cpu0: float) -> dict:
 
 
 def make_static_html(folder: Path, n: int) -> Path:
-    """The same badges as one static HTML file (QR images inlined), rendered by the app's own template."""
+    """The same badges as one static HTML file beside its QR images, rendered by the app's own template."""
+    import re
+
     from flask_migrate import upgrade
 
-    from forum.attendees.badges import _forum_badges
+    from forum.attendees.badges import _badge_document, _forum_badges
     from forum.extensions import db
 
     app = _app(folder)
@@ -217,15 +219,12 @@ def make_static_html(folder: Path, n: int) -> Path:
         upgrade()
         forum = _forum()
         _registered(forum, n)
-        from flask import render_template
-
-        from forum.pdf import CJK_FONT_STACK
-
-        html = render_template("attendees/badges.html", forum=forum, badges=list(_forum_badges(forum)),
-                               layout="a6", cjk_font_stack=CJK_FONT_STACK)
+        html, images = _badge_document(forum, list(_forum_badges(forum)), "a6")
         db.session.remove()
+    for name, png in images.items():  # qr:7 -> qr-7.png, a file beside the HTML
+        (folder / (name.replace(":", "-") + ".png")).write_bytes(png)
     path = folder / "static.html"
-    path.write_text(html, encoding="utf-8")
+    path.write_text(re.sub(r'src="(qr|lead):(\d+)"', r'src="\1-\2.png"', html), encoding="utf-8")
     return path
 
 
@@ -235,7 +234,7 @@ def child_static(path: Path) -> dict:
     html = path.read_text(encoding="utf-8")
     cpu0 = _cpu_self()
     started = time.perf_counter()
-    pdf = HTML(string=html).write_pdf()
+    pdf = HTML(string=html, base_url=str(path.parent) + "/").write_pdf()
     elapsed = time.perf_counter() - started
     cpu = round(_cpu_self() - cpu0, 1)
     return {"seconds": round(elapsed, 1), "peak_mb": round(_peak_mb()), "pdf_mb": round(len(pdf) / 1e6, 1),

@@ -42,15 +42,8 @@ def qr_svg(text: str, *, border: int = 4) -> str:
     return svg[svg.index("<svg"):] if "<svg" in svg else svg
 
 
-def qr_data_uri(text: str, *, box_size: int = 10, border: int = 4) -> str:
-    import base64
-
-    return "data:image/png;base64," + base64.b64encode(qr_png(text, box_size=box_size, border=border)).decode()
-
-
-def badge_qr_images(codes: tuple[str, str]) -> tuple[str, str]:
-    """A badge's two QR images: the door ticket and (HA attendees) the lead code. Runs in the badge
-    processes, so a print run draws its 2,000 QR codes on every core."""
+def badge_qr_images(codes: tuple[str, str]) -> tuple[bytes, bytes]:
+    """A badge's two QR images as PNG: the door ticket and (HA attendees) the lead code. Runs in the
+    badge processes, so a print run draws its 2,000 QR codes on every core."""
     ticket, lead = codes
-    return (qr_data_uri(ticket, box_size=4, border=2),
-            qr_data_uri(lead, box_size=3, border=1) if lead else "")
+    return (qr_png(ticket, box_size=4, border=2), qr_png(lead, box_size=3, border=1) if lead else b"")

@@ -121,3 +121,20 @@ def test_chunks_laid_out_in_parallel_processes_keep_their_order(organiser, forum
     assert pdf_page_count(pdf) == 6
     text = pdf_text(pdf)
     assert [text.index(n) for n in names] == sorted(text.index(n) for n in names)  # the order of the list
+
+
+def _collector_settings():
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_the_layout_processes_collect_young_objects_less_often():
+    """A layout makes objects by the hundred thousand: at Python's default threshold, collecting took
+    about a quarter of a chunk's time (docs/benchmarks.md). The pool's processes do nothing else."""
+    from forum.pdf import RENDER_GC_THRESHOLD, process_pool
+
+    with process_pool(2) as pool:
+        threshold, frozen = pool.submit(_collector_settings).result()
+    assert threshold == RENDER_GC_THRESHOLD and RENDER_GC_THRESHOLD[0] > 700
+    assert frozen > 0  # what the preload imported is out of the collector's sight
