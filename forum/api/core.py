@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_babel import gettext as _
 
 from ..errors import ValidationError
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..permissions import requires
 from ..schemas import load
 from ..secret_tokens import bearer_token

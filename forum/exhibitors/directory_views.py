@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from .. import cache
 from ..errors import NotFound
-from ..http_writes import reads_only
 from ..extensions import db
+from ..http_writes import reads_only
 from ..jobs import services as job_services
 from ..permissions import requires
 from ..routes import Routes
