@@ -161,8 +161,9 @@ def autocommit_statements(session) -> None:
     """For the rest of this request, each statement commits by itself: no BEGIN, no COMMIT.
 
     Only for code whose statements each stand alone: the check-in API reads (sign-in, forum and
-    point, ticket), then records the scan with one INSERT whose unique indexes decide. The
-    session's commit then has nothing left to do. Call it before the request's first statement.
+    point, ticket), then records the scan with one INSERT whose unique indexes decide; and pages
+    that only read (http_writes.reads_only). The session's commit then has nothing left to do.
+    Requests ask for it through their view's mark, read by the first request hook (http_writes).
 
     On SQLite no BEGIN is issued (see configure_sqlite). Reads then never wait, and the INSERT
     takes the write lock, writes and commits inside one call into SQLite with Python's GIL
