@@ -87,9 +87,24 @@ def test_the_proxy_gunicorn_and_compose_agree_on_the_port():
     assert f"server web:{port};" in nginx
     assert "client_max_body_size 25m" in nginx  # MAX_CONTENT_LENGTH
     settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
-    assert settings["worker_class"] == "gthread" and settings["preload_app"] is False
+    assert settings["preload_app"] is False
     assert settings["bind"] == "127.0.0.1:8000"  # outside compose: only the local proxy reaches it
     assert settings["timeout"] < int(re.search(r"proxy_read_timeout (\d+)s", nginx).group(1))
+
+
+def test_production_serves_with_sync_workers_behind_a_proxy_that_buffers_both_ways():
+    """One request at a time per gunicorn process is safe only while nginx reads each whole request before
+    passing it on and takes each whole answer: otherwise a slow client holds a process for as long as it likes."""
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["worker_class"] == "sync" and "threads" not in settings
+    assert settings["workers"] >= 3  # a request waiting on the database leaves others to answer
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    location = re.search(r"location / \{(.*?)\}", nginx, re.S).group(1)
+    assert re.search(r"^\s*proxy_request_buffering on;", location, re.M)
+    assert re.search(r"^\s*proxy_buffering on;", location, re.M)
+    assert not re.search(r"^\s*[^#\s]*buffering\s+off", nginx, re.M)
+    # The sync worker closes every connection: a pool of idle upstream connections would only ever be empty.
+    assert not re.search(r"^\s*keepalive\b", nginx, re.M)
 
 
 def test_the_deploy_guide_names_the_commands_it_relies_on():
