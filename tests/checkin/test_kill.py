@@ -3,7 +3,8 @@
 A gunicorn server (master and worker) is killed with SIGKILL while eight scanners send scans; a new
 server is started on the same database. Every code answered `ok` before the kill is then
 `already_checked_in`, with exactly one first entry in the database; codes whose answer never came
-can simply be sent again. SQLite (WAL) and PostgreSQL (TEST_DATABASE_URL).
+can simply be sent again. SQLite (WAL), served as `make run` serves it (threads), and PostgreSQL
+(TEST_DATABASE_URL), served as production serves it (sync workers, deploy/gunicorn.conf.py).
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def test_a_server_killed_mid_rush_loses_no_acknowledged_check_in(app, committed,
     env = dict(os.environ, FORUM_ENV="testing", SECRET_KEY=app.config["SECRET_KEY"], DATABASE_URL=database_url,
                RATELIMIT_SCAN="100000 per minute", FORUM_INSTANCE_PATH=str(tmp_path))
     env.pop("REDIS_URL", None)
-    server = Gunicorn(env, tmp_path / "first.log").wait_ready()
+    production = database_url.startswith("postgresql")
+    server = Gunicorn(env, tmp_path / "first.log", workers=2 if production else 1, production=production).wait_ready()
     acknowledged, lock, stop = [], threading.Lock(), threading.Event()
     queue = list(reversed(codes))
 
@@ -82,7 +84,7 @@ def test_a_server_killed_mid_rush_loses_no_acknowledged_check_in(app, committed,
     assert all(firsts.get(attendee_of[c]) == 1 for c in seen)
 
     # A new server on the same database says so, and takes the rest of the queue.
-    second = Gunicorn(env, tmp_path / "second.log").wait_ready()
+    second = Gunicorn(env, tmp_path / "second.log", workers=2 if production else 1, production=production).wait_ready()
     try:
         client = Client()
 

@@ -33,7 +33,8 @@ def test_two_instances_share_rate_limits_and_the_kiosk_lock(app, committed, data
                REDIS_URL=redis_server.url, RATELIMIT_SCAN="5 per year", RATELIMIT_LOGIN="3 per year",
                FORUM_INSTANCE_PATH=str(tmp_path))
     factory = f'forum:create_app({{"WTF_CSRF_ENABLED": False, "RATELIMIT_KEY_PREFIX": "{prefix}"}})'
-    servers = [Gunicorn(env, tmp_path / f"server{n}.log", app=factory, threads=4) for n in range(2)]
+    # Served as in production (sync workers), two processes each: a request may land on any of four.
+    servers = [Gunicorn(env, tmp_path / f"server{n}.log", app=factory, workers=2, production=True) for n in range(2)]
     try:
         a, b = (server.wait_ready() for server in servers)
         kiosk = f"/forums/{slug}/checkin/kiosk"

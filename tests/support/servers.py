@@ -17,6 +17,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_SETTINGS = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -45,14 +46,18 @@ def wait_until(check, seconds: float = 20.0, what: str = "condition"):
 class Gunicorn:
     """One gunicorn instance (master and workers in their own process group, so kill -9 takes them all)."""
 
-    def __init__(self, env: dict, log: Path, app: str = "wsgi:app", workers: int = 1, threads: int = 8):
+    def __init__(self, env: dict, log: Path, app: str = "wsgi:app", workers: int = 1, threads: int = 8,
+                 production: bool = False):
+        """Served with `threads` gthread threads a worker, or, with `production`, with production's settings
+        (deploy/gunicorn.conf.py: its sync workers) but for the address, `workers` and a short graceful stop."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self._log = log.open("a")
+        settings = ["-c", str(PRODUCTION_SETTINGS)] if production else ["--worker-class", "gthread", "--threads", str(threads)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", str(threads), "--graceful-timeout", "2", app],
+            [sys.executable, "-m", "gunicorn", *settings, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--graceful-timeout", "2", app],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, seconds: float = 30.0) -> "Gunicorn":
