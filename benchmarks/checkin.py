@@ -1,7 +1,7 @@
 """Check-in API under load, against a bare Flask endpoint on the same database.
 
     .venv/bin/python benchmarks/checkin.py [--db sqlite|postgres] [--seconds 10] [--connections 20] [--rounds 1]
-                                           [--nonces] [--rescans]
+                                           [--serving production|make-run] [--nonces] [--rescans]
 
 Builds a forum of 10,000 attendees with tickets, beside 20,000 scans of an earlier forum, in a fresh
 database (a SQLite file, or a new PostgreSQL database on PG_URL), serves the app with gunicorn on
@@ -17,6 +17,13 @@ also looks for the scan the nonce already names; the bare endpoint ignores them)
 
 --rescans builds the forum with everyone in already (each attendee's first entry recorded), so that
 every scan is a re-entry answered already_checked_in, as at the door after lunch.
+
+--serving says how gunicorn serves both endpoints. `production` (the default on PostgreSQL, which is
+production's database): `-c deploy/gunicorn.conf.py`, its sync workers (2 x cores + 1), with worker
+recycling off, since a benchmark's thousands of scans a minute would restart every worker several
+times, which a forum's day at the door never does. `make-run` (the default on SQLite, `make run`'s
+database): 2 gthread workers x 2 threads, as `make run` serves. --workers and --worker-threads
+override either.
 
 --rounds N alternates the two endpoints N times (app, bare, bare, app, ...), both servers up
 throughout, so that a change in the machine's load hits both alike; every round prints its own
@@ -171,14 +178,24 @@ def build(url: str, secret: str, attendees: int, folder: Path, admitted: bool = 
     return "bench", token, codes
 
 
-def serve(target: str, env: dict, log: Path, workers: int, threads: int,
-          worker_class: str = "gthread") -> tuple[subprocess.Popen, str]:
+PRODUCTION = "deploy/gunicorn.conf.py"
+
+
+def serve(target: str, env: dict, log: Path, workers: int | None, threads: int | None,
+          worker_class: str = "gthread", config: str | None = None) -> tuple[subprocess.Popen, str]:
     """gunicorn on a free port. The worker class is named: with --threads 1 and none named, gunicorn
-    would serve with its sync worker (one request at a time, no keep-alive), not gthread."""
+    would serve with its sync worker (one request at a time, no keep-alive), not gthread. With a
+    config (PRODUCTION), its settings are used but for the address, recycling (off) and the log level,
+    and workers and threads only when given."""
     port = free_port()
+    if config:
+        settings = ["-c", config, "--max-requests", "0"]
+        settings += ["--workers", str(workers)] if workers else []
+        settings += ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
+    else:
+        settings = ["--workers", str(workers), "--threads", str(threads), "--worker-class", worker_class]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--worker-class", worker_class,
+        [sys.executable, "-m", "gunicorn", *settings, "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", target], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -192,6 +209,14 @@ def serve(target: str, env: dict, log: Path, workers: int, threads: int,
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"{target} did not start:\n{log.read_text()}")
+
+
+def serving(args, master: subprocess.Popen) -> str:
+    """How the app was served, as printed: the workers counted from the master's children."""
+    workers = len(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split())
+    if args.serving == "make-run" or args.worker_threads:
+        return f"{workers} gthread workers x {args.worker_threads} threads ({args.serving})"
+    return f"{workers} sync workers (production: {PRODUCTION})"
 
 
 def worker_cpu(master: subprocess.Popen) -> float:
@@ -265,12 +290,17 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--worker-threads", type=int, default=2, help="gunicorn threads per worker (as make run)")
+    parser.add_argument("--serving", choices=("production", "make-run"),
+                        help="deploy/gunicorn.conf.py (default on PostgreSQL) or make run's 2 x 2 gthread (on SQLite)")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes")
+    parser.add_argument("--worker-threads", type=int, help="gunicorn threads per worker")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the two endpoints this many times")
     parser.add_argument("--nonces", action="store_true", help="each scan with a nonce and a device id, as the scanner page")
     parser.add_argument("--rescans", action="store_true", help="everyone in already: every scan a re-entry")
     args = parser.parse_args()
+    args.serving = args.serving or ("production" if args.db == "postgres" else "make-run")
+    if args.serving == "make-run":
+        args.workers, args.worker_threads = args.workers or 2, args.worker_threads or 2
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 1
@@ -298,7 +328,7 @@ def main() -> int:
         for name, target, path in (("check-in API", "wsgi:app", f"/api/v1/forums/{forum}/checkins"),
                                    ("bare SELECT+UPDATE", "benchmarks.bare_app:app", f"/bare/{forum}")):
             process, base = serve(target, env, folder / f"{target.split(':')[0]}.log", args.workers,
-                                  args.worker_threads)
+                                  args.worker_threads, config=PRODUCTION if args.serving == "production" else None)
             processes.append(process)
             endpoints[name] = SimpleNamespace(process=process, url=base + path, used=share * len(endpoints), runs=[])
         names = list(endpoints)
@@ -313,8 +343,8 @@ def main() -> int:
                 e.runs.append(r)
         print(f"load: {args.connections} concurrent connections{', scans with nonces' if args.nonces else ''}"
               f"{', re-entries (everyone in already)' if args.rescans else ''}, "
-              f"{args.seconds}s, gunicorn {args.workers} workers x "
-              f"{args.worker_threads} threads, wrk {args.threads} threads; load average now "
+              f"{args.seconds}s, gunicorn {serving(args, endpoints['check-in API'].process)}, "
+              f"wrk {args.threads} threads; load average now "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(f"{'endpoint':<22}{'scans/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'requests':>9}"
               f"{'non-2xx':>8}{'CPU ms/req':>11}" + (f"{'DB CPU ms':>10}" if args.db == "postgres" else "") + f"{'busy':>6}")

@@ -7,8 +7,8 @@ Builds the demo forum scaled up (`flask forum demo --attendees N --exhibitors M`
 (a new PostgreSQL database on PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres),
 starts a throw-away redis-server when one is installed (rate limits and the job queue shared, as in
 production), and two gunicorn instances on their own ports with the production settings
-(deploy/gunicorn.conf.py; 2 workers x 4 threads each here, and no worker recycling unless --recycle,
-so a leak would show). There is no proxy in front: the client sends each request to the two instances
+(deploy/gunicorn.conf.py: its sync workers, 2 x cores + 1 per instance unless --workers, gthread
+with --threads N; and no worker recycling unless --recycle, so a leak would show). There is no proxy in front: the client sends each request to the two instances
 in turn (round robin), which is what one address in front would do.
 
 At the same time, for --minutes:
@@ -71,9 +71,12 @@ def build(env: dict, attendees: int, exhibitors: int, folder: Path) -> dict:
     return {"slug": slug, "codes": codes, "scanner_token": scanner, "ha_token": ha}
 
 
-def serve(env: dict, port: int, log: Path, workers: int, threads: int, recycle: bool) -> subprocess.Popen:
+def serve(env: dict, port: int, log: Path, workers: int | None, threads: int | None,
+          recycle: bool) -> subprocess.Popen:
     args = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"]
+            "--log-level", "warning"]
+    args += ["--workers", str(workers)] if workers else []
+    args += ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
     if not recycle:
         args += ["--max-requests", "0"]
     return subprocess.Popen(args + ["wsgi:app"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
@@ -91,6 +94,10 @@ def wait_ready(url: str, seconds: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer /healthz")
+
+
+def worker_count(master: subprocess.Popen) -> int:
+    return len(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split())
 
 
 def rss_mb(pid: int) -> float:
@@ -233,7 +240,7 @@ def report(args, record: Recorder, samples: list[list[float]], seconds: float) -
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(record.statuses[name].items(), key=lambda kv: str(kv[0])))
         print(f"{name:<18}{len(times):>8}{record.errors[name]:>8}{len(times) / seconds:>8.1f}"
               f"{statistics.median(times):>9.1f}{p(0.99):>9.1f}{times[-1]:>9.1f}  {statuses}")
-    print(f"\nresident memory per instance (gunicorn master + {args.workers} workers), sampled every "
+    print(f"\nresident memory per instance (gunicorn master and its workers), sampled every "
           f"{args.sample:g} s:")
     for i, values in enumerate(samples):
         if values:
@@ -252,8 +259,8 @@ def main() -> int:
     parser.add_argument("--browsers", type=int, default=6, help="HA staff threads: directory searches and agenda")
     parser.add_argument("--bookmarkers", type=int, default=2)
     parser.add_argument("--dashboards", type=int, default=2, help="arrivals dashboards polling every 5 s")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, help="gunicorn workers per instance (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="serve with gthread workers of this many threads instead")
     parser.add_argument("--sample", type=float, default=5, help="seconds between memory samples")
     parser.add_argument("--recycle", action="store_true", help="keep gunicorn.conf.py's worker recycling")
     parser.add_argument("--no-redis", action="store_true", help="no Redis: each instance limits on its own")
@@ -291,8 +298,10 @@ def main() -> int:
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         for base in bases:
             wait_ready(base)
-        print(f"two instances: {', '.join(bases)} (gunicorn -c deploy/gunicorn.conf.py, {args.workers} workers x "
-              f"{args.threads} threads each, recycling {'on' if args.recycle else 'off'}); client: "
+        shape = (f"{worker_count(servers[0])} {'gthread' if args.threads else 'sync'} workers"
+                 + (f" x {args.threads} threads" if args.threads else ""))
+        print(f"two instances: {', '.join(bases)} (gunicorn -c deploy/gunicorn.conf.py, {shape} each, "
+              f"recycling {'on' if args.recycle else 'off'}); client: "
               f"{args.scanners} scanners, {args.browsers} browsers, {args.bookmarkers} bookmarkers, "
               f"{args.dashboards} dashboards, round robin over both; {args.minutes:g} min")
         record, stop = Recorder(), threading.Event()
