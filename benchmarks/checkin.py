@@ -19,7 +19,7 @@ also looks for the scan the nonce already names; the bare endpoint ignores them)
 every scan is a re-entry answered already_checked_in, as at the door after lunch.
 
 --serving says how gunicorn serves both endpoints. `production` (the default on PostgreSQL, which is
-production's database): `-c deploy/gunicorn.conf.py`, its sync workers (2 x cores + 1), with worker
+production's database): `-c deploy/gunicorn.conf.py`, its sync workers (cores + 1), with worker
 recycling off, since a benchmark's thousands of scans a minute would restart every worker several
 times, which a forum's day at the door never does. `make-run` (the default on SQLite, `make run`'s
 database): 2 gthread workers x 2 threads, as `make run` serves. --workers and --worker-threads

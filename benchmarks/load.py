@@ -7,9 +7,10 @@ Builds the demo forum scaled up (`flask forum demo --attendees N --exhibitors M`
 (a new PostgreSQL database on PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres),
 starts a throw-away redis-server when one is installed (rate limits and the job queue shared, as in
 production), and two gunicorn instances on their own ports with the production settings
-(deploy/gunicorn.conf.py: its sync workers, 2 x cores + 1 per instance unless --workers, gthread
-with --threads N; and no worker recycling unless --recycle, so a leak would show). There is no proxy in front: the client sends each request to the two instances
-in turn (round robin), which is what one address in front would do.
+(deploy/gunicorn.conf.py: its sync workers, cores + 1 per instance unless --workers, gthread with
+--threads N; and no worker recycling unless --recycle, so a leak would show). There is no proxy in
+front: the client sends each request to the two instances in turn (round robin), which is what one
+address in front would do.
 
 At the same time, for --minutes:
   - door scanners: POST /api/v1/forums/{forum}/checkins with the attendees' real ticket codes (a
