@@ -182,14 +182,15 @@ PRODUCTION = "deploy/gunicorn.conf.py"
 
 
 def serve(target: str, env: dict, log: Path, workers: int | None, threads: int | None,
-          worker_class: str = "gthread", config: str | None = None) -> tuple[subprocess.Popen, str]:
+          worker_class: str = "gthread", config: str | None = None,
+          recycle: bool = False) -> tuple[subprocess.Popen, str]:
     """gunicorn on a free port. The worker class is named: with --threads 1 and none named, gunicorn
     would serve with its sync worker (one request at a time, no keep-alive), not gthread. With a
-    config (PRODUCTION), its settings are used but for the address, recycling (off) and the log level,
-    and workers and threads only when given."""
+    config (PRODUCTION), its settings are used but for the address, recycling (off unless `recycle`)
+    and the log level, and workers and threads only when given."""
     port = free_port()
     if config:
-        settings = ["-c", config, "--max-requests", "0"]
+        settings = ["-c", config] + ([] if recycle else ["--max-requests", "0"])
         settings += ["--workers", str(workers)] if workers else []
         settings += ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
     else:
@@ -211,9 +212,14 @@ def serve(target: str, env: dict, log: Path, workers: int | None, threads: int |
     raise RuntimeError(f"{target} did not start:\n{log.read_text()}")
 
 
+def worker_count(master: subprocess.Popen) -> int:
+    """How many worker processes a gunicorn master runs now (its children)."""
+    return len(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split())
+
+
 def serving(args, master: subprocess.Popen) -> str:
-    """How the app was served, as printed: the workers counted from the master's children."""
-    workers = len(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split())
+    """How the app was served, as printed."""
+    workers = worker_count(master)
     if args.serving == "make-run" or args.worker_threads:
         return f"{workers} gthread workers x {args.worker_threads} threads ({args.serving})"
     return f"{workers} sync workers (production: {PRODUCTION})"

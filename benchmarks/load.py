@@ -72,17 +72,6 @@ def build(env: dict, attendees: int, exhibitors: int, folder: Path) -> dict:
     return {"slug": slug, "codes": codes, "scanner_token": scanner, "ha_token": ha}
 
 
-def serve(env: dict, port: int, log: Path, workers: int | None, threads: int | None,
-          recycle: bool) -> subprocess.Popen:
-    args = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning"]
-    args += ["--workers", str(workers)] if workers else []
-    args += ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
-    if not recycle:
-        args += ["--max-requests", "0"]
-    return subprocess.Popen(args + ["wsgi:app"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-
-
 def wait_ready(url: str, seconds: float = 60) -> None:
     import requests
 
@@ -95,10 +84,6 @@ def wait_ready(url: str, seconds: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer /healthz")
-
-
-def worker_count(master: subprocess.Popen) -> int:
-    return len(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split())
 
 
 def rss_mb(pid: int) -> float:
@@ -291,12 +276,14 @@ def main() -> int:
         print(f"database: {args.db}; demo forum {data['slug']} with {args.attendees} attendees "
               f"({len(data['codes'])} ticket codes) and {args.exhibitors} exhibitors built in "
               f"{time.time() - started:.0f} s; Redis: {'yes' if redis else 'no'}")
-        from tests.support.servers import free_port
+        from benchmarks.checkin import PRODUCTION, serve, worker_count
 
-        ports = [free_port(), free_port()]
-        servers = [serve(env, port, folder / f"gunicorn-{port}.log", args.workers, args.threads, args.recycle)
-                   for port in ports]
-        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        bases = []
+        for n in (1, 2):
+            server, base = serve("wsgi:app", env, folder / f"gunicorn-{n}.log", args.workers, args.threads,
+                                 config=PRODUCTION, recycle=args.recycle)
+            servers.append(server)
+            bases.append(base)
         for base in bases:
             wait_ready(base)
         shape = (f"{worker_count(servers[0])} {'gthread' if args.threads else 'sync'} workers"
