@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
