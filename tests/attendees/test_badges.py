@@ -123,6 +123,18 @@ def test_chunks_laid_out_in_parallel_processes_keep_their_order(organiser, forum
     assert [text.index(n) for n in names] == sorted(text.index(n) for n in names)  # the order of the list
 
 
+def test_joined_chunks_keep_every_page_s_qr_images_and_chinese_text(organiser, forum):
+    # Each chunk is its own PDF with its own fonts and images; the join copies them with its pages.
+    people = {f"陳{chr(0x5927 + i)}文": _registered(forum, name_zh=f"陳{chr(0x5927 + i)}文")[1] for i in range(5)}
+    pdf = badges.forum_badges_pdf(organiser, forum, layout="a6", chunk=2)
+    assert pdf_page_count(pdf) == 5
+    text = pdf_text(pdf)
+    assert all(name in text for name in people)
+    found = [set(decode_qr(page)) for page in pdf_pages_png(pdf, dpi=150)]
+    assert {c for page in found for c in page if c.startswith("HKF")} == set(people.values())
+    assert all(len(page) == 2 for page in found)  # the door ticket and the lead code, on every page
+
+
 def _collector_settings():
     import gc
 
