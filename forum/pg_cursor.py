@@ -6,7 +6,8 @@ asks for the description after each statement but, for a statement it has compil
 reads the new description only for its length. The door's sign-in reads 31 columns in one statement,
 and describing them took 7% of a scan's CPU; without it a scan costs 5% less (docs/benchmarks.md,
 ninth session). Here the description is a sequence that builds those Column objects from the result
-it was taken from, on first access.
+it was taken from, on first access. It builds them with psycopg's own Column(cursor, index), from the
+psycopg pinned in requirements.txt; tests/core/test_pg_cursor.py compares the two descriptions.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from psycopg._column import Column
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-_HAS_COLUMNS = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE)
+_HAS_COLUMNS = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK)
 
 
 class _ResultShape:

@@ -169,7 +169,7 @@ def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layo
     # qpdf (pikepdf) joins the chunks: pypdf took about a second of this process's CPU for 1,000 badges,
     # on the cores the layout processes need, against 0.2 s. Pages are copied from their chunk when the
     # whole is saved, so every chunk stays open until then.
-    joined, chunks = pikepdf.new(), []
+    joined, chunk_pdfs = pikepdf.new(), []
     with process_pool(processes) as pool:
         codes = [(b.code, b.lead_code) for b in all_badges]
         images = pool.map(badge_qr_images, codes, chunksize=50) if pool else map(badge_qr_images, codes)
@@ -177,12 +177,12 @@ def forum_badges_pdf(actor, forum, out: io.BufferedIOBase | None = None, *, layo
             badge.qr, badge.lead_qr = qr, lead_qr
         documents = (_badge_document(forum, batch, layout) for batch in batches)
         for batch, pdf in zip(batches, render_many(documents, pool, processes)):
-            chunks.append(pikepdf.open(io.BytesIO(pdf)))
-            joined.pages.extend(chunks[-1].pages)
+            chunk_pdfs.append(pikepdf.open(io.BytesIO(pdf)))
+            joined.pages.extend(chunk_pdfs[-1].pages)
             if progress:
                 progress(len(batch))
     target = out or io.BytesIO()
     joined.save(target)
-    for pdf in (joined, *chunks):
-        pdf.close()
+    for document in (joined, *chunk_pdfs):
+        document.close()
     return None if out is not None else target.getvalue()
