@@ -1,9 +1,9 @@
 """HKSTP x HA Innovation Forum: the app factory."""
 from __future__ import annotations
 
-import contextlib
-import weakref
+from inspect import CO_COROUTINE
 from pathlib import Path
+from types import CodeType
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -12,26 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class ForumApp(Flask):
-    """Flask, remembering which functions ensure_sync hands back unchanged: Flask asks for every hook
-    and view of every request (about twenty a door scan), and the answer for a function never
-    changes. Remembered weakly, so a function made for one request (after_this_request) leaves with
-    it; coroutine functions go to Flask every time."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._sync_functions = weakref.WeakKeyDictionary()  # function -> True (a value that holds no reference)
+    """Flask, answering its ensure_sync question from the function's code flags: Flask asks it for
+    every hook and view of every request (about twenty a door scan), through inspect's checks.
+    A plain function or bound method is handed back as it is unless its code is a coroutine's, as
+    inspect.iscoroutinefunction would say; anything else (a partial, a callable object, a
+    builtin) goes to Flask."""
 
     def ensure_sync(self, func):
-        try:
-            if func in self._sync_functions:
-                return func
-        except TypeError:  # not hashable
-            return super().ensure_sync(func)
-        sync = super().ensure_sync(func)
-        if sync is func:
-            with contextlib.suppress(TypeError):  # not weakly referable: asked each time
-                self._sync_functions[func] = True
-        return sync
+        code = getattr(func, "__code__", None)
+        if isinstance(code, CodeType) and not code.co_flags & CO_COROUTINE:
+            return func
+        return super().ensure_sync(func)
 
 
 def create_app(config: dict | None = None) -> Flask:
