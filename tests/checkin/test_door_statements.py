@@ -167,6 +167,25 @@ def test_a_scan_of_someone_already_in_is_two_statements_and_writes_no_refused_ro
 
 
 @pytest.mark.committed
+def test_the_scan_s_row_reads_back_as_the_scan_wrote_it(app, door):
+    # The INSERT goes to the driver with each column's own conversion: times in UTC, the enum's
+    # value, the answer as JSON, the device and the nonce as sent.
+    slug, code, token = door
+    before = utcnow()
+    answer = app.test_client().post(f"/api/v1/forums/{slug}/checkins", headers={"Authorization": f"Bearer {token}"},
+                                    json={"code": code, "point": "main-entrance", "nonce": "phone-1-000001",
+                                          "device_id": "phone-1", "scanned_at": "2026-11-28T09:30:00+08:00"})
+    assert answer.status_code == 200 and answer.json["result"] == "ok"
+    db.session.rollback()
+    row = db.session.scalars(sa.select(CheckIn)).one()
+    assert (row.result, row.first_entry, row.nonce, row.device_id) == (ScanResult.ok, True, "phone-1-000001", "phone-1")
+    assert row.scanned_at.isoformat() == "2026-11-28T01:30:00+00:00"
+    assert row.received_at.utcoffset() == timedelta(0) and before <= row.received_at <= utcnow()
+    assert row.answer == answer.json and row.answer["attendee"]["name_zh"]
+    assert (row.annulled_at, row.annul_reason) == (None, "")
+
+
+@pytest.mark.committed
 def test_after_the_first_entry_is_annulled_the_next_scan_is_the_first_again(app, door):
     slug, code, token = door
     assert _scan(app, slug, code, token).json["result"] == "ok"
