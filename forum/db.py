@@ -190,6 +190,8 @@ def commit_statements(session) -> None:
     """The commit of a request whose statements commit by themselves (autocommit_statements):
     nothing to send when nothing waits in the session (the session is closed when the request
     ends); a plain commit where the statements did not commit themselves (the tests' harness)."""
+    if isinstance(session, sa.orm.scoped_session):
+        session = session()  # once: each attribute of the scoped session looks the session up again
     if g.get("statements_commit_themselves") and not (session.new or session.dirty or session.deleted):
         return
     session.commit()

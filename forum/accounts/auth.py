@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db, login_manager
 from ..secret_tokens import bearer_token
 from .models import User
+from .tokens import user_for_token, user_for_token_riding
 
 
 def init_login(app: Flask) -> None:
@@ -38,8 +39,6 @@ def init_login(app: Flask) -> None:
 
                 return KioskSession(session["kiosk"])
             return None
-        from .tokens import user_for_token, user_for_token_riding
-
         # A view may read what it needs in the sign-in's own statement (a door scan: the forum,
         # the point and the ticket), one round trip fewer: its sign_in_rider() gives
         # (inputs, select, parameters), or None when the request is not one it can read for.
