@@ -113,8 +113,7 @@ _INSERT_COLUMNS = ("forum_id", "attendee_id", "ticket_id", "point_id", "result",
 _INSERT_UNLESS_TAKEN = sa.text(
     f"INSERT INTO {_checkin_table.name} ({', '.join(_INSERT_COLUMNS)}) "
     f"VALUES ({', '.join(':' + name for name in _INSERT_COLUMNS)}) ON CONFLICT DO NOTHING"
-).bindparams(*(sa.bindparam(name, type_=_checkin[name].type) for name in _INSERT_COLUMNS)
-             )
+).bindparams(*(sa.bindparam(name, type_=_checkin[name].type) for name in _INSERT_COLUMNS))
 _PRESERVE_ROWCOUNT = {"preserve_rowcount": True}  # SQLAlchemy keeps an INSERT's rowcount only if asked
 
 
@@ -130,7 +129,7 @@ def _live_first_entry(forum_id: int, attendee_id: int):
         _LIVE_FIRST_ENTRY, {"forum_id": forum_id, "attendee_id": attendee_id}).first()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)  # a dialect per engine: one in a server, and tests make many
 def _driver_insert(dialect) -> tuple[str, tuple, tuple | None]:
     """_INSERT_UNLESS_TAKEN compiled once for `dialect`: its text as the driver takes it, each
     column's conversion (its type's own bind processor), and the parameters' order where the
