@@ -31,6 +31,23 @@ def test_a_scanner_s_bearer_request_is_not_hashed_for_session_protection(app, ap
     assert identifiers == []
 
 
+def test_a_visitor_not_signed_in_is_not_hashed_for_session_protection(client, identifiers):
+    from flask_login import user_accessed
+
+    asked = []
+
+    def note(_app, **_fields):
+        asked.append(1)
+
+    user_accessed.connect(note)
+    try:
+        assert client.get("/login").status_code == 200
+    finally:
+        user_accessed.disconnect(note)
+    assert asked  # the page asked who is signed in
+    assert identifiers == []
+
+
 def test_a_signed_in_browser_s_session_is_still_checked(client, login_as, identifiers):
     login_as("organiser")
     assert client.get("/").status_code == 200

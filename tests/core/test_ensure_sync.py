@@ -56,15 +56,15 @@ def test_a_plain_function_is_handed_back_as_it_is(bare_app):
     assert bare_app.ensure_sync(method) is method
 
 
-class _Unhashable:
-    __hash__ = None
+class _CallableObject:
+    __hash__ = None  # nor hashable: nothing about it is remembered
 
     def __call__(self):
         return "ok"
 
 
 def test_callables_without_code_of_their_own_get_flasks_answer(bare_app):
-    unhashable, partial = _Unhashable(), functools.partial(len)
-    assert bare_app.ensure_sync(unhashable) is unhashable
+    callable_object, partial = _CallableObject(), functools.partial(len)
+    assert bare_app.ensure_sync(callable_object) is callable_object
     assert bare_app.ensure_sync(len) is len
     assert bare_app.ensure_sync(partial) is partial
