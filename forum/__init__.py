@@ -78,7 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .accounts.auth import init_login
-    from .db import check_connections_in_doubt, configure_sqlite
+    from .db import begin_transactions, check_connections_in_doubt, configure_sqlite
     from .pg_cursor import configure_postgresql
     from .extensions import babel, csrf, db, migrate
     from .i18n import select_locale, select_timezone, translation_dirs
@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        begin_transactions(db.engine)
         configure_postgresql(db.engine)
         check_connections_in_doubt(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

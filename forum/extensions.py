@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .db import ENGINE_DEFAULTS
 from .keys import ScriptSession
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -47,7 +48,7 @@ class ForumLoginManager(LoginManager):
         return super()._load_user()
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, engine_options=ENGINE_DEFAULTS)
 migrate = Migrate()
 login_manager = ForumLoginManager()
 csrf = CSRFProtect()

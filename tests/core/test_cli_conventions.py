@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from forum.db import configure_sqlite, write_transactions
+from forum.db import ENGINE_DEFAULTS, begin_transactions, configure_sqlite, write_transactions
 from tests.factories import ForumFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,11 +55,13 @@ def test_commands_naming_a_forum_use_the_forum_type():
 
 
 def _begins(tmp_path, declared: bool | None) -> list[str]:
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'begin.db'}")
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'begin.db'}", **ENGINE_DEFAULTS)
     configure_sqlite(engine)
+    begin_transactions(engine)
     seen = []
-    sa.event.listen(engine, "before_cursor_execute",
-                    lambda conn, cursor, statement, *rest: seen.append(statement) if "BEGIN" in statement else None)
+    # What SQLite itself is asked to run: the BEGIN goes to the driver, past SQLAlchemy's cursor events.
+    sa.event.listen(engine, "connect", lambda dbapi_connection, _record: dbapi_connection.set_trace_callback(
+        lambda statement: seen.append(statement) if statement.startswith("BEGIN") else None))
     if declared is None:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
