@@ -3,6 +3,8 @@ itself (forum.db.begin_transactions). Code outside the door still runs in real t
 app's engine has no listener that SQLAlchemy would dispatch around every statement."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 import sqlalchemy as sa
 
@@ -47,3 +49,25 @@ def test_the_app_s_engine_dispatches_no_event_around_its_statements(database_url
             assert not db.engine._has_events
         finally:
             db.engine.dispose()
+
+
+@pytest.mark.committed
+def test_a_connection_given_another_isolation_level_runs_one_transaction_then_comes_back(app, committed, caplog):
+    caplog.set_level(logging.INFO, logger="sqlalchemy.dialects.postgresql")  # where psycopg's notices go
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE level_probe (n integer)"))
+    try:
+        with db.engine.connect().execution_options(isolation_level="SERIALIZABLE") as conn:
+            conn.execute(sa.text("INSERT INTO level_probe VALUES (1)"))  # the driver begins by itself
+            assert in_transaction(conn.connection.dbapi_connection)
+            conn.rollback()
+        # PostgreSQL warns of a BEGIN sent inside a transaction: the app sent none of its own.
+        assert "already a transaction in progress" not in caplog.text
+        with db.engine.connect() as conn:  # the same connection, back in the pool's usual mode
+            assert conn.scalar(sa.text("SELECT count(*) FROM level_probe")) == 0
+            assert in_transaction(conn.connection.dbapi_connection)  # begun by the app
+            driver = conn.connection.dbapi_connection
+            assert getattr(driver, "autocommit", None) is True or getattr(driver, "isolation_level", "") is None
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE level_probe"))
