@@ -57,8 +57,6 @@ def test_a_plain_function_is_handed_back_as_it_is(bare_app):
 
 
 class _CallableObject:
-    __hash__ = None  # nor hashable: nothing about it is remembered
-
     def __call__(self):
         return "ok"
 
